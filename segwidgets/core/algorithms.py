@@ -1,0 +1,328 @@
+"""The algorithm registry and fitting.
+
+Every algorithm is a scikit-learn estimator; :func:`fit_segmentation` runs
+the same ``Pipeline([("prep", ColumnTransformer), ("model", estimator)])`` a
+person would write by hand, so labels equal plain scikit-learn's for the
+same data and seed. Quadratic algorithms (agglomerative, HDBSCAN) are fitted
+on a seeded sample of large tables and the other rows join the nearest
+segment centre; the result says so.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.cluster import HDBSCAN, AgglomerativeClustering, KMeans, MiniBatchKMeans
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.mixture import GaussianMixture
+from sklearn.pipeline import Pipeline
+
+from ..errors import SegwidgetsDataError, SegwidgetsValueError
+from .preprocess import Prepared, PreprocessSpec, prepare
+
+K_MIN, K_MAX = 2, 50
+
+
+@dataclass(frozen=True)
+class AlgorithmInfo:
+    """One entry of the registry.
+
+    Attributes:
+        key: registry key (``"kmeans"`` ...).
+        label: what people see.
+        make: ``make(k, seed, params) -> estimator``.
+        uses_k: whether the number of segments is a parameter.
+        centroid: whether rows belong to their nearest centre (k-means family).
+        max_rows: rows above which it is fitted on a sample (quadratic cost), or None.
+        description: one sentence for people choosing.
+    """
+
+    key: str
+    label: str
+    make: Callable[[int, int, Mapping[str, Any]], Any]
+    uses_k: bool = True
+    centroid: bool = False
+    max_rows: int | None = None
+    description: str = ""
+
+
+def _kmeans(k: int, seed: int, params: Mapping[str, Any]) -> KMeans:
+    return KMeans(n_clusters=k, random_state=seed, n_init=params.get("n_init", "auto"))
+
+
+def _minibatch(k: int, seed: int, params: Mapping[str, Any]) -> MiniBatchKMeans:
+    return MiniBatchKMeans(
+        n_clusters=k, random_state=seed, n_init=params.get("n_init", "auto"),
+        batch_size=int(params.get("batch_size", 4096)),
+    )
+
+
+def _agglomerative(linkage: str) -> Callable[[int, int, Mapping[str, Any]], AgglomerativeClustering]:
+    def make(k: int, seed: int, params: Mapping[str, Any]) -> AgglomerativeClustering:
+        return AgglomerativeClustering(n_clusters=k, linkage=linkage)
+
+    return make
+
+
+def _gmm(k: int, seed: int, params: Mapping[str, Any]) -> GaussianMixture:
+    return GaussianMixture(
+        n_components=k, random_state=seed,
+        covariance_type=params.get("covariance_type", "full"),
+    )
+
+
+def _hdbscan(k: int, seed: int, params: Mapping[str, Any]) -> HDBSCAN:
+    return HDBSCAN(
+        min_cluster_size=int(params.get("min_cluster_size", 25)),
+        min_samples=params.get("min_samples"),
+        copy=True,
+    )
+
+
+ALGORITHMS: dict[str, AlgorithmInfo] = {
+    info.key: info
+    for info in (
+        AlgorithmInfo("kmeans", "k-means", _kmeans, centroid=True,
+                      description="Round segments around k centres; fast, the usual choice."),
+        AlgorithmInfo("minibatch_kmeans", "Mini-batch k-means", _minibatch, centroid=True,
+                      description="k-means on small batches; fastest on very large tables."),
+        AlgorithmInfo("ward", "Hierarchical (Ward)", _agglomerative("ward"), max_rows=10_000,
+                      description="Merges groups so segments stay compact; reads as a dendrogram."),
+        AlgorithmInfo("average", "Hierarchical (average)", _agglomerative("average"), max_rows=10_000,
+                      description="Merges groups by average distance; finds uneven shapes."),
+        AlgorithmInfo("complete", "Hierarchical (complete)", _agglomerative("complete"), max_rows=10_000,
+                      description="Merges groups by their farthest points; compact, similar sizes."),
+        AlgorithmInfo("gmm", "Gaussian mixture", _gmm,
+                      description="Soft, elliptical segments of different sizes and spreads."),
+        AlgorithmInfo("hdbscan", "HDBSCAN (density)", _hdbscan, uses_k=False, max_rows=20_000,
+                      description="Finds dense groups by itself and leaves outliers unassigned."),
+    )
+}
+
+
+def algorithm_info(key: str) -> AlgorithmInfo:
+    """Return the registry entry for ``key`` or raise a plain-words error."""
+    try:
+        return ALGORITHMS[key]
+    except KeyError:
+        raise SegwidgetsValueError(
+            f"Unknown algorithm {key!r}; choose one of {', '.join(ALGORITHMS)}."
+        ) from None
+
+
+@dataclass
+class ClusterFit:
+    """An algorithm fitted on prepared rows.
+
+    Attributes:
+        labels: int64 per prepared row: 0..n_segments-1, -1 for noise.
+        n_segments: number of segments found.
+        centers_scaled: ``(n_segments, p)`` centres in the preprocessed space.
+        estimator: the fitted scikit-learn estimator.
+        sample_index: positions (into the prepared rows) the estimator saw, or None for all.
+        timings: seconds per phase.
+        warnings: plain-words warnings for people.
+    """
+
+    labels: np.ndarray
+    n_segments: int
+    centers_scaled: np.ndarray
+    estimator: Any
+    sample_index: np.ndarray | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class FitResult:
+    """A full fit on a table: labels over all its rows plus everything behind them.
+
+    Attributes:
+        labels: int64 over ALL rows of the frame: 0..k-1, -1 = no segment
+            (noise, or a row left out for missing values).
+        n_segments: number of segments found.
+        X: the preprocessed rows fitted (float64, ``(n_kept, p)``).
+        row_index: positions (into the frame) of the rows of ``X``.
+        centers_scaled: ``(n_segments, p)`` centres in the preprocessed space.
+        centers_original: centres of the numeric features in original units.
+        pipeline: ``Pipeline([("prep", ...), ("model", ...)])``, fitted.
+        feature_names_out: column names of ``X``.
+        timings: seconds per phase.
+        warnings: plain-words warnings.
+        notes: what preprocessing did, in plain words.
+    """
+
+    labels: np.ndarray
+    n_segments: int
+    X: np.ndarray
+    row_index: np.ndarray
+    centers_scaled: np.ndarray
+    centers_original: pd.DataFrame
+    pipeline: Pipeline
+    feature_names_out: list[str]
+    timings: dict[str, float] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def check_k(k: object) -> int:
+    """Return ``k`` as an int in [K_MIN, K_MAX] or raise a plain-words error."""
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)):
+        raise SegwidgetsValueError(f"k must be a whole number from {K_MIN} to {K_MAX}, not {k!r}.")
+    if not K_MIN <= int(k) <= K_MAX:
+        raise SegwidgetsValueError(f"k must be a whole number from {K_MIN} to {K_MAX}, not {k}.")
+    return int(k)
+
+
+def _distinct_rows_at_least(X: np.ndarray, k: int) -> int | None:
+    """Number of distinct rows if it is below ``k``, else None (cheap for big tables)."""
+    head = X[: min(len(X), 5000)]
+    if len(np.unique(head, axis=0)) >= k:
+        return None
+    distinct = len(np.unique(X, axis=0))
+    return distinct if distinct < k else None
+
+
+def segment_means(X: np.ndarray, labels: np.ndarray, n_segments: int) -> np.ndarray:
+    """Mean of the rows of each segment (labels -1 ignored), ``(n_segments, p)``."""
+    keep = labels >= 0
+    sums = np.zeros((n_segments, X.shape[1]))
+    np.add.at(sums, labels[keep], X[keep])
+    counts = np.bincount(labels[keep], minlength=n_segments).astype(float)
+    return sums / np.maximum(counts, 1)[:, None]
+
+
+def nearest_center(X: np.ndarray, centers: np.ndarray, chunk: int = 65536) -> np.ndarray:
+    """Index of the nearest centre for each row (squared Euclidean), in chunks."""
+    out = np.empty(len(X), dtype=np.int64)
+    c2 = (centers ** 2).sum(axis=1)
+    for start in range(0, len(X), chunk):
+        block = X[start:start + chunk]
+        d = c2[None, :] - 2.0 * block @ centers.T
+        out[start:start + chunk] = d.argmin(axis=1)
+    return out
+
+
+def fit_prepared(
+    prepared: Prepared,
+    algorithm: str,
+    k: int,
+    seed: int = 0,
+    params: Mapping[str, Any] | None = None,
+) -> ClusterFit:
+    """Fit ``algorithm`` with ``k`` segments on prepared rows."""
+    info = algorithm_info(algorithm)
+    params = dict(params or {})
+    X = prepared.X
+    n = len(X)
+    if info.uses_k:
+        k = check_k(k)
+        if n < k:
+            raise SegwidgetsDataError(
+                f"k={k} is more than the {n:,} rows there are to segment; choose k of at most {n}."
+            )
+        distinct = _distinct_rows_at_least(X, k)
+        if distinct is not None:
+            raise SegwidgetsDataError(
+                f"k={k} is more than the {distinct:,} distinct rows in the data; "
+                f"choose k of at most {max(distinct, 1)}."
+            )
+    elif n < 2:
+        raise SegwidgetsDataError("There must be at least 2 rows to segment.")
+    estimator = info.make(k, seed, params)
+    notes: list[str] = []
+    sample_index = None
+    X_fit = X
+    if info.max_rows is not None and n > info.max_rows:
+        rng = np.random.default_rng(seed)
+        sample_index = np.sort(rng.choice(n, size=info.max_rows, replace=False))
+        X_fit = X[sample_index]
+        notes.append(
+            f"{info.label} was fitted on a random sample of {info.max_rows:,} of the {n:,} rows "
+            "(its cost grows with rows squared); the other rows joined the nearest segment centre."
+        )
+    started = time.perf_counter()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ConvergenceWarning)
+        fit_labels = np.asarray(estimator.fit_predict(X_fit), dtype=np.int64)
+    fit_seconds = time.perf_counter() - started
+    for w in caught:
+        if issubclass(w.category, ConvergenceWarning):
+            notes.append(f"{info.label} did not fully converge ({w.message}).")
+    n_segments = int(fit_labels.max()) + 1 if (fit_labels >= 0).any() else 0
+    if n_segments == 0:
+        raise SegwidgetsDataError(
+            f"{info.label} found no segments: every row was left as noise. "
+            "Try a smaller minimum segment size or another algorithm."
+        )
+    if hasattr(estimator, "cluster_centers_"):
+        centers = np.asarray(estimator.cluster_centers_, dtype=float)
+    elif hasattr(estimator, "means_"):
+        centers = np.asarray(estimator.means_, dtype=float)
+    else:
+        centers = segment_means(X_fit, fit_labels, n_segments)
+    if sample_index is not None:
+        labels = nearest_center(X, centers)
+        labels[sample_index] = fit_labels  # noise in the sample stays noise
+    else:
+        labels = fit_labels
+    found = len(np.unique(labels[labels >= 0]))
+    if info.uses_k and found < k:
+        notes.append(f"{info.label} found only {found} distinct segments where {k} were asked.")
+    noise = int((labels < 0).sum())
+    if noise:
+        notes.append(f"{noise:,} rows ({noise / n:.0%}) fit no segment and are left unassigned.")
+    return ClusterFit(
+        labels=labels,
+        n_segments=n_segments,
+        centers_scaled=centers,
+        estimator=estimator,
+        sample_index=sample_index,
+        timings={"fit": fit_seconds},
+        warnings=notes,
+    )
+
+
+def spread_labels(prepared: Prepared, labels: np.ndarray, n_rows: int) -> np.ndarray:
+    """Labels over all ``n_rows`` rows of the frame: rows left out get -1."""
+    out = np.full(n_rows, -1, dtype=np.int64)
+    out[prepared.row_index] = labels
+    return out
+
+
+def fit_segmentation(
+    frame: pd.DataFrame,
+    features: Sequence[str],
+    roles: Mapping[str, object],
+    preprocess: PreprocessSpec = PreprocessSpec(),
+    algorithm: str = "kmeans",
+    k: int = 4,
+    seed: int = 0,
+    params: Mapping[str, Any] | None = None,
+) -> FitResult:
+    """Preprocess ``frame`` and fit ``algorithm``; the one-call form of the core."""
+    from .preprocess import numeric_centers_in_original_units
+
+    started = time.perf_counter()
+    prepared = prepare(frame, features, roles, preprocess)
+    prep_seconds = time.perf_counter() - started
+    fit = fit_prepared(prepared, algorithm, k, seed, params)
+    return FitResult(
+        labels=spread_labels(prepared, fit.labels, len(frame)),
+        n_segments=fit.n_segments,
+        X=prepared.X,
+        row_index=prepared.row_index,
+        centers_scaled=fit.centers_scaled,
+        centers_original=numeric_centers_in_original_units(prepared, fit.centers_scaled),
+        pipeline=Pipeline([("prep", prepared.transformer), ("model", fit.estimator)]),
+        feature_names_out=prepared.feature_names_out,
+        timings={"preprocess": prep_seconds, **fit.timings, "total": time.perf_counter() - started},
+        warnings=list(fit.warnings),
+        notes=list(prepared.notes),
+    )

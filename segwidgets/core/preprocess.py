@@ -1,0 +1,291 @@
+"""Preprocessing built from a spec as a scikit-learn ``ColumnTransformer``.
+
+Numeric and boolean features are imputed, optionally ``log1p``-transformed
+(non-negative counts only) and scaled; categorical features are imputed with
+a "missing" level and one-hot encoded. Rows with missing values can instead
+be dropped (``impute="drop"``); what was done is reported in ``notes``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from sklearn.compose import ColumnTransformer
+from sklearn.impute import SimpleImputer
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import (
+    FunctionTransformer,
+    MinMaxScaler,
+    OneHotEncoder,
+    RobustScaler,
+    StandardScaler,
+)
+
+from ..errors import SegwidgetsDataError, SegwidgetsValueError
+
+SCALINGS: tuple[str, ...] = ("standard", "robust", "minmax", "none")
+IMPUTATIONS: tuple[str, ...] = ("median", "mean", "zero", "drop")
+
+SCALING_LABELS = {
+    "standard": "Standardise (mean 0, sd 1)",
+    "robust": "Robust (median, IQR)",
+    "minmax": "Min–max (0 to 1)",
+    "none": "No scaling",
+}
+IMPUTATION_LABELS = {
+    "median": "Fill with median",
+    "mean": "Fill with mean",
+    "zero": "Fill with zero",
+    "drop": "Drop rows with gaps",
+}
+
+NUMERIC_ROLES = ("numeric", "boolean")
+CATEGORICAL_ROLES = ("categorical",)
+#: A categorical feature with more levels than this is refused (one-hot would explode).
+MAX_CATEGORIES = 200
+
+
+@dataclass(frozen=True)
+class PreprocessSpec:
+    """How features are prepared before clustering.
+
+    Attributes:
+        scaling: one of :data:`SCALINGS` (default ``"standard"``).
+        impute: one of :data:`IMPUTATIONS` (default ``"median"``).
+        log1p: apply ``log(1 + x)`` to non-negative numeric features (default False).
+    """
+
+    scaling: str = "standard"
+    impute: str = "median"
+    log1p: bool = False
+
+    def __post_init__(self) -> None:
+        if self.scaling not in SCALINGS:
+            raise SegwidgetsValueError(
+                f"Unknown scaling {self.scaling!r}; choose one of {', '.join(SCALINGS)}."
+            )
+        if self.impute not in IMPUTATIONS:
+            raise SegwidgetsValueError(
+                f"Unknown way to fill gaps {self.impute!r}; choose one of {', '.join(IMPUTATIONS)}."
+            )
+
+
+@dataclass
+class Prepared:
+    """Features ready for clustering.
+
+    Attributes:
+        X: preprocessed rows actually used, float64 ``(n_kept, p)``.
+        row_index: positions (into the input frame) of the rows in ``X``.
+        transformer: the fitted ``ColumnTransformer``.
+        features: the input feature names, in order.
+        numeric: numeric and boolean features.
+        categorical: categorical features (one-hot encoded).
+        log_columns: features that were ``log1p``-transformed.
+        feature_names_out: names of the columns of ``X``.
+        notes: what was done to the data, in plain words.
+    """
+
+    X: np.ndarray
+    row_index: np.ndarray
+    transformer: ColumnTransformer
+    features: list[str]
+    numeric: list[str]
+    categorical: list[str]
+    log_columns: list[str]
+    feature_names_out: list[str]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def n_rows(self) -> int:
+        return int(self.X.shape[0])
+
+
+def _role(value: object) -> str:
+    return str(getattr(value, "value", value))
+
+
+def feature_frame(
+    frame: pd.DataFrame, features: Sequence[str], roles: Mapping[str, object]
+) -> tuple[pd.DataFrame, list[str], list[str]]:
+    """Return the feature columns in the dtypes scikit-learn expects.
+
+    Numeric and boolean columns become float64 (missing as NaN); categorical
+    columns become object strings (missing as NaN). Raises a plain-words
+    error for unknown columns or columns whose role cannot be a feature.
+    """
+    if not features:
+        raise SegwidgetsValueError("Choose at least one feature to segment on.")
+    missing = [f for f in features if f not in frame.columns]
+    if missing:
+        raise SegwidgetsValueError(
+            f"These features are not columns of the table: {', '.join(map(str, missing))}."
+        )
+    numeric: list[str] = []
+    categorical: list[str] = []
+    columns: dict[str, pd.Series] = {}
+    for name in features:
+        role = _role(roles.get(name, "numeric"))
+        column = frame[name]
+        if role in NUMERIC_ROLES:
+            numeric.append(name)
+            columns[name] = pd.to_numeric(column.astype("Float64") if role == "boolean" else column,
+                                          errors="coerce").astype("float64")
+        elif role in CATEGORICAL_ROLES:
+            categorical.append(name)
+            values = column.astype(object).where(column.notna(), np.nan)
+            columns[name] = values.map(lambda v: v if v is np.nan else str(v))
+        else:
+            raise SegwidgetsValueError(
+                f"Column {name!r} is {'an' if role[0] in 'aeiou' else 'a'} {role} column "
+                "and cannot be used as a feature."
+            )
+    out = pd.DataFrame(columns, index=frame.index)
+    for name in numeric:
+        if out[name].isna().all():
+            raise SegwidgetsDataError(
+                f"Feature {name!r} has no values at all; remove it from the features."
+            )
+    for name in categorical:
+        levels = out[name].nunique(dropna=True)
+        if levels > MAX_CATEGORIES:
+            raise SegwidgetsDataError(
+                f"Feature {name!r} has {levels:,} different values; at most {MAX_CATEGORIES} "
+                "categories can be used. Pick fewer or group them first."
+            )
+    return out, numeric, categorical
+
+
+def _scaler(scaling: str):
+    return {
+        "standard": StandardScaler,
+        "robust": RobustScaler,
+        "minmax": MinMaxScaler,
+    }.get(scaling, lambda: "passthrough")()
+
+
+def _imputer(impute: str) -> SimpleImputer | str:
+    if impute == "drop":
+        return "passthrough"
+    if impute == "zero":
+        return SimpleImputer(strategy="constant", fill_value=0.0)
+    return SimpleImputer(strategy=impute)
+
+
+def build_preprocessor(
+    numeric: Sequence[str],
+    categorical: Sequence[str],
+    spec: PreprocessSpec,
+    log_columns: Sequence[str] = (),
+) -> ColumnTransformer:
+    """Build the (unfitted) ``ColumnTransformer`` for a preprocessing spec."""
+    plain = [c for c in numeric if c not in set(log_columns)]
+    logged = [c for c in numeric if c in set(log_columns)]
+    transformers = []
+    if plain:
+        transformers.append(
+            ("numeric", Pipeline([("impute", _imputer(spec.impute)), ("scale", _scaler(spec.scaling))]),
+             list(plain))
+        )
+    if logged:
+        log = FunctionTransformer(np.log1p, inverse_func=np.expm1, feature_names_out="one-to-one")
+        transformers.append(
+            ("log_numeric",
+             Pipeline([("impute", _imputer(spec.impute)), ("log1p", log), ("scale", _scaler(spec.scaling))]),
+             list(logged))
+        )
+    if categorical:
+        impute = (
+            "passthrough" if spec.impute == "drop"
+            else SimpleImputer(strategy="constant", fill_value="missing")
+        )
+        transformers.append(
+            ("categorical",
+             Pipeline([("impute", impute),
+                       ("onehot", OneHotEncoder(handle_unknown="ignore", sparse_output=False))]),
+             list(categorical))
+        )
+    return ColumnTransformer(transformers, remainder="drop", verbose_feature_names_out=False)
+
+
+def prepare(
+    frame: pd.DataFrame,
+    features: Sequence[str],
+    roles: Mapping[str, object],
+    spec: PreprocessSpec = PreprocessSpec(),
+) -> Prepared:
+    """Fit the preprocessing on ``frame`` and return the rows ready to cluster."""
+    features = list(dict.fromkeys(features))
+    X_frame, numeric, categorical = feature_frame(frame, features, roles)
+    notes: list[str] = []
+    row_index = np.arange(len(X_frame))
+    if spec.impute == "drop":
+        complete = X_frame.notna().all(axis=1).to_numpy()
+        dropped = int((~complete).sum())
+        if dropped:
+            notes.append(f"{dropped:,} rows with missing values were left out.")
+            X_frame = X_frame.loc[complete]
+            row_index = row_index[complete]
+    else:
+        gaps = X_frame.isna().sum()
+        gaps = gaps[gaps > 0]
+        if len(gaps):
+            how = IMPUTATION_LABELS[spec.impute].lower()
+            notes.append(
+                f"Missing values ({', '.join(f'{c}: {n:,}' for c, n in gaps.items())}) "
+                f"were filled ({how})."
+            )
+    if len(X_frame) == 0:
+        raise SegwidgetsDataError("No rows are left to segment once rows with missing values are removed.")
+    log_columns: list[str] = []
+    if spec.log1p:
+        bool_like = {c for c in numeric if _role(roles.get(c, "numeric")) == "boolean"}
+        for column in numeric:
+            if column in bool_like:
+                continue
+            if X_frame[column].min(skipna=True) >= 0:
+                log_columns.append(column)
+            else:
+                notes.append(f"{column!r} has negative values, so log(1 + x) was not applied to it.")
+    transformer = build_preprocessor(numeric, categorical, spec, log_columns)
+    X = np.asarray(transformer.fit_transform(X_frame), dtype=np.float64)
+    if not np.isfinite(X).all():
+        raise SegwidgetsDataError(
+            "Some values are still missing or infinite after preprocessing; "
+            "choose a way to fill gaps, or drop rows with gaps."
+        )
+    return Prepared(
+        X=np.ascontiguousarray(X),
+        row_index=row_index,
+        transformer=transformer,
+        features=features,
+        numeric=numeric,
+        categorical=categorical,
+        log_columns=log_columns,
+        feature_names_out=[str(n) for n in transformer.get_feature_names_out()],
+        notes=notes,
+    )
+
+
+def numeric_centers_in_original_units(prepared: Prepared, centers_scaled: np.ndarray) -> pd.DataFrame:
+    """Map centers back to the original units of the numeric features.
+
+    Undoes scaling (and ``log1p``) of the numeric blocks; categorical one-hot
+    columns are returned as shares (0..1) under their encoded names.
+    """
+    names = prepared.feature_names_out
+    out = pd.DataFrame(np.asarray(centers_scaled, dtype=float), columns=names)
+    for block, pipe, columns in prepared.transformer.transformers_:
+        if block not in ("numeric", "log_numeric"):
+            continue
+        values = out[list(columns)].to_numpy()
+        scaler = pipe.named_steps["scale"]
+        if scaler != "passthrough":
+            values = scaler.inverse_transform(values)
+        if block == "log_numeric":
+            values = np.expm1(values)
+        out[list(columns)] = values
+    return out
