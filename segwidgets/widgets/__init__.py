@@ -1,0 +1,30 @@
+"""Thin views of a :class:`~segwidgets.session.Segmentation`: one component per file.
+
+Every component is built from a model and nothing else, observes and sets
+only the model's traits, and so stays linked to every other view of the same
+model, however people lay them out.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_COMPONENTS = {
+    "KSlider": "k_slider",
+    "FeaturePicker": "feature_picker",
+    "AlgorithmPicker": "algorithm_picker",
+    "PreprocessingPicker": "preprocessing_picker",
+    "StatusBar": "status_bar",
+    "EmbeddingScatter": "embedding_scatter",
+    "SegmentLegend": "segment_legend",
+    "ProfileTable": "profile_table",
+}
+
+__all__ = sorted(_COMPONENTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _COMPONENTS:
+        return getattr(importlib.import_module(f".{_COMPONENTS[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

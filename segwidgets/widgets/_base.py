@@ -1,0 +1,55 @@
+"""What every segwidgets view shares: built from a model, errors in plain words."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from traitlets import TraitError
+
+from ..errors import SegwidgetsError
+from ..session import Segmentation
+
+log = logging.getLogger("segwidgets.widgets")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def report_errors(method: F) -> F:
+    """Run a view callback; any error becomes the model's status, never a traceback.
+
+    Errors raised in widget callbacks otherwise vanish (DESIGN.md): a person
+    would see nothing happen. Validation errors (``TraitError``) and our own
+    errors are already plain words; anything else is logged in full and shown
+    briefly.
+    """
+
+    @functools.wraps(method)
+    def wrapper(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except (TraitError, SegwidgetsError) as exc:
+            _show(self, str(exc))
+        except Exception as exc:  # noqa: BLE001 - the last line of defence for a view
+            log.exception("view callback failed")
+            _show(self, f"Something went wrong ({type(exc).__name__}: {exc}).")
+        return None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _show(view: Any, message: str) -> None:
+    model = getattr(view, "model", None)
+    if isinstance(model, Segmentation):
+        with model.hold_trait_notifications():
+            model.state = "error"
+            model.status = message
+    else:
+        log.warning("%s", message)
+
+
+def css(name: str) -> str:
+    """The stable CSS class of a component, e.g. ``css("k-slider") == "sw-k-slider"``."""
+    return f"sw-{name}"
