@@ -47,7 +47,15 @@ from .core.embedding import EMBEDDINGS, pca_2d, umap_2d
 from .core.io import LoadedTable, read_table
 from .core.matching import match_segments
 from .core.metrics import compute_metrics
-from .core.preprocess import IMPUTATIONS, SCALINGS, Prepared, PreprocessSpec, prepare
+from .core.preprocess import (
+    IMPUTATIONS,
+    NUMERIC_ROLES,
+    SCALINGS,
+    Prepared,
+    PreprocessSpec,
+    prepare,
+    role_name,
+)
 from .core.profile import SegmentProfile, profile_segments
 from .core.spec import SegmentationSpec
 from .errors import SegwidgetsError, SegwidgetsValueError
@@ -510,6 +518,13 @@ class Segmentation(HasTraits):
             self._apply(request, prepared, fitted, cached=False)
 
     def _compute(self, request: _Request) -> tuple[Prepared, _Fitted]:
+        if not request.features:
+            numeric = [c for c, r in request.roles.items() if role_name(r) in NUMERIC_ROLES]
+            raise SegwidgetsValueError(
+                "Choose at least one feature to segment on." if numeric else
+                "This table has no numeric columns to segment on; choose categorical features "
+                "in the feature list (they are one-hot encoded)."
+            )
         started = time.perf_counter()
         prepared = self._prepared.get(request.prep_key)
         if prepared is None:

@@ -224,8 +224,9 @@ def fit_prepared(
     if info.uses_k:
         k = check_k(k)
         if n < k:
+            rows = "only 1 row" if n == 1 else f"only {n:,} rows"
             raise SegwidgetsDataError(
-                f"k={k} is more than the {n:,} rows there are to segment; choose k of at most {n}."
+                f"k={k} is too many: there {'is' if n == 1 else 'are'} {rows} to segment."
             )
         distinct = _distinct_rows_at_least(X, k)
         if distinct is not None:

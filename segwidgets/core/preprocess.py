@@ -104,7 +104,8 @@ class Prepared:
         return int(self.X.shape[0])
 
 
-def _role(value: object) -> str:
+def role_name(value: object) -> str:
+    """The plain role name of a ``Role`` member or a role string."""
     return str(getattr(value, "value", value))
 
 
@@ -128,7 +129,7 @@ def feature_frame(
     categorical: list[str] = []
     columns: dict[str, pd.Series] = {}
     for name in features:
-        role = _role(roles.get(name, "numeric"))
+        role = role_name(roles.get(name, "numeric"))
         column = frame[name]
         if role in NUMERIC_ROLES:
             numeric.append(name)
@@ -242,7 +243,7 @@ def prepare(
         raise SegwidgetsDataError("No rows are left to segment once rows with missing values are removed.")
     log_columns: list[str] = []
     if spec.log1p:
-        bool_like = {c for c in numeric if _role(roles.get(c, "numeric")) == "boolean"}
+        bool_like = {c for c in numeric if role_name(roles.get(c, "numeric")) == "boolean"}
         for column in numeric:
             if column in bool_like:
                 continue

@@ -1,0 +1,238 @@
+"""The Segmentation model: the story an analyst lives through in a notebook."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.datasets import make_blobs
+
+from segwidgets import datasets
+from segwidgets.session import PALETTE, Segmentation
+
+
+@pytest.fixture(scope="module")
+def demo() -> pd.DataFrame:
+    return datasets.load("facebook_live")
+
+
+@pytest.fixture()
+def blobs() -> pd.DataFrame:
+    X, _ = make_blobs(n_samples=900, centers=5, n_features=4, random_state=1)
+    return pd.DataFrame(X, columns=["recency", "frequency", "monetary", "tenure"])
+
+
+def test_plain_shell_story(demo):
+    model = Segmentation(demo, k=4)
+    assert model.state == "idle", model.status
+    assert model.labels.shape == (len(demo),)
+    assert sorted(set(model.labels)) == model.segment_ids
+    assert len(model.segment_ids) == 4
+    table = model.profile.table()
+    assert len(table) == 4
+    assert table["size"].sum() == len(demo)
+    assert all(isinstance(n, str) and n for n in table["name"])
+    for key in ("inertia", "silhouette", "calinski_harabasz", "davies_bouldin"):
+        assert np.isfinite(model.metrics[key])
+    assert "4 segments of 7,050 rows" in model.status
+
+
+def test_dataset_name_and_path_are_accepted(demo):
+    by_name = Segmentation("facebook_live", k=3, background=False)
+    by_path = Segmentation(str(datasets.path("facebook_live")), k=3, background=False)
+    assert (by_name.labels == by_path.labels).all()
+    assert by_name.source == "facebook_live"
+
+
+def test_rapid_k_changes_end_with_the_last_k(blobs):
+    model = Segmentation(blobs, k=2)
+    rng = np.random.default_rng(0)
+    values = rng.integers(2, 13, size=200)
+    values[-1] = 6
+    for k in values:
+        model.k = int(k)
+    assert model.wait(60)
+    assert model.k == 6
+    assert len(model.segment_ids) == 6
+    assert model.state == "idle"
+    reference = Segmentation(blobs, k=6, background=False)
+    from sklearn.metrics import adjusted_rand_score
+
+    assert adjusted_rand_score(reference.labels, model.labels) == 1.0
+
+
+def test_returning_to_a_k_already_seen_comes_from_the_cache(blobs):
+    model = Segmentation(blobs, k=3)
+    model.k = 5
+    model.wait(30)
+    model.k = 3  # seen: applied at once, no worker involved
+    assert model.timings["cache_hit"] == 1.0
+    assert len(model.segment_ids) == 3
+    assert "from cache" in model.status
+
+
+def test_a_k_change_keeps_the_map_and_changes_only_colours(blobs):
+    model = Segmentation(blobs, k=3, background=False)
+    coords = model.coords
+    model.k = 4
+    assert model.coords is coords
+    model.features = ["recency", "frequency"]
+    assert model.coords is not coords
+
+
+def test_revision_goes_up_once_per_result(blobs):
+    model = Segmentation(blobs, k=3, background=False)
+    seen = []
+    model.observe(lambda change: seen.append(change["new"]), "revision")
+    model.k = 4
+    assert len(seen) == 1
+
+
+def test_a_name_survives_k_and_seed_changes(blobs):
+    model = Segmentation(blobs, k=4, background=False, seed=0)
+    target = model.segment_ids[0]
+    rows = model.labels == target
+    model.rename(target, "Loyal big spenders")
+    assert model.segment_names[target] == "Loyal big spenders"
+    assert model.profile.summary.loc[target, "name"] == "Loyal big spenders"
+
+    def named_rows():
+        ids = [i for i, n in model.segment_names.items() if n == "Loyal big spenders"]
+        assert len(ids) == 1
+        return model.labels == ids[0]
+
+    model.k = 5
+    overlap = (named_rows() & rows).sum() / rows.sum()
+    assert overlap > 0.9
+    model.seed = 11
+    overlap = (named_rows() & rows).sum() / rows.sum()
+    assert overlap > 0.9
+    frame = model.labels_frame()
+    assert (frame.loc[named_rows(), "segment_name"] == "Loyal big spenders").all()
+
+
+def test_ids_colours_carry_over_and_new_segments_get_fresh_ones(blobs):
+    model = Segmentation(blobs, k=4, background=False)
+    before = dict(model.colors)
+    model.k = 5
+    kept = set(before) & set(model.colors)
+    assert len(kept) == 4
+    assert all(model.colors[i] == before[i] for i in kept)
+    (fresh,) = set(model.colors) - set(before)
+    assert model.colors[fresh] not in before.values()
+    assert model.colors[fresh] == PALETTE[fresh]
+
+
+def test_splits_are_reported(blobs):
+    model = Segmentation(blobs, k=2, background=False)
+    model.k = 5
+    assert any("split into" in w for w in model.warnings)
+
+
+def test_saved_spec_round_trips(tmp_path, blobs):
+    model = Segmentation("facebook_live", k=5, seed=3, scaling="robust", background=False)
+    model.rename(model.segment_ids[1], "Video fans")
+    path = model.save(tmp_path / "spec.json")
+    assert json.loads(path.read_text())["k"] == 5
+    again = Segmentation.load(path, background=False)
+    assert again.spec == model.spec
+    assert (again.labels == model.labels).all()
+    assert again.segment_names == model.segment_names
+    csv = model.save(tmp_path / "labels.csv")
+    back = pd.read_csv(csv)
+    assert list(back.columns[-2:]) == ["segment", "segment_name"]
+    assert len(back) == len(model.data)
+
+
+def test_selection_gives_a_selection_profile(blobs):
+    model = Segmentation(blobs, k=3, background=False)
+    model.selection = np.arange(50)
+    profile = model.selection_profile
+    assert profile.summary.loc[0, "size"] == 50
+    assert profile.summary.loc[0, "name"] == "Selection"
+    model.selection = None
+    assert model.selection_profile is None
+
+
+# ------------------------------------------------------------------ bad inputs
+def test_unreadable_upload_keeps_the_previous_data(blobs):
+    model = Segmentation(blobs, k=3, background=False)
+    labels = model.labels.copy()
+    assert model.load_data(b"", filename="empty.csv") is False
+    assert model.state == "error"
+    assert "empty" in model.status.lower()
+    assert "previous data" in model.status
+    assert model.data is not None and len(model.data) == len(blobs)
+    assert (model.labels == labels).all()
+
+
+@pytest.mark.parametrize(
+    "frame,k,words",
+    [
+        (pd.DataFrame({"a": [1.0], "b": [2.0]}), 2, "only 1 row to segment"),
+        (pd.DataFrame({"a": [1.0, 1.0, 2.0, 2.0], "b": [3.0, 3.0, 4.0, 4.0]}), 3, "2 distinct rows"),
+        (pd.DataFrame({"name": ["ann", "bob", "cy", "dee"], "city": ["x", "y", "x", "y"]}), 2,
+         "feature"),
+    ],
+    ids=["one-row", "k-above-distinct-rows", "no-numeric-column"],
+)
+def test_bad_data_gives_a_plain_status_and_keeps_the_previous_result(blobs, frame, k, words):
+    model = Segmentation(blobs, k=3, background=False)
+    assert model.load_data(frame) is True  # it reads; it cannot be segmented as asked
+    model.k = k
+    assert model.state == "error"
+    assert words in model.status
+    assert "Traceback" not in model.status
+
+
+def test_k_larger_than_distinct_rows_keeps_the_result():
+    frame = pd.DataFrame({"a": [1.0, 1.0, 2.0, 2.0, 3.0, 3.0], "b": [1.0, 1.0, 5.0, 5.0, 9.0, 9.0]})
+    model = Segmentation(frame, k=2, background=False)
+    labels = model.labels.copy()
+    model.k = 4
+    assert model.state == "error"
+    assert "k=4 is more than the 3 distinct rows" in model.status
+    assert "previous segments" in model.status
+    assert (model.labels == labels).all()
+    assert model.k == 4  # the person's setting is kept, the result is the last good one
+
+
+def test_all_nan_feature_is_refused_in_words(blobs):
+    frame = blobs.copy()
+    frame["empty_score"] = np.nan
+    frame["empty_score"] = frame["empty_score"].astype(float)
+    model = Segmentation(frame, k=3, background=False)
+    assert model.state == "idle"
+    assert "empty_score" not in model.features  # an empty column is not offered
+    assert model.table.roles["empty_score"] == "empty"
+
+
+def test_invalid_settings_are_refused_by_validation(blobs):
+    from traitlets import TraitError
+
+    model = Segmentation(blobs, k=3, background=False)
+    for bad in (0, 1, 51, -3):
+        with pytest.raises(TraitError):
+            model.k = bad
+    with pytest.raises(TraitError):
+        model.features = ["no_such_column"]
+    with pytest.raises(TraitError):
+        model.algorithm = "dbscan++"
+    with pytest.raises(TraitError):
+        model.selection = np.array([0, 10_000])
+    with pytest.raises(TraitError):
+        model.names = {0: "x" * 500}
+    assert model.k == 3 and model.state == "idle"
+
+
+def test_a_failed_background_fit_leaves_the_model_usable(blobs):
+    model = Segmentation(blobs, k=3)
+    model.features = []  # nothing to fit on
+    model.wait(30)
+    assert model.state == "error"
+    assert "at least one feature" in model.status
+    model.features = ["recency", "frequency"]
+    model.wait(30)
+    assert model.state == "idle"
