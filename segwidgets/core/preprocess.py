@@ -244,13 +244,20 @@ def prepare(
     log_columns: list[str] = []
     if spec.log1p:
         bool_like = {c for c in numeric if role_name(roles.get(c, "numeric")) == "boolean"}
+        negative = []
         for column in numeric:
             if column in bool_like:
                 continue
             if X_frame[column].min(skipna=True) >= 0:
                 log_columns.append(column)
             else:
-                notes.append(f"{column!r} has negative values, so log(1 + x) was not applied to it.")
+                negative.append(column)
+        if negative:
+            names = ", ".join(negative)
+            notes.append(
+                f"log(1 + x) was not applied to {names}: "
+                f"{'it has' if len(negative) == 1 else 'they have'} negative values."
+            )
     transformer = build_preprocessor(numeric, categorical, spec, log_columns)
     X = np.asarray(transformer.fit_transform(X_frame), dtype=np.float64)
     if not np.isfinite(X).all():
