@@ -179,6 +179,15 @@ def test_bad_input_is_refused_in_plain_words():
     stepper.init(2)
     with pytest.raises(SegwidgetsValueError, match="Assign the points first"):
         stepper.update()
+    stepper.assign()
+    with pytest.raises(SegwidgetsValueError, match="press Update"):
+        stepper.assign()
+    stepper.update()
+    with pytest.raises(SegwidgetsValueError, match="assign the points again first"):
+        stepper.update()
+    stepper.run_to_convergence()
+    with pytest.raises(SegwidgetsValueError, match="k-means has converged"):
+        stepper.assign()
     with pytest.raises(SegwidgetsValueError, match="missing or infinite"):
         KMeansStepper(np.array([[0.0, np.inf]]))
 

@@ -325,6 +325,14 @@ class KMeansStepper:
     def assign(self) -> KMeansState:
         """Every point joins the segment of its nearest centroid."""
         prev = self.state
+        if prev.phase == "assign":
+            if self.converged:
+                raise SegwidgetsValueError(
+                    "k-means has converged: assigning again changes nothing. "
+                    "Start again with a new seed or other centroids.")
+            raise SegwidgetsValueError(
+                "Every point already sits with its nearest centroid: "
+                "press Update to move the centroids.")
         C = prev.centroids
         labels = np.argmin(_sq_distances(self.X, C), axis=1).astype(np.int64)
         old = self._last_labels()

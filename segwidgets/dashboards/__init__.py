@@ -1,0 +1,1 @@
+from .kmeans_lesson import KMeansLesson

@@ -1,0 +1,269 @@
+"""The k-means lesson widget without a browser: press its buttons, read what it shows."""
+
+import numpy as np
+import pytest
+
+from segwidgets.core.kmeans_steps import make_lesson_data, standardise
+from segwidgets.dashboards import KMeansLesson
+from segwidgets.dashboards.kmeans_lesson import PALETTE
+
+
+@pytest.fixture
+def lesson():
+    return KMeansLesson(shape="blobs", k=3, seed=0)
+
+
+def click_plot(lesson, x, y):
+    """What the browser sends when a person clicks the plot at data point (x, y)."""
+    lesson.click_surface._handle_custom_msg(
+        {"event": "element_click", "data": {"click_x": x, "click_y": y}}, []
+    )
+
+
+def explanation(lesson):
+    return lesson.explain.value
+
+
+def test_starts_with_grey_points_and_k_centroids(lesson):
+    X = make_lesson_data("blobs")
+    np.testing.assert_allclose(lesson.points.x, X[:, 0])
+    np.testing.assert_allclose(lesson.points.y, X[:, 1])
+    assert lesson.points.color is None
+    assert len(lesson.centroids.x) == 3
+    assert lesson.status.startswith("Three round blobs · k=3 · iteration 0")
+    assert "next: assign" in lesson.status
+    assert "k-means++ (seed 0)" in explanation(lesson)
+    assert lesson.status in lesson.status_line.value
+    assert len(lesson.inertia_line.y) == 0
+    assert list(lesson.color_scale.colors) == PALETTE[:3]
+
+
+def test_assign_colours_points_by_nearest_centroid(lesson):
+    lesson.assign_button.click()
+    C = np.column_stack([lesson.centroids.x, lesson.centroids.y])
+    X = lesson.X
+    nearest = np.argmin(((X[:, None, :] - C[None]) ** 2).sum(-1), axis=1)
+    np.testing.assert_array_equal(lesson.points.color, nearest)
+    assert lesson.links.visible and lesson.links.x.shape == (300, 2)
+    assert "300 points now have a segment" in explanation(lesson)
+    assert "after assign" in lesson.status and "inertia" in lesson.status
+    assert len(lesson.inertia_line.y) == 1
+
+
+def test_update_moves_each_centroid_to_the_mean_of_its_points(lesson):
+    lesson.assign_button.click()
+    labels = np.asarray(lesson.points.color)
+    lesson.update_button.click()
+    for j in range(3):
+        mean = lesson.X[labels == j].mean(axis=0)
+        assert lesson.centroids.x[j] == pytest.approx(mean[0])
+        assert lesson.centroids.y[j] == pytest.approx(mean[1])
+    assert not lesson.links.visible
+    assert lesson.trails.visible and lesson.trails.x.shape == (3, 2)
+    assert "each centroid moves to the mean of its points" in explanation(lesson)
+    inertia = list(lesson.inertia_line.y)
+    assert len(inertia) == 2 and inertia[1] <= inertia[0]
+
+
+def test_step_back_restores_the_previous_picture(lesson):
+    lesson.assign_button.click()
+    cx, colors = list(lesson.centroids.x), np.array(lesson.points.color)
+    status = lesson.status
+    lesson.update_button.click()
+    assert list(lesson.centroids.x) != cx
+    lesson.back_button.click()
+    assert list(lesson.centroids.x) == cx
+    np.testing.assert_array_equal(lesson.points.color, colors)
+    assert lesson.status == status
+    assert len(lesson.inertia_line.y) == 1
+    lesson.back_button.click()
+    assert lesson.points.color is None
+    lesson.back_button.click()
+    assert "Already at the start" in explanation(lesson)
+
+
+def test_run_to_convergence_says_converged(lesson):
+    lesson.converge_button.click()
+    assert lesson.stepper.converged
+    assert "converged after" in lesson.status
+    assert "Converged after" in explanation(lesson)
+    assert len(lesson.inertia_line.y) == len(lesson.stepper.history) - 1
+    lesson.assign_button.click()
+    assert "k-means has converged" in explanation(lesson)
+
+
+def test_buttons_in_the_wrong_order_explain_instead_of_failing(lesson):
+    lesson.update_button.click()
+    assert "Assign the points first" in explanation(lesson)
+    lesson.assign_button.click()
+    lesson.assign_button.click()
+    assert "press Update" in explanation(lesson)
+    assert "color:#b00020" in explanation(lesson)
+    assert lesson.stepper.state.phase == "assign"
+
+
+def test_new_start_changes_the_seed_and_the_centroids(lesson):
+    first = np.column_stack([lesson.centroids.x, lesson.centroids.y])
+    lesson.converge_button.click()
+    lesson.reset_button.click()
+    assert lesson.seed == 1
+    assert len(lesson.stepper.history) == 1
+    again = np.column_stack([lesson.centroids.x, lesson.centroids.y])
+    assert not np.allclose(first, again)
+    assert "seed 1" in explanation(lesson)
+    assert lesson.points.color is None
+
+
+def test_k_slider_restarts_with_k_centroids_and_explains_bad_k(lesson):
+    lesson.k_slider.value = 2
+    assert lesson.k == 2 and len(lesson.centroids.x) == 2
+    assert "k=2 on three groups" in lesson.advice.value and "merge" in lesson.advice.value
+    lesson.k_slider.value = 6
+    assert "splits real groups" in lesson.advice.value
+    lesson.k_slider.value = 1
+    lesson.converge_button.click()
+    assert lesson.stepper.converged
+    # The browser can send any value: the slider clamps it, the lesson stays within 1..10.
+    lesson.k_slider.set_state({"value": 50})
+    assert lesson.k == 10 and len(lesson.centroids.x) == 10
+
+
+def test_data_shape_menu_loads_new_points_and_axis_titles(lesson):
+    lesson.shape_menu.value = "stretched"
+    assert lesson.shape == "stretched"
+    np.testing.assert_allclose(lesson.points.x, make_lesson_data("stretched")[:, 0])
+    assert lesson.x_axis.label == "yearly spend (€)"
+    assert "Standardise features" in lesson.advice.value
+    assert lesson.x_scale.min < lesson.points.x.min() and lesson.x_scale.max > lesson.points.x.max()
+    assert list(lesson.click_surface.x) == [lesson.x_scale.min, lesson.x_scale.max]
+
+
+def test_standardise_toggle_clusters_z_scores(lesson):
+    lesson.shape_menu.value = "stretched"
+    lesson.converge_button.click()
+    raw = np.array(lesson.points.color)
+    lesson.standardise_toggle.value = True
+    Z = standardise(make_lesson_data("stretched"))
+    np.testing.assert_allclose(lesson.points.x, Z[:, 0])
+    assert lesson.x_axis.label == "yearly spend (€) (z-score)"
+    assert "standardised now" in lesson.advice.value
+    lesson.converge_button.click()
+    scaled = np.array(lesson.points.color)
+    order = np.argsort(make_lesson_data("stretched")[:, 0])
+    assert np.count_nonzero(np.diff(raw[order])) <= 4  # spend bands
+    assert np.count_nonzero(np.diff(scaled[order])) > 30  # real groups
+
+
+def test_clicks_place_centroids_while_placing_is_on(lesson):
+    before = list(lesson.centroids.x)
+    click_plot(lesson, 0.0, 0.0)
+    assert list(lesson.centroids.x) == before
+    assert "turn on “Place centroids by clicking”" in explanation(lesson)
+
+    lesson.place_toggle.value = True
+    assert "placing centroids: 0 placed" in lesson.status
+    assert not lesson.centroids.visible
+    click_plot(lesson, -4.0, -2.0)
+    click_plot(lesson, 0.5, 4.0)
+    assert lesson.centroids.visible
+    assert list(lesson.centroids.x) == [-4.0, 0.5]
+    assert list(lesson.centroids.y) == [-2.0, 4.0]
+    assert lesson.k == 2 and lesson.k_slider.value == 2
+    assert "placing centroids: 2 placed" in lesson.status
+    assert "Centroid 2 placed at (0.5, 4)" in explanation(lesson)
+    assert "2: (0.5, 4)" in lesson.centroid_text.value
+
+    lesson.assign_button.click()  # stepping ends placing and keeps the centroids
+    assert not lesson.placing and not lesson.place_toggle.value
+    assert lesson.stepper.history[0].centroids.tolist() == [[-4.0, -2.0], [0.5, 4.0]]
+    assert "after assign" in lesson.status
+
+
+def test_placing_off_without_clicks_goes_back_to_kmeans_plus_plus(lesson):
+    lesson.place_toggle.value = True
+    lesson.place_toggle.value = False
+    assert lesson.centroids.visible and len(lesson.centroids.x) == 3
+    assert "k-means++" in explanation(lesson)
+
+
+def test_at_most_ten_centroids_by_hand(lesson):
+    lesson.place_toggle.value = True
+    for i in range(11):
+        click_plot(lesson, -4.0 + 0.5 * i, 0.0)
+    assert lesson.k == 10
+    assert "at most 10 centroids" in explanation(lesson)
+
+
+@pytest.mark.parametrize("data", [
+    {"click_x": "a", "click_y": 1},
+    {"click_x": float("nan"), "click_y": 1},
+    {"click_x": 1e9, "click_y": 1},
+    {"click_y": 1},
+    None,
+    [1, 2],
+])
+def test_hostile_or_odd_clicks_are_ignored(lesson, data):
+    lesson.place_toggle.value = True
+    lesson.click_surface._handle_custom_msg({"event": "element_click", "data": data}, [])
+    assert "0 placed" in lesson.status
+    assert "Something went wrong" not in explanation(lesson)
+
+
+def test_play_steps_on_each_tick_and_pauses_at_convergence(lesson):
+    lesson.play_toggle.value = True
+    assert lesson.player.playing and lesson.play_toggle.description == "Pause"
+    tick = 0
+    while lesson.player.playing and tick < 50:
+        tick += 1
+        lesson.player.set_state({"value": tick})  # the browser's Play widget ticking
+    assert lesson.stepper.converged
+    assert not lesson.play_toggle.value and lesson.play_toggle.description == "Play"
+    assert tick == len(lesson.stepper.history) - 1
+    lesson.player.set_state({"value": tick + 1})  # a tick after pausing does nothing
+    assert tick == len(lesson.stepper.history) - 1
+
+
+def test_play_when_converged_says_so(lesson):
+    lesson.converge_button.click()
+    lesson.play_toggle.value = True
+    assert not lesson.player.playing
+    assert "Already converged" in explanation(lesson)
+
+
+def test_empty_segment_is_explained(lesson):
+    lesson.place_toggle.value = True
+    click_plot(lesson, -4.0, -2.0)
+    click_plot(lesson, 0.0, 4.0)
+    click_plot(lesson, 4.0, -1.0)
+    x0, x1 = lesson.x_scale.min, lesson.x_scale.max
+    y0, y1 = lesson.y_scale.min, lesson.y_scale.max
+    click_plot(lesson, x0 + 0.01 * (x1 - x0), y1 - 0.01 * (y1 - y0))  # far corner
+    lesson.assign_button.click()
+    assert "Segment 4 got no points" in explanation(lesson)
+    lesson.update_button.click()
+    assert "its centroid stays where it is" in explanation(lesson)
+
+
+def test_constructor_validates_in_words():
+    with pytest.raises(Exception, match="Unknown data shape 'spiral'"):
+        KMeansLesson(shape="spiral")
+    with pytest.raises(Exception, match="k must be between 1 and 10, not 0"):
+        KMeansLesson(k=0)
+    lesson = KMeansLesson(shape="moons", k=2, seed=4, scale_features=True)
+    assert lesson.shape_menu.value == "moons" and lesson.k_slider.value == 2
+    assert lesson.standardise_toggle.value
+    assert "seed 4" in explanation(lesson)
+
+
+def test_every_control_has_its_stable_css_class(lesson):
+    expected = {
+        "shape": lesson.shape_menu, "k": lesson.k_slider, "standardise": lesson.standardise_toggle,
+        "place": lesson.place_toggle, "assign": lesson.assign_button,
+        "update": lesson.update_button, "back": lesson.back_button, "play": lesson.play_toggle,
+        "converge": lesson.converge_button, "reset": lesson.reset_button,
+        "plot": lesson.figure, "inertia": lesson.inertia_figure, "status": lesson.status_line,
+        "explain": lesson.explain, "advice": lesson.advice, "centroids": lesson.centroid_text,
+    }
+    for name, widget in expected.items():
+        assert f"sw-lesson-{name}" in widget._dom_classes
+    assert "sw-kmeans-lesson" in lesson._dom_classes
