@@ -18,11 +18,12 @@ area, on top of the other marks, and its clicks place centroids.
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import html
 import logging
 import math
+import struct
+import zlib
 from collections.abc import Callable
 from typing import Any
 
@@ -51,10 +52,22 @@ PALETTE = [
 ]
 UNASSIGNED = "#9aa0a6"
 
-# 1×1 fully transparent PNG: the click surface over the plot area.
-_CLEAR_PNG = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
-)
+
+
+def _clear_png() -> bytes:
+    """A 1×1 fully transparent PNG: the click surface over the plot area."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 6, 0, 0, 0)  # 1×1, 8-bit RGBA
+    pixels = zlib.compress(b"\x00" + b"\x00\x00\x00\x00")  # filter byte + one clear pixel
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels)
+            + chunk(b"IEND", b""))
+
+
+_CLEAR_PNG = _clear_png()
 
 
 def _css(name: str) -> str:
@@ -190,16 +203,20 @@ class KMeansLesson(w.VBox):
         self.figure.add_class(_css("plot"))
 
     def _build_inertia_plot(self) -> None:
-        xs, ys = bq.LinearScale(), bq.LinearScale()
+        xs, ys = bq.LinearScale(min=0.0, max=1.0, allow_padding=False), bq.LinearScale(
+            min=0.0, allow_padding=False)
         self.inertia_line = bq.Lines(
             x=np.zeros(0), y=np.zeros(0), scales={"x": xs, "y": ys}, marker="circle",
             marker_size=24, colors=["#4e79a7"], stroke_width=2,
         )
+        self.inertia_x_axis = bq.Axis(scale=xs, label="half-step (assign, update, assign, …)",
+                                      tick_format="d", tick_values=np.arange(0, 2))
+        self.inertia_x_scale, self.inertia_y_scale = xs, ys
         self.inertia_figure = bq.Figure(
             marks=[self.inertia_line],
-            axes=[bq.Axis(scale=xs, label="half-step", tick_format="d", num_ticks=6),
+            axes=[self.inertia_x_axis,
                   bq.Axis(scale=ys, side="left", label="inertia",
-                          tick_format=".3s", label_offset="40px", num_ticks=4)],
+                          tick_format=".3~s", label_offset="40px", num_ticks=4)],
             animation_duration=0,
             fig_margin={"top": 10, "bottom": 40, "left": 60, "right": 15},
             layout=w.Layout(width="520px", height="190px"),
@@ -218,10 +235,12 @@ class KMeansLesson(w.VBox):
         self.shape_menu = w.Dropdown(
             options=[(info.label, name) for name, info in LESSON_SHAPES.items()],
             description="Data", layout=w.Layout(width="300px"),
+            style={"description_width": "40px"},
         )
         self.shape_menu.add_class(_css("shape"))
         self.k_slider = w.IntSlider(min=1, max=self.MAX_K, description="k",
-                                    continuous_update=False, layout=w.Layout(width="210px"))
+                                    continuous_update=False, layout=w.Layout(width="230px"),
+                                    style={"description_width": "20px"})
         self.k_slider.add_class(_css("k"))
         self.standardise_toggle = w.ToggleButton(
             description="Standardise features", icon="balance-scale",
@@ -361,6 +380,12 @@ class KMeansLesson(w.VBox):
             hist = self.stepper.inertia_history
             self.inertia_line.x = np.array([h[0] for h in hist], dtype=np.float64)
             self.inertia_line.y = np.array([h[2] for h in hist], dtype=np.float64)
+            last = max(len(self.stepper.history) - 1, 1)
+            every = max(1, math.ceil(last / 12))
+            self.inertia_x_scale.min, self.inertia_x_scale.max = 0.5, last + 0.5
+            top = max((h[2] for h in hist), default=1.0)
+            self.inertia_y_scale.max = float(top * 1.08) if top > 0 else 1.0
+            self.inertia_x_axis.tick_values = np.arange(every, last + 1, every)
         self._update_texts(error)
 
     def _update_texts(self, error: str | None = None) -> None:
