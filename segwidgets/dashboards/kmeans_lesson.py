@@ -354,7 +354,8 @@ class KMeansLesson(w.VBox):
         X, C = self.X, st.centroids
         with contextlib.ExitStack() as stack:
             for widget in (self.color_scale, self.points, self.links, self.trails,
-                           self.centroids, self.inertia_line):
+                           self.centroids, self.inertia_line, self.inertia_x_scale,
+                           self.inertia_y_scale, self.inertia_x_axis):
                 stack.enter_context(widget.hold_sync())
             self.color_scale.colors = colors
             self.color_scale.min, self.color_scale.max = 0, max(k - 1, 1)
