@@ -19,6 +19,8 @@ _COMPONENTS = {
     "EmbeddingScatter": "embedding_scatter",
     "SegmentLegend": "segment_legend",
     "ProfileTable": "profile_table",
+    "DataPanel": "data_panel",
+    "DownloadPanel": "download_panel",
 }
 
 __all__ = sorted(_COMPONENTS)

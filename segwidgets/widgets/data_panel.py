@@ -1,0 +1,140 @@
+"""Choose the table: upload a file, use the bundled demo, or download a sample."""
+
+from __future__ import annotations
+
+import base64
+import html
+import threading
+from typing import Any
+
+import ipywidgets as w
+
+from ..config import UPLOAD_LIMIT_BYTES
+from ..session import Segmentation
+from ._base import css, report_errors
+
+ACCEPT = ".csv,.tsv,.txt,.xlsx,.xls,.parquet"
+
+
+def _megabytes(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MB"
+
+
+class DataPanel(w.VBox):
+    """Upload a CSV, Excel or Parquet file, or switch to the demo data.
+
+    Data Attributes:
+        model: Segmentation — receives the table through ``load_data``; a file
+            that cannot be read leaves the loaded table and results as they were.
+        upload: ipywidgets.FileUpload (css ``sw-upload``).
+        demo_button: ipywidgets.Button "Use demo data" (css ``sw-demo-button``).
+        notes: ipywidgets.HTML — what loading did (css ``sw-load-notes``).
+        limit: int — largest file accepted, in bytes (default ``UPLOAD_LIMIT_BYTES``).
+
+    Reading runs on a thread: the controls stay responsive for large files.
+    """
+
+    def __init__(self, model: Segmentation, *, limit: int = UPLOAD_LIMIT_BYTES, demo: str = "facebook_live",
+                 **kwargs: Any) -> None:
+        self.model = model
+        self.limit = limit
+        self.demo = demo
+        self.upload = w.FileUpload(accept=ACCEPT, multiple=False, description="Upload table",
+                                   layout=w.Layout(width="auto"))
+        self.upload.add_class(css("upload"))
+        self.demo_button = w.Button(description="Use demo data", icon="table",
+                                    tooltip="Facebook Live posts of 10 Thai sellers (7,050 rows)",
+                                    layout=w.Layout(width="auto"))
+        self.demo_button.add_class(css("demo-button"))
+        self.source = w.HTML()
+        self.source.add_class(css("data-source"))
+        self.notes = w.HTML()
+        self.notes.add_class(css("load-notes"))
+        self.sample = w.HTML(self._sample_link())
+        hint = w.HTML(
+            f"<small>CSV, Excel or Parquet, up to {_megabytes(limit)}: one row per customer or post, "
+            "one column per measure.</small>"
+        )
+        super().__init__([w.HBox([self.upload, self.demo_button]), hint, self.sample, self.source,
+                          self.notes], **kwargs)
+        self.add_class(css("data-panel"))
+        self._thread: threading.Thread | None = None
+        self.upload.observe(self._on_upload, "value")
+        self.demo_button.on_click(self._on_demo)
+        model.observe(self._on_table, "table")
+        self._on_table()
+
+    def _sample_link(self) -> str:
+        from .. import datasets
+
+        text = datasets.load(self.demo).head(20).to_csv(index=False)
+        payload = base64.b64encode(text.encode("utf-8")).decode("ascii")
+        return (f"<a class='{css('sample-link')}' download='sample.csv' "
+                f"href='data:text/csv;base64,{payload}'>Download a sample CSV</a> "
+                "<small>to see the expected shape</small>")
+
+    @report_errors
+    def _on_table(self, change: Any = None) -> None:
+        table = self.model.table
+        if table is None:
+            self.source.value = "<i>No table loaded.</i>"
+            self.notes.value = ""
+            return
+        roles = table.roles
+        counts: dict[str, int] = {}
+        for role in roles.values():
+            key = str(getattr(role, "value", role))
+            counts[key] = counts.get(key, 0) + 1
+        kinds = ", ".join(f"{n} {role}" for role, n in counts.items())
+        self.source.value = (
+            f"<b>{html.escape(table.source)}</b>: {len(table.frame):,} rows, "
+            f"{len(roles)} columns ({html.escape(kinds)})"
+        )
+        self.notes.value = "".join(f"<div><small>{html.escape(n)}</small></div>" for n in table.notes)
+
+    @report_errors
+    def _on_upload(self, change: dict) -> None:
+        files = change["new"]
+        if not files:
+            return
+        item = files[0]
+        name = str(item.get("name", "upload"))[:200]
+        content = item.get("content", b"")
+        size = len(content) if content is not None else 0
+        self.upload.value = ()  # free the bytes held by the widget; we keep our own copy below
+        if size > self.limit:
+            self._refuse(f"{name} is {_megabytes(size)}; the limit is {_megabytes(self.limit)}. "
+                         "Upload a smaller file or a sample of it.")
+            return
+        data = bytes(content)
+        self._load(data, name)
+
+    def _refuse(self, message: str) -> None:
+        kept = " The previous data is still loaded." if self.model.data is not None else ""
+        with self.model.hold_trait_notifications():
+            self.model.state = "error"
+            self.model.status = message + kept
+
+    @report_errors
+    def _on_demo(self, button: Any = None) -> None:
+        self._load(self.demo, None)
+
+    def _load(self, source: Any, filename: str | None) -> None:
+        self.model.state = "fitting"
+        self.model.status = f"Reading {filename or source}…"
+        self.upload.disabled = self.demo_button.disabled = True
+
+        def work() -> None:
+            try:
+                self.model.load_data(source, filename=filename)
+            finally:
+                self.upload.disabled = self.demo_button.disabled = False
+
+        self._thread = threading.Thread(target=work, name="segwidgets-upload", daemon=True)
+        self._thread.start()
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Wait until a load started from this panel has finished (for scripts and tests)."""
+        if self._thread is not None:
+            self._thread.join(timeout)
+        self.model.wait(timeout)
