@@ -1,0 +1,140 @@
+"""What the Voila notebooks in ``apps/`` call: a few lines each, and never a traceback.
+
+Each builder reads its inputs (environment, query string), builds a
+composite and returns a widget. Anything that goes wrong becomes a plain
+message in the page; the full error goes to the server log.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import os
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs
+
+import ipywidgets as w
+
+from ..config import ENV_DATA, ENV_SPEC
+from ..errors import SegwidgetsError
+from ..widgets._base import css
+
+log = logging.getLogger("segwidgets.apps")
+
+#: Environment variable naming the folder that report links may read specs from.
+ENV_SPECS_DIR = "SEGWIDGETS_SPECS_DIR"
+
+
+def request_query() -> str:
+    """The page's query string (Voila passes it to the kernel as ``QUERY_STRING``)."""
+    try:
+        from voila.utils import wait_for_request
+
+        wait_for_request()
+    except Exception:  # noqa: BLE001 - outside Voila there is no request to wait for
+        log.debug("no Voila request info", exc_info=True)
+    return os.environ.get("QUERY_STRING", "")
+
+
+def error_panel(message: str) -> w.HTML:
+    """A plain-words message box (css ``sw-app-error``)."""
+    box = w.HTML(
+        "<div style='padding:12px;border:1px solid #e15759;background:#fff5f5;border-radius:4px'>"
+        f"{html.escape(message)}</div>"
+    )
+    box.add_class(css("app-error"))
+    return box
+
+
+def _guard(build):
+    def wrapper(*args: Any, **kwargs: Any) -> w.Widget:
+        try:
+            return build(*args, **kwargs)
+        except SegwidgetsError as exc:
+            return error_panel(str(exc))
+        except Exception as exc:  # noqa: BLE001 - never a traceback in an app
+            log.exception("app failed to start")
+            return error_panel(f"The app could not start ({type(exc).__name__}). "
+                               "The details are in the server log.")
+
+    wrapper.__doc__ = build.__doc__
+    wrapper.__name__ = build.__name__
+    return wrapper
+
+
+def _spec_settings(query: str) -> dict[str, Any]:
+    """Settings named in a query string (``?k=5&features=a,b``); others keep defaults."""
+    from ..core.spec import SegmentationSpec
+
+    keys = set(parse_qs(query.lstrip("?")))
+    if not keys & {"k", "features", "algorithm", "scaling", "impute", "log1p", "seed", "embedding"} and not any(
+        key.startswith("name.") for key in keys
+    ):
+        return {}
+    spec = SegmentationSpec.from_query(query)
+    settings: dict[str, Any] = {}
+    for field in ("k", "algorithm", "scaling", "impute", "log1p", "seed", "embedding"):
+        if field in keys:
+            settings[field] = getattr(spec, field)
+    if "features" in keys and spec.features:
+        settings["features"] = list(spec.features)
+    if spec.names:
+        settings["names"] = dict(spec.names)
+    return settings
+
+
+@_guard
+def explorer_app(data: Any = None, query: str | None = None) -> w.Widget:
+    """The explorer app: a data panel, the Explorer, and downloads.
+
+    ``data`` defaults to ``$SEGWIDGETS_DATA`` or the demo; ``query`` to the page's
+    query string, whose settings (``?k=5&features=a,b``) open the explorer in
+    that state.
+    """
+    from ..session import Segmentation
+    from ..widgets import DataPanel, DownloadPanel
+    from .explorer import Explorer
+
+    source = data or os.environ.get(ENV_DATA) or "facebook_live"
+    query = request_query() if query is None else query
+    notice = None
+    try:
+        settings = _spec_settings(query)
+    except SegwidgetsError as exc:
+        settings, notice = {}, f"The link's settings were ignored: {exc}"
+    features = settings.pop("features", None)
+    model = Segmentation(source, **settings)
+    if features:
+        try:
+            model.features = features
+        except Exception as exc:  # noqa: BLE001 - a link naming unknown columns
+            notice = f"The link's features were ignored: {exc}"
+    model.wait(60)
+    explorer = Explorer(model, data_panel=DataPanel(model))
+    explorer.add_tab("Download", DownloadPanel(model))
+    if notice:
+        model.status = notice
+    return explorer
+
+
+@_guard
+def report_app(spec: str | os.PathLike | None = None, data: Any = None, query: str | None = None,
+               specs_dir: str | os.PathLike | None = None) -> w.Widget:
+    """The report app: ``?spec=NAME`` read only from the specs folder, or ``$SEGWIDGETS_SPEC``."""
+    from ..core.spec_store import resolve_spec
+    from .report import Report
+
+    query = request_query() if query is None else query
+    name = parse_qs(query.lstrip("?")).get("spec", [None])[0]
+    if name is not None:
+        folder = specs_dir or os.environ.get(ENV_SPECS_DIR)
+        if not folder:
+            return error_panel("This server has no folder of saved reports configured.")
+        path = resolve_spec(name, folder)
+    else:
+        path = spec or os.environ.get(ENV_SPEC)
+        if not path:
+            return error_panel("No report was named. Open a link of the form ?spec=NAME.")
+        path = Path(path)
+    return Report.from_spec(path, data=data)
