@@ -1,0 +1,33 @@
+"""Settings shared by the apps, the command line and the tests.
+
+Plain constants, no imports from the rest of the package.
+"""
+
+from __future__ import annotations
+
+#: Largest file a person may upload in the apps. Checked by our own code, with
+#: a plain message; the Voila server accepts a little more (see below) so that
+#: the check is ours and the connection never drops silently.
+UPLOAD_LIMIT_BYTES = 50 * 1024 * 1024
+
+#: tornado's ``websocket_max_message_size`` for the Voila server (default
+#: 10 MiB). ``FileUpload`` sends every chosen file in one websocket message,
+#: and a message over the limit closes the connection with no word to the user.
+WEBSOCKET_MAX_MESSAGE_BYTES = 64 * 1024 * 1024
+
+#: Where ``segwidgets app`` serves by default.
+DEFAULT_IP = "127.0.0.1"
+DEFAULT_PORT = 8866
+
+#: Every page visit starts a kernel (about 200 MB) and closing the tab does not
+#: end it. The culler shuts down kernels idle for this long, checking every
+#: ``KERNEL_CULL_INTERVAL_SECONDS``.
+KERNEL_CULL_IDLE_SECONDS = 600
+KERNEL_CULL_INTERVAL_SECONDS = 60
+
+#: Environment variables the apps read.
+ENV_DATA = "SEGWIDGETS_DATA"  # absolute path of the table to open
+ENV_SPEC = "SEGWIDGETS_SPEC"  # absolute path of a saved segmentation spec (JSON)
+
+#: Name of our Voila template (segwidgets/voila_config/voila/templates/segwidgets).
+VOILA_TEMPLATE = "segwidgets"
