@@ -1,0 +1,199 @@
+"""The ``segwidgets`` command: serve the apps with Voila.
+
+``segwidgets app [FILE]``
+    the segment explorer, on FILE or on the bundled demo data;
+``segwidgets report SPEC``
+    the read-only report of a saved segmentation spec.
+
+:func:`voila_command` builds the exact command line; the end-to-end tests use
+it too, so they run the server exactly as people do.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import shutil
+import site
+import sys
+import sysconfig
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from segwidgets import config
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+VOILA_CONFIG_DIR = PACKAGE_DIR / "voila_config"
+
+
+def app_path(name: str) -> Path:
+    """Path of the app notebook ``name`` (``"explorer"`` or ``"explorer.ipynb"``).
+
+    Looks in ``apps/`` next to the package (a checkout or an editable
+    install), then in ``<prefix>/share/segwidgets/apps`` (a wheel install).
+    Raises :class:`FileNotFoundError` naming the places looked in.
+    """
+    filename = name if name.endswith(".ipynb") else f"{name}.ipynb"
+    if Path(filename).name != filename:
+        raise ValueError(f"An app name is a plain file name, not a path: {name!r}")
+    places = [PACKAGE_DIR.parent / "apps"]
+    for prefix in (sysconfig.get_path("data"), sys.prefix, site.getuserbase()):
+        place = Path(prefix) / "share" / "segwidgets" / "apps"
+        if place not in places:
+            places.append(place)
+    for place in places:
+        candidate = place / filename
+        if candidate.is_file():
+            return candidate
+    looked = ", ".join(str(p) for p in places)
+    raise FileNotFoundError(f"There is no app {filename!r} (looked in {looked}).")
+
+
+def voila_env(extra_env: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Environment variables :func:`voila_command` sets for the server and its kernels.
+
+    ``JUPYTER_PATH`` gets our configuration folder first (so Voila finds the
+    ``segwidgets`` template), ``PYTHONPATH`` the folder holding this package
+    (so the kernels import the same segwidgets as this process), and then
+    ``extra_env`` (for example ``SEGWIDGETS_DATA``).
+    """
+    env = {
+        "JUPYTER_PATH": _prepend(str(VOILA_CONFIG_DIR), os.environ.get("JUPYTER_PATH")),
+        "PYTHONPATH": _prepend(str(PACKAGE_DIR.parent), os.environ.get("PYTHONPATH")),
+    }
+    for key, value in (extra_env or {}).items():
+        if not key or "=" in key:
+            raise ValueError(f"Not an environment variable name: {key!r}")
+        env[key] = str(value)
+    return env
+
+
+def voila_args(*, port: int = config.DEFAULT_PORT, ip: str = config.DEFAULT_IP,
+               open_browser: bool = False) -> list[str]:
+    """Voila options for a server that several people share (see DESIGN.md)."""
+    return [
+        "--no-browser" if not open_browser else "--Voila.open_browser=True",
+        f"--Voila.ip={ip}",
+        f"--Voila.port={int(port)}",
+        # Fail rather than quietly serve on another port than the one asked.
+        "--Voila.port_retries=0",
+        # Our template: "lab" without outside requests; visitors cannot switch it.
+        f"--VoilaConfiguration.template={config.VOILA_TEMPLATE}",
+        "--VoilaConfiguration.allow_template_override=NO",
+        "--VoilaConfiguration.allow_theme_override=NO",
+        "--VoilaConfiguration.show_tracebacks=False",
+        # Every visit starts a kernel and closing the tab does not stop it.
+        f"--MappingKernelManager.cull_idle_timeout={config.KERNEL_CULL_IDLE_SECONDS}",
+        f"--MappingKernelManager.cull_interval={config.KERNEL_CULL_INTERVAL_SECONDS}",
+        "--MappingKernelManager.cull_connected=True",
+        # Settings that flags cannot carry typed: tornado_settings (raises
+        # websocket_max_message_size, see config.WEBSOCKET_MAX_MESSAGE_BYTES).
+        # On the command line the size would arrive as a string, or only as a
+        # deprecated dict literal. This also keeps out any voila.json of the
+        # user's or of the current directory.
+        f"--Voila.config_file_paths={VOILA_CONFIG_DIR}",
+    ]
+
+
+def voila_command(notebook: str | os.PathLike, *, port: int = config.DEFAULT_PORT,
+                  ip: str = config.DEFAULT_IP, extra_env: Mapping[str, str] | None = None,
+                  open_browser: bool = False) -> list[str]:
+    """The full command line that serves ``notebook`` with Voila.
+
+    It starts with ``env NAME=VALUE ...`` (see :func:`voila_env`), so the list
+    alone says everything the server and its kernels get; run it with
+    :func:`subprocess.Popen` or :func:`os.execv`.
+    """
+    notebook = Path(notebook).resolve()
+    env_prefix = [f"{key}={value}" for key, value in voila_env(extra_env).items()]
+    return [
+        shutil.which("env") or "/usr/bin/env",
+        *env_prefix,
+        sys.executable, "-m", "voila", str(notebook),
+        *voila_args(port=port, ip=ip, open_browser=open_browser),
+    ]
+
+
+def _prepend(first: str, rest: str | None) -> str:
+    return os.pathsep.join([first, *([rest] if rest else [])])
+
+
+def _existing_file(text: str) -> Path:
+    path = Path(text).expanduser()
+    if not path.is_file():
+        raise argparse.ArgumentTypeError(f"there is no file {text!r}")
+    return path.resolve()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="segwidgets",
+        description="Serve the segwidgets apps with Voila.",
+    )
+    parser.add_argument("--version", action="version",
+                        version=f"%(prog)s {_version()}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def server_options(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--port", type=int, default=config.DEFAULT_PORT,
+                         help="port to serve on (default: %(default)s)")
+        sub.add_argument("--ip", default=config.DEFAULT_IP,
+                         help="address to listen on (default: %(default)s, this machine only)")
+        sub.add_argument("--browser", dest="open_browser", action="store_true",
+                         help="open a web browser on the app")
+        sub.add_argument("--no-browser", dest="open_browser", action="store_false",
+                         help="do not open a web browser (the default)")
+        sub.add_argument("--print-command", action="store_true",
+                         help="print the Voila command line and exit")
+
+    app = commands.add_parser(
+        "app", help="the segment explorer",
+        description="Serve the segment explorer on FILE (CSV, Excel or Parquet), "
+                    "or on the bundled demo data when no FILE is given.")
+    app.add_argument("file", nargs="?", type=_existing_file, metavar="FILE",
+                     help="table to open (default: the bundled demo data)")
+    server_options(app)
+
+    report = commands.add_parser(
+        "report", help="a read-only report of a saved segmentation",
+        description="Serve the report of the segmentation saved in SPEC (JSON).")
+    report.add_argument("spec", type=_existing_file, metavar="SPEC",
+                        help="saved segmentation spec (JSON)")
+    server_options(report)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "app":
+        notebook_name = "explorer"
+        extra_env = {config.ENV_DATA: str(args.file)} if args.file else {}
+    else:
+        notebook_name = "report"
+        extra_env = {config.ENV_SPEC: str(args.spec)}
+    try:
+        notebook = app_path(notebook_name)
+    except FileNotFoundError as exc:
+        print(f"segwidgets: {exc}", file=sys.stderr)
+        return 1
+    command = voila_command(notebook, port=args.port, ip=args.ip, extra_env=extra_env,
+                            open_browser=args.open_browser)
+    if args.print_command:
+        print(shlex.join(command))
+        return 0
+    print(f"segwidgets: serving {notebook.name} at http://{args.ip}:{args.port}/ "
+          "(Ctrl-C to stop)", flush=True)
+    sys.stderr.flush()
+    os.execv(command[0], command)
+    return 0  # pragma: no cover - execv does not return
+
+
+def _version() -> str:
+    from segwidgets import __version__
+
+    return __version__
+
+
+if __name__ == "__main__":
+    sys.exit(main())
