@@ -1,0 +1,125 @@
+"""`segwidgets` command line: the Voila command it builds, and its help."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from segwidgets import cli, config
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def split_command(command):
+    """(env assignments, voila argv after `-m voila`) of a voila_command list."""
+    assert Path(command[0]).name == "env"
+    at = command.index(sys.executable)
+    env = dict(item.split("=", 1) for item in command[1:at])
+    assert command[at + 1: at + 3] == ["-m", "voila"]
+    return env, command[at + 3:]
+
+
+def test_voila_command_serves_the_notebook_with_our_settings():
+    notebook = cli.app_path("explorer")
+    env, argv = split_command(cli.voila_command(notebook, port=9123, ip="127.0.0.1"))
+
+    assert argv[0] == str(notebook)
+    assert "--no-browser" in argv
+    for flag in ["--Voila.ip=127.0.0.1", "--Voila.port=9123", "--Voila.port_retries=0",
+                 "--VoilaConfiguration.template=segwidgets",
+                 "--VoilaConfiguration.allow_template_override=NO",
+                 "--VoilaConfiguration.show_tracebacks=False",
+                 f"--MappingKernelManager.cull_idle_timeout={config.KERNEL_CULL_IDLE_SECONDS}",
+                 f"--MappingKernelManager.cull_interval={config.KERNEL_CULL_INTERVAL_SECONDS}",
+                 f"--Voila.config_file_paths={cli.VOILA_CONFIG_DIR}"]:
+        assert flag in argv
+    assert env["JUPYTER_PATH"].split(os.pathsep)[0] == str(cli.VOILA_CONFIG_DIR)
+    assert env["PYTHONPATH"].split(os.pathsep)[0] == str(cli.PACKAGE_DIR.parent)
+
+
+def test_extra_env_reaches_the_command():
+    command = cli.voila_command("apps/explorer.ipynb", port=9124,
+                                extra_env={"SEGWIDGETS_DATA": "/data/x y.csv"})
+    env, argv = split_command(command)
+    assert env["SEGWIDGETS_DATA"] == "/data/x y.csv"
+    assert Path(argv[0]).is_absolute()
+    with pytest.raises(ValueError):
+        cli.voila_command("apps/explorer.ipynb", port=1, extra_env={"A=B": "x"})
+
+
+def test_voila_reads_the_settings_as_we_mean_them(monkeypatch):
+    """Voila's own parser sees the typed values (tornado's limit is an int, not text)."""
+    from voila.app import Voila
+
+    env, argv = split_command(cli.voila_command(cli.app_path("explorer"), port=9125))
+    monkeypatch.setenv("JUPYTER_PATH", env["JUPYTER_PATH"])
+    monkeypatch.setattr("signal.signal", lambda *args: None)  # Voila.initialize installs one
+    app = Voila()
+    app.initialize(argv)
+
+    assert (app.ip, app.port, app.port_retries, app.open_browser) == ("127.0.0.1", 9125, 0, False)
+    assert app.tornado_settings["websocket_max_message_size"] == config.WEBSOCKET_MAX_MESSAGE_BYTES
+    assert config.WEBSOCKET_MAX_MESSAGE_BYTES > config.UPLOAD_LIMIT_BYTES
+    voila_conf = app.voila_configuration
+    assert voila_conf.template == "segwidgets"
+    assert voila_conf.allow_template_override == "NO"
+    assert voila_conf.show_tracebacks is False
+    ours = str(cli.VOILA_CONFIG_DIR / "voila" / "templates" / "segwidgets")
+    assert app.template_paths[0] == ours
+
+
+def test_the_template_leaves_out_the_cdn_links():
+    template = cli.VOILA_CONFIG_DIR / "voila" / "templates" / "segwidgets"
+    assert json.loads((template / "conf.json").read_text())["base_template"] == "lab"
+    text = (template / "index.html.j2").read_text()
+    assert "https://" not in text and "super.super()" in text
+
+
+def test_app_path_finds_the_apps_and_names_what_is_missing():
+    assert cli.app_path("explorer") == ROOT / "apps" / "explorer.ipynb"
+    assert cli.app_path("explorer.ipynb") == ROOT / "apps" / "explorer.ipynb"
+    with pytest.raises(FileNotFoundError, match="no app 'nope.ipynb'"):
+        cli.app_path("nope")
+    with pytest.raises(ValueError):
+        cli.app_path("../secrets")
+
+
+def test_help_works():
+    result = subprocess.run([sys.executable, "-m", "segwidgets.cli", "--help"],
+                            capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert result.returncode == 0
+    assert "app" in result.stdout and "report" in result.stdout
+
+
+def test_app_help_and_print_command(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["app", "--help"])
+    assert exit_.value.code == 0
+    assert "FILE" in capsys.readouterr().out
+
+    table = tmp_path / "t.csv"
+    table.write_text("a\n1\n")
+    assert cli.main(["app", str(table), "--port", "9126", "--print-command"]) == 0
+    printed = capsys.readouterr().out
+    assert f"SEGWIDGETS_DATA={table.resolve()}" in printed
+    assert "--Voila.port=9126" in printed
+
+
+def test_a_missing_file_is_a_plain_error(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["app", "/no/such/table.csv"])
+    assert exit_.value.code == 2
+    assert "there is no file '/no/such/table.csv'" in capsys.readouterr().err
+
+
+def test_report_passes_the_spec(tmp_path, capsys, monkeypatch):
+    spec = tmp_path / "spec.json"
+    spec.write_text("{}")
+    monkeypatch.setattr(cli, "app_path", lambda name: ROOT / "apps" / "explorer.ipynb")
+    assert cli.main(["report", str(spec), "--print-command"]) == 0
+    assert f"SEGWIDGETS_SPEC={spec.resolve()}" in capsys.readouterr().out
