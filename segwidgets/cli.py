@@ -83,10 +83,14 @@ def voila_args(*, port: int = config.DEFAULT_PORT, ip: str = config.DEFAULT_IP,
         "--VoilaConfiguration.allow_template_override=NO",
         "--VoilaConfiguration.allow_theme_override=NO",
         "--VoilaConfiguration.show_tracebacks=False",
-        # Every visit starts a kernel and closing the tab does not stop it.
+        # Every visit starts a kernel and closing the tab does not stop it, but
+        # it does close the kernel's websocket: cull kernels idle with no page
+        # connected. Not connected ones: with cull_connected=True a page left
+        # open while its reader thinks is killed under them, and then ignores
+        # every click without a word (tried in Chromium).
         f"--MappingKernelManager.cull_idle_timeout={config.KERNEL_CULL_IDLE_SECONDS}",
         f"--MappingKernelManager.cull_interval={config.KERNEL_CULL_INTERVAL_SECONDS}",
-        "--MappingKernelManager.cull_connected=True",
+        "--MappingKernelManager.cull_connected=False",
         # Settings that flags cannot carry typed: tornado_settings (raises
         # websocket_max_message_size, see config.WEBSOCKET_MAX_MESSAGE_BYTES).
         # On the command line the size would arrive as a string, or only as a

@@ -20,8 +20,8 @@ DEFAULT_IP = "127.0.0.1"
 DEFAULT_PORT = 8866
 
 #: Every page visit starts a kernel (about 200 MB) and closing the tab does not
-#: end it. The culler shuts down kernels idle for this long, checking every
-#: ``KERNEL_CULL_INTERVAL_SECONDS``.
+#: end it. The culler shuts down kernels that no open page is connected to once
+#: they have been idle this long, checking every ``KERNEL_CULL_INTERVAL_SECONDS``.
 KERNEL_CULL_IDLE_SECONDS = 600
 KERNEL_CULL_INTERVAL_SECONDS = 60
 

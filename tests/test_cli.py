@@ -36,6 +36,7 @@ def test_voila_command_serves_the_notebook_with_our_settings():
                  "--VoilaConfiguration.show_tracebacks=False",
                  f"--MappingKernelManager.cull_idle_timeout={config.KERNEL_CULL_IDLE_SECONDS}",
                  f"--MappingKernelManager.cull_interval={config.KERNEL_CULL_INTERVAL_SECONDS}",
+                 "--MappingKernelManager.cull_connected=False",
                  f"--Voila.config_file_paths={cli.VOILA_CONFIG_DIR}"]:
         assert flag in argv
     assert env["JUPYTER_PATH"].split(os.pathsep)[0] == str(cli.VOILA_CONFIG_DIR)
