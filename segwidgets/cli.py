@@ -54,14 +54,13 @@ def voila_env(extra_env: Mapping[str, str] | None = None) -> dict[str, str]:
     """Environment variables :func:`voila_command` sets for the server and its kernels.
 
     ``JUPYTER_PATH`` gets our configuration folder first (so Voila finds the
-    ``segwidgets`` template), ``PYTHONPATH`` the folder holding this package
-    (so the kernels import the same segwidgets as this process), and then
-    ``extra_env`` (for example ``SEGWIDGETS_DATA``).
+    ``segwidgets`` template); unless segwidgets is installed in site-packages,
+    ``PYTHONPATH`` gets the folder holding it (so the kernels import the same
+    segwidgets as this process); then ``extra_env`` (e.g. ``SEGWIDGETS_DATA``).
     """
-    env = {
-        "JUPYTER_PATH": _prepend(str(VOILA_CONFIG_DIR), os.environ.get("JUPYTER_PATH")),
-        "PYTHONPATH": _prepend(str(PACKAGE_DIR.parent), os.environ.get("PYTHONPATH")),
-    }
+    env = {"JUPYTER_PATH": _prepend(str(VOILA_CONFIG_DIR), os.environ.get("JUPYTER_PATH"))}
+    if not _installed_in_site_packages():
+        env["PYTHONPATH"] = _prepend(str(PACKAGE_DIR.parent), os.environ.get("PYTHONPATH"))
     for key, value in (extra_env or {}).items():
         if not key or "=" in key:
             raise ValueError(f"Not an environment variable name: {key!r}")
@@ -117,6 +116,11 @@ def voila_command(notebook: str | os.PathLike, *, port: int = config.DEFAULT_POR
         sys.executable, "-m", "voila", str(notebook),
         *voila_args(port=port, ip=ip, open_browser=open_browser),
     ]
+
+
+def _installed_in_site_packages() -> bool:
+    places = [*site.getsitepackages(), site.getusersitepackages(), sysconfig.get_path("purelib")]
+    return any(PACKAGE_DIR.parent == Path(place).resolve() for place in places if place)
 
 
 def _prepend(first: str, rest: str | None) -> str:
