@@ -1,0 +1,308 @@
+"""Reading tables as people have them: CSV, Excel, Parquet, or a DataFrame.
+
+``read_table`` sniffs the format from the bytes (an Excel file renamed
+``.csv`` still loads), the text encoding (UTF-8 with or without BOM, UTF-16,
+Latin-1) and the delimiter; cleans headers; turns numeric text ("1,234",
+"$12.50", "12%") into numbers; infers column roles; and reports what it did
+in plain words. A file it cannot use gives a plain-words error.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+import numpy as np
+import pandas as pd
+
+from ..errors import SegwidgetsDataError
+from .roles import ColumnInfo, Role, infer_column
+
+
+@dataclass
+class LoadedTable:
+    """A cleaned table with its column roles.
+
+    Attributes:
+        frame: the cleaned rows (RangeIndex); booleans as pandas "boolean",
+            date-times parsed, numeric text parsed; empty columns kept.
+        columns: column name -> :class:`ColumnInfo`.
+        source: a file name, a dataset name or "DataFrame".
+        notes: what was dropped, converted or ignored, in plain words.
+    """
+
+    frame: pd.DataFrame
+    columns: dict[str, ColumnInfo]
+    source: str = "DataFrame"
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def roles(self) -> dict[str, Role]:
+        """Column name -> role."""
+        return {name: info.role for name, info in self.columns.items()}
+
+    def feature_candidates(self) -> list[str]:
+        """Columns that can be features: numeric, yes/no and categorical."""
+        usable = (Role.NUMERIC, Role.BOOLEAN, Role.CATEGORICAL)
+        return [n for n, i in self.columns.items() if i.role in usable]
+
+    def default_features(self) -> list[str]:
+        """The features chosen when a person has not chosen: numeric and yes/no columns."""
+        return [n for n, i in self.columns.items() if i.role in (Role.NUMERIC, Role.BOOLEAN)]
+
+
+MAGIC = {
+    b"PAR1": "parquet",
+    b"PK\x03\x04": "zip",
+    b"\xd0\xcf\x11\xe0": "xls",
+}
+SEPARATORS = ",;\t|"
+NUMBER_TEXT = re.compile(r"^\(?[-+]?\s*[$€£¥]?\s*[-+]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?\s*%?\)?$")
+EURO_NUMBER = re.compile(r"^[-+]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MB"
+
+
+def _read_bytes(source: str | os.PathLike | bytes | BinaryIO, max_bytes: int | None) -> tuple[bytes, str]:
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        data = bytes(source)
+        name = "upload"
+    elif hasattr(source, "read"):
+        data = source.read(None if max_bytes is None else max_bytes + 1)
+        name = getattr(source, "name", "upload")
+    else:
+        path = Path(source)
+        if not path.exists():
+            raise SegwidgetsDataError(f"There is no file called {path.name!r}.")
+        if path.is_dir():
+            raise SegwidgetsDataError(f"{path.name!r} is a folder, not a file.")
+        size = path.stat().st_size
+        if max_bytes is not None and size > max_bytes:
+            raise SegwidgetsDataError(f"The file is {_size(size)}; the limit is {_size(max_bytes)}.")
+        data = path.read_bytes()
+        name = path.name
+    if max_bytes is not None and len(data) > max_bytes:
+        raise SegwidgetsDataError(f"The file is {_size(len(data))}; the limit is {_size(max_bytes)}.")
+    return data, str(name)
+
+
+def _decode(data: bytes) -> tuple[str, str | None]:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "UTF-16"
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), None
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace"), "Latin-1 (Windows)"
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:4096]
+    if "\x00" in sample:
+        return True
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\r\n\t")
+    return controls > len(sample) * 0.05
+
+
+def _sniff_separator(text: str) -> str:
+    head = "\n".join(text.splitlines()[:50])
+    try:
+        return csv.Sniffer().sniff(head, delimiters=SEPARATORS).delimiter
+    except csv.Error:
+        counts = {sep: head.splitlines()[0].count(sep) if head else 0 for sep in SEPARATORS}
+        best = max(counts, key=counts.get)
+        return best if counts[best] else ","
+
+
+def _parse_csv(text: str, notes: list[str]) -> pd.DataFrame:
+    if not text.strip():
+        raise SegwidgetsDataError("The file is empty.")
+    if _looks_binary(text):
+        raise SegwidgetsDataError(
+            "This file is not a table we can read. Upload a CSV, Excel or Parquet file."
+        )
+    sep = _sniff_separator(text)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", pd.errors.ParserWarning)
+            header = next(csv.reader(io.StringIO(text), delimiter=sep))
+            frame = pd.read_csv(io.StringIO(text), sep=sep, header=None, skiprows=1,
+                                names=list(range(len(header))), keep_default_na=True,
+                                skipinitialspace=True, on_bad_lines="warn", engine="c", low_memory=False)
+        skipped = sum(str(w.message).count("Skipping line") for w in caught)
+    except pd.errors.EmptyDataError:
+        raise SegwidgetsDataError("The file is empty.") from None
+    except StopIteration:
+        raise SegwidgetsDataError("The file is empty.") from None
+    except (pd.errors.ParserError, ValueError, csv.Error) as exc:
+        raise SegwidgetsDataError(f"The file could not be read as a table ({exc}).") from None
+    if sep == ";":
+        notes.append("Columns are separated by ';'.")
+    frame.columns = header
+    if skipped:
+        notes.append(f"{skipped:,} rows with more cells than the header were skipped.")
+    return frame
+
+
+def _read_format(data: bytes, filename: str, notes: list[str]) -> pd.DataFrame:
+    kind = MAGIC.get(data[:4])
+    if kind == "parquet":
+        return pd.read_parquet(io.BytesIO(data))
+    if kind == "zip":
+        if b"xl/" in data[:4096] or b"[Content_Types].xml" in data[:4096] or filename.lower().endswith(".xlsx"):
+            try:
+                frame = pd.read_excel(io.BytesIO(data), engine="openpyxl")
+            except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds
+                raise SegwidgetsDataError(f"The Excel file could not be read ({exc}).") from None
+            if not filename.lower().endswith((".xlsx", ".xlsm")):
+                notes.append("The file is an Excel workbook; its first sheet was read.")
+            return frame
+        raise SegwidgetsDataError(
+            "This looks like a ZIP archive, not a table. Upload a CSV, Excel or Parquet file."
+        )
+    if kind == "xls":
+        raise SegwidgetsDataError("Old Excel (.xls) files are not supported; save it as .xlsx or CSV.")
+    text, encoding = _decode(data)
+    if encoding:
+        notes.append(f"The file is encoded as {encoding}.")
+    return _parse_csv(text, notes)
+
+
+def _clean_headers(frame: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
+    names: list[str] = []
+    unnamed: list[str] = []
+    renamed: list[str] = []
+    seen: dict[str, int] = {}
+    for position, raw in enumerate(frame.columns, start=1):
+        name = "" if raw is None else str(raw).strip().lstrip("\ufeff")
+        if not name or re.fullmatch(r"Unnamed: \d+", name):
+            name = f"column {position}"
+            unnamed.append(name)
+        if name in seen:
+            seen[name] += 1
+            name = f"{name} ({seen[name]})"
+            renamed.append(name)
+        seen.setdefault(name, 1)
+        names.append(name)
+    if unnamed:
+        notes.append(f"Columns without a name were called {', '.join(unnamed)}.")
+    if renamed:
+        notes.append(f"Repeated column names were renamed: {', '.join(renamed)}.")
+    frame = frame.copy()
+    frame.columns = names
+    return frame
+
+
+def _numeric_text(column: pd.Series, euro: bool) -> pd.Series | None:
+    values = column.dropna().astype(str).str.strip()
+    values = values[values != ""]
+    if len(values) == 0:
+        return None
+    plain = pd.to_numeric(values, errors="coerce")
+    if plain.notna().all():
+        return pd.to_numeric(column.astype(object).where(column.notna(), None), errors="coerce")
+    if euro and values.str.match(EURO_NUMBER).all() and values.str.contains(",").any():
+        cleaned = column.astype(str).str.strip().str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    elif values.str.match(NUMBER_TEXT).all():
+        cleaned = column.astype(str).str.strip()
+        negative = cleaned.str.startswith("(") & cleaned.str.endswith(")")
+        cleaned = cleaned.str.replace(r"[()$€£¥,%\s+]", "", regex=True)
+        cleaned = cleaned.where(~negative, "-" + cleaned)
+    else:
+        return None
+    numbers = pd.to_numeric(cleaned.where(column.notna()), errors="coerce")
+    if numbers.notna().sum() < len(values):
+        return None
+    return numbers
+
+
+def _convert(frame: pd.DataFrame, notes: list[str], euro: bool) -> tuple[pd.DataFrame, dict[str, ColumnInfo]]:
+    out: dict[str, pd.Series] = {}
+    infos: dict[str, ColumnInfo] = {}
+    converted: list[str] = []
+    infinite: list[str] = []
+    for name in frame.columns:
+        column = frame[name]
+        if not pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column) \
+                and not pd.api.types.is_datetime64_any_dtype(column):
+            numbers = _numeric_text(column, euro)
+            if numbers is not None:
+                plain = column.dropna().astype(str).str.fullmatch(r"[-+]?\d+(\.\d+)?").all()
+                if not plain:
+                    converted.append(name)
+                column = numbers
+        if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
+            column = pd.to_numeric(column, errors="coerce")
+            if pd.api.types.is_float_dtype(column):
+                bad = np.isinf(column.to_numpy(dtype=float, na_value=np.nan))
+                if bad.any():
+                    infinite.append(f"{name} ({int(bad.sum())})")
+                    column = column.mask(bad)
+        info, column = infer_column(name, column)
+        out[name] = column
+        infos[name] = info
+    if converted:
+        notes.append(f"Numbers written with separators, currency or % were read as numbers: {', '.join(converted)}.")
+    if infinite:
+        notes.append(f"Infinite values were treated as missing: {', '.join(infinite)}.")
+    empty = [n for n, i in infos.items() if i.role == Role.EMPTY]
+    if empty:
+        notes.append(f"{len(empty)} empty column{'s' if len(empty) != 1 else ''} ignored: {', '.join(empty)}.")
+    ids = [n for n, i in infos.items() if i.role == Role.IDENTIFIER]
+    if ids:
+        notes.append(f"Identifier column{'s' if len(ids) != 1 else ''} not used as features: {', '.join(ids)}.")
+    return pd.DataFrame(out, index=pd.RangeIndex(len(frame))), infos
+
+
+def read_table(
+    source: str | os.PathLike | bytes | BinaryIO | pd.DataFrame,
+    *,
+    filename: str | None = None,
+    max_bytes: int | None = None,
+) -> LoadedTable:
+    """Read a table from a path, bytes, a binary file object or a DataFrame.
+
+    Args:
+        source: what to read. A DataFrame is copied, never changed.
+        filename: the original file name of bytes or a file object (e.g. an upload).
+        max_bytes: refuse files larger than this, with a plain message.
+
+    Raises:
+        SegwidgetsDataError: the input is not a table that can be used; the
+            message says why in plain words.
+    """
+    notes: list[str] = []
+    if isinstance(source, pd.DataFrame):
+        frame = source.copy()
+        name = filename or "DataFrame"
+        euro = False
+    else:
+        data, name = _read_bytes(source, max_bytes)
+        name = filename or name
+        if not data.strip():
+            raise SegwidgetsDataError("The file is empty.")
+        frame = _read_format(data, name, notes)
+        euro = any("';'" in n for n in notes)
+    frame = _clean_headers(frame, notes)
+    if len(frame.columns) == 0:
+        raise SegwidgetsDataError("The file has no columns.")
+    if len(frame) == 0:
+        raise SegwidgetsDataError("The file has a header but no rows.")
+    frame, infos = _convert(frame.reset_index(drop=True), notes, euro)
+    return LoadedTable(frame=frame, columns=infos, source=str(name), notes=notes)
+
+
+def roles_of(table: LoadedTable | Mapping[str, ColumnInfo]) -> dict[str, Role]:
+    """Column name -> role, from a table or a column-info mapping."""
+    columns = table.columns if isinstance(table, LoadedTable) else table
+    return {n: i.role for n, i in columns.items()}
