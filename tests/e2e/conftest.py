@@ -11,8 +11,9 @@ Fixtures
     returns the base URL ``http://127.0.0.1:PORT/``. One server per
     (notebook, env), shared by the whole session, stopped at its end; its log
     is ``tests/artifacts/voila-<notebook>-<port>.log``.
-``browser`` (session)
-    Playwright ``Browser``: ``/usr/bin/chromium``, headless.
+``browser`` (module)
+    Playwright ``Browser``: ``/usr/bin/chromium``, headless. Use this rather
+    than a ``sync_playwright()`` of your own: only one can run at a time.
 ``page`` (function)
     A fresh ``Page`` (own context, viewport 1280x800). Page errors and console
     errors are collected in ``page.sw_errors``. If the test fails, a
@@ -217,8 +218,11 @@ def voila_server():
 # --------------------------------------------------------------------------
 # Browser and pages.
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    # Module scope: Playwright's sync API runs one instance per thread at a
+    # time, so a module that starts its own sync_playwright() still works after
+    # one that used this fixture. A launch costs well under a second.
     problem = _missing_browser()
     if problem:
         pytest.fail(problem, pytrace=False)
