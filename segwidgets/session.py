@@ -205,6 +205,7 @@ class Segmentation(HasTraits):
         params: Mapping[str, Any] | None = None,
         names: Mapping[int, str] | None = None,
         embedding: str = "pca",
+        segment_ids: Sequence[int] | None = None,
         background: bool = True,
     ) -> None:
         super().__init__()
@@ -226,6 +227,8 @@ class Segmentation(HasTraits):
         self._umap_threads: dict[tuple, threading.Thread] = {}
         self._auto_names: dict[int, str] = {}
         self._applied_fit_key: tuple | None = None
+        self._applied_ids: list[int] = []
+        self._initial_ids: list[int] = list(segment_ids or [])
         self._applied_prep_key: tuple | None = None
         with self._batch(run=False):
             self.k = k
@@ -567,9 +570,16 @@ class Segmentation(HasTraits):
         """Turn a fit into result traits, matching segment ids to the previous ones."""
         started = time.perf_counter()
         previous = self.labels if request.data_version == self._applied_data_version() else None
-        matching = match_segments(
-            previous, fitted.labels, fitted.fit.n_segments, reserved=self.names.keys()
-        )
+        n_new = fitted.fit.n_segments
+        if previous is None and len(self._initial_ids) == n_new:
+            # a first fit from a saved spec: the ids it was saved with
+            matching = match_segments(None, fitted.labels, n_new)
+            ids = np.asarray(self._initial_ids, dtype=np.int64)
+            raw = fitted.labels
+            matching.ids = ids
+            matching.labels = np.where(raw >= 0, ids[np.clip(raw, 0, None)], -1)
+        else:
+            matching = match_segments(previous, fitted.labels, n_new, reserved=self.names.keys())
         labels = matching.labels
         profile_key = (request.fit_key, matching.ids.tobytes())
         profile = self._profiles.get(profile_key)
@@ -601,6 +611,7 @@ class Segmentation(HasTraits):
             self.timings = seconds
             self.state = "idle"
             self.status = self._summary(request, fitted, seconds, cached)
+            self._applied_ids = [int(i) for i in matching.ids]
             self._applied_fit_key = request.fit_key
             self._applied_prep_key = request.prep_key
             self._applied_version = request.data_version
@@ -783,6 +794,7 @@ class Segmentation(HasTraits):
             params=dict(self.params),
             names={int(i): n for i, n in self.names.items()},
             embedding=self.embedding,
+            segment_ids=list(self._applied_ids),
         )
 
     def apply_spec(self, spec: SegmentationSpec) -> None:
@@ -834,6 +846,7 @@ class Segmentation(HasTraits):
             params=spec.params,
             names=spec.names,
             embedding=spec.embedding,
+            segment_ids=spec.segment_ids,
             **kwargs,
         )
 
