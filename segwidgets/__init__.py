@@ -9,3 +9,29 @@ Submodules are imported lazily: ``import segwidgets`` is cheap.
 """
 
 __version__ = "0.1.0"
+
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    "Segmentation": "segwidgets.session",
+    "SegmentationSpec": "segwidgets.core.spec",
+    "read_table": "segwidgets.core.io",
+    "explore": "segwidgets.dashboards.explorer",
+    "Explorer": "segwidgets.dashboards.explorer",
+    "Report": "segwidgets.dashboards.report",
+    "KMeansLesson": "segwidgets.dashboards.kmeans_lesson",
+    "SegwidgetsError": "segwidgets.errors",
+    "SegwidgetsValueError": "segwidgets.errors",
+}
+_SUBMODULES = ("datasets", "widgets", "dashboards", "core", "session", "errors")
+
+__all__ = sorted(_EXPORTS) + list(_SUBMODULES) + ["__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    if name in _SUBMODULES:
+        return importlib.import_module(f"segwidgets.{name}")
+    raise AttributeError(f"module 'segwidgets' has no attribute {name!r}")

@@ -125,7 +125,7 @@ def describe_segment(profile: SegmentProfile, segment: int, *, noun: str = "rows
                 ratio = mean / overall
                 points.append(
                     f"about {_times(ratio)} the average {label}" if ratio >= 1
-                    else f"about {_times(ratio)} the average {label} (well below)"
+                    else f"only about {ratio:.0%} of the average {label}"
                 )
             else:
                 strength = "well " if abs(value) >= 1 else ""
