@@ -1,0 +1,109 @@
+"""The explorer app in a real Voila server, driven in Chromium the way an analyst uses it."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+EXPLORER = ".sw-explorer"
+STATUS = ".sw-status"
+ROWS = ".sw-profile-row"
+
+
+def _slider_handle(page):
+    return page.locator(".sw-k-slider [role=slider], .sw-k-slider .noUi-handle").first
+
+
+def _table(tmp_path_factory, name: str, text: str):
+    path = tmp_path_factory.mktemp("upload") / name
+    path.write_text(text)
+    return path
+
+
+def test_explorer_opens_on_the_demo_and_follows_the_keyboard(page, open_app, save_screenshot):
+    open_app(page, "explorer", EXPLORER)
+    expect(page.locator(STATUS)).to_contain_text("4 segments of 7,050 rows", timeout=60_000)
+    expect(page.locator(ROWS)).to_have_count(4)
+    expect(page.locator(".sw-embedding-scatter canvas").first).to_be_attached()
+    save_screenshot(page, "explorer")
+
+    _slider_handle(page).focus()
+    page.keyboard.press("ArrowRight")
+    expect(page.locator(STATUS)).to_contain_text("5 segments of 7,050 rows", timeout=30_000)
+    expect(page.locator(ROWS)).to_have_count(5)
+    page.keyboard.press("ArrowLeft")
+    expect(page.locator(STATUS)).to_contain_text("4 segments of 7,050 rows", timeout=30_000)
+    expect(page.locator(ROWS)).to_have_count(4)
+    save_screenshot(page, "explorer_after_slider")
+    assert not [e for e in page.sw_errors if "page error" in e], page.sw_errors
+
+
+def test_upload_a_table_then_a_bad_file_keeps_the_table(page, open_app, tmp_path_factory, save_screenshot):
+    rows = "\n".join(f"{i},{(i * 7) % 13},{(i * 5) % 11},{'yes' if i % 2 else 'no'}" for i in range(60))
+    good = _table(tmp_path_factory, "shop.csv", "customer_id,visits,spend,member\n" + rows + "\n")
+    bad = _table(tmp_path_factory, "broken.csv", "")
+    open_app(page, "explorer", EXPLORER)
+    expect(page.locator(STATUS)).to_contain_text("7,050 rows", timeout=60_000)
+
+    with page.expect_file_chooser() as chooser:
+        page.locator(".sw-upload").click()
+    chooser.value.set_files(str(good))
+    expect(page.locator(STATUS)).to_contain_text("of 60 rows", timeout=60_000)
+    expect(page.locator(".sw-data-source")).to_contain_text("shop.csv")
+
+    with page.expect_file_chooser() as chooser:
+        page.locator(".sw-upload").click()
+    chooser.value.set_files(str(bad))
+    expect(page.locator(STATUS)).to_contain_text("The file is empty", timeout=30_000)
+    expect(page.locator(STATUS)).to_contain_text("previous data is still loaded")
+    expect(page.locator(".sw-data-source")).to_contain_text("shop.csv")
+    save_screenshot(page, "explorer_bad_upload")
+
+    # still usable: the slider refits the table that stayed loaded
+    _slider_handle(page).focus()
+    page.keyboard.press("ArrowRight")
+    expect(page.locator(STATUS)).to_contain_text(re.compile(r"5 segments of 60 rows"), timeout=30_000)
+
+
+def test_a_shared_link_opens_the_explorer_in_that_state(page, open_app):
+    open_app(page, "explorer", EXPLORER, query="?k=6&features=num_shares,num_comments,num_likes")
+    expect(page.locator(STATUS)).to_contain_text("6 segments of 7,050 rows · k-means · 3 features",
+                                                 timeout=60_000)
+    expect(page.locator(ROWS)).to_have_count(6)
+
+
+def test_the_labelled_rows_download_as_csv(page, open_app):
+    open_app(page, "explorer", EXPLORER)
+    expect(page.locator(STATUS)).to_contain_text("4 segments", timeout=60_000)
+    page.get_by_role("tab", name="Download").click()
+    page.locator(".sw-download-labels").click()
+    link = page.locator(".sw-labels-link")
+    expect(link).to_be_visible(timeout=30_000)
+    with page.expect_download() as download:
+        link.click()
+    path = download.value.path()
+    header = open(path, encoding="utf-8").readline()
+    assert header.rstrip().endswith("segment,segment_name")
+
+
+def test_a_file_given_on_the_command_line_that_cannot_be_segmented_says_why(page, open_app, tmp_path_factory):
+    tiny = _table(tmp_path_factory, "three_rows.csv", "a,b\n1,2\n3,4\n5,6\n")
+    open_app(page, "explorer", EXPLORER, env={"SEGWIDGETS_DATA": str(tiny)})
+    expect(page.locator(STATUS)).to_contain_text("k=4 is too many: there are only 3 rows", timeout=60_000)
+
+
+def test_the_page_makes_no_outside_request_and_keeps_its_template(page, voila_server, wait_for_voila):
+    base = voila_server("explorer")
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+
+    page.goto(base + "?template=lab&theme=dark")  # a visitor tries to switch the template
+    wait_for_voila(page, EXPLORER)
+
+    outside = [url for url in requests
+               if not url.startswith(base) and not url.startswith(("data:", "blob:"))]
+    assert outside == []
+    html = page.content()
+    assert "fortawesome" not in html  # still our template, not "lab"
+    assert "theme-light" in html
