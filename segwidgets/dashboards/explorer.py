@@ -87,7 +87,7 @@ class Explorer(w.AppLayout):
             left_sidebar=sidebar,
             center=center,
             pane_widths=["300px", 1, 0],
-            pane_heights=["auto", 1, 0],
+            pane_heights=["110px", 1, 0],
             grid_gap="12px",
             layout=w.Layout(width="100%"),
         )

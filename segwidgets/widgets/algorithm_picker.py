@@ -1,0 +1,197 @@
+"""``AlgorithmPicker``: which clustering algorithm, its one setting, and the seed."""
+
+from __future__ import annotations
+
+import html
+import random
+from collections.abc import Callable
+from typing import Any
+
+import ipywidgets as w
+from traitlets import validate
+
+from ..core.algorithms import ALGORITHMS
+from ..errors import SegwidgetsValueError
+from ..session import Segmentation
+from ._base import css, report_errors
+
+#: HDBSCAN's minimum segment size when the model's params do not name one.
+DEFAULT_MIN_CLUSTER_SIZE = 25
+MIN_CLUSTER_SIZE_RANGE = (2, 100_000)
+SEED_MAX = 2**32 - 1
+
+
+class GuardedDropdown(w.Dropdown):
+    """A ``Dropdown`` that refuses impossible choices from the browser instead of raising.
+
+    The browser can send any ``index`` (out of range, ``None``, or beyond a
+    tampered ``_options_labels``). A refused index keeps the current choice,
+    is sent back so the page shows it again, and the reason goes to
+    ``refused`` (a callable taking a message), if set.
+    """
+
+    refused: Callable[[str], None] | None = None
+
+    @validate("index")
+    def _validate_index(self, proposal: Any) -> int | None:
+        value = proposal["value"]
+        n = len(self._options_values)
+        if isinstance(value, int) and 0 <= value < n:
+            return value
+        if value is None and n == 0:
+            return None
+        current = self.index
+        self.send_state("index")  # the page shows the choice that stands
+        if self.refused is not None:
+            self.refused(f"There is no choice number {value} in '{self.description}'.")
+        return current
+
+
+class AlgorithmPicker(w.VBox):
+    """Choose the clustering algorithm, HDBSCAN's minimum segment size and the random seed.
+
+    Data Attributes:
+        model: Segmentation — observed (``algorithm``, ``params``, ``seed``) and set.
+
+    Parts (CSS classes):
+        ``sw-algorithm-picker`` (the box), ``sw-algorithm-dropdown`` (labels
+        shown, registry keys as values), ``sw-algorithm-description`` (one
+        sentence), ``sw-min-cluster-size`` (IntText, shown only for
+        algorithms that take it: HDBSCAN), ``sw-seed`` (IntText "Random
+        seed"), ``sw-new-seed`` (button: a fresh random seed).
+
+    Sets ``model.algorithm``, ``model.params["min_cluster_size"]`` (2 to
+    100,000) and ``model.seed`` (0 to 2**32 - 1). Out-of-range values are
+    refused: the control shows the model's value again and the reason is in
+    ``model.status``.
+    """
+
+    def __init__(self, model: Segmentation, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.model = model
+        self._syncing = False
+        self.dropdown = GuardedDropdown(
+            options=[(info.label, key) for key, info in ALGORITHMS.items()],
+            value=model.algorithm,
+            description="Algorithm",
+            layout=w.Layout(width="100%"),
+        )
+        self.dropdown.refused = self._refuse
+        self.dropdown.add_class(css("algorithm-dropdown"))
+        self.about = w.HTML()
+        self.about.add_class(css("algorithm-description"))
+        self.min_size = w.IntText(
+            value=self._model_min_size(),
+            description="Minimum segment size",
+            style={"description_width": "initial"},
+            layout=w.Layout(width="100%"),
+        )
+        self.min_size.add_class(css("min-cluster-size"))
+        self.seed = w.IntText(
+            value=model.seed,
+            description="Random seed",
+            style={"description_width": "initial"},
+            layout=w.Layout(flex="1 1 auto", width="auto"),
+        )
+        self.seed.add_class(css("seed"))
+        self.new_seed = w.Button(
+            description="New seed",
+            tooltip="Fit again from another random start",
+            layout=w.Layout(width="auto"),
+        )
+        self.new_seed.add_class(css("new-seed"))
+        self.children = (
+            self.dropdown,
+            self.about,
+            self.min_size,
+            w.HBox([self.seed, self.new_seed], layout=w.Layout(width="100%")),
+        )
+        self.add_class(css("algorithm-picker"))
+
+        self.dropdown.observe(self._on_dropdown, names="value")
+        self.min_size.observe(self._on_min_size, names="value")
+        self.seed.observe(self._on_seed, names="value")
+        self.new_seed.on_click(self._on_new_seed)
+        model.observe(self._on_model_algorithm, names="algorithm")
+        model.observe(self._on_model_params, names="params")
+        model.observe(self._on_model_seed, names="seed")
+        self._show_algorithm()
+
+    # ---------------------------------------------------------------- helpers
+    def _model_min_size(self) -> int:
+        size = self.model.params.get("min_cluster_size", DEFAULT_MIN_CLUSTER_SIZE)
+        return size if isinstance(size, int) else DEFAULT_MIN_CLUSTER_SIZE
+
+    def _set_quietly(self, widget: w.Widget, value: Any) -> None:
+        """Show ``value`` in a control without sending it back to the model."""
+        self._syncing = True
+        try:
+            widget.value = value
+        finally:
+            self._syncing = False
+
+    @report_errors
+    def _refuse(self, message: str) -> None:
+        raise SegwidgetsValueError(message)
+
+    def _show_algorithm(self) -> None:
+        info = ALGORITHMS[self.model.algorithm]
+        with self.hold_sync():
+            if self.dropdown.value != info.key:
+                self._set_quietly(self.dropdown, info.key)
+            self.about.value = f"<small>{html.escape(info.description)}</small>"
+            self.min_size.layout.display = None if info.key == "hdbscan" else "none"
+
+    # ------------------------------------------------------ controls -> model
+    @report_errors
+    def _on_dropdown(self, change: dict) -> None:
+        if self._syncing:
+            return
+        self.model.algorithm = change["new"]
+
+    @report_errors
+    def _on_min_size(self, change: dict) -> None:
+        if self._syncing:
+            return
+        value = change["new"]
+        low, high = MIN_CLUSTER_SIZE_RANGE
+        if not low <= value <= high:
+            self._set_quietly(self.min_size, self._model_min_size())
+            raise SegwidgetsValueError(
+                f"The minimum segment size must be a whole number from {low} to {high:,}, not {value}."
+            )
+        try:
+            self.model.params = {**self.model.params, "min_cluster_size": int(value)}
+        finally:
+            self._set_quietly(self.min_size, self._model_min_size())
+
+    @report_errors
+    def _on_seed(self, change: dict) -> None:
+        if self._syncing:
+            return
+        try:
+            self.model.seed = change["new"]  # the model refuses seeds outside 0 .. 2**32 - 1
+        finally:
+            self._set_quietly(self.seed, self.model.seed)
+
+    @report_errors
+    def _on_new_seed(self, button: w.Button) -> None:
+        seed = self.model.seed
+        while seed == self.model.seed:
+            seed = random.randint(0, 99_999)
+        self.model.seed = seed
+
+    # ------------------------------------------------------ model -> controls
+    @report_errors
+    def _on_model_algorithm(self, change: dict) -> None:
+        self._show_algorithm()
+
+    @report_errors
+    def _on_model_params(self, change: dict) -> None:
+        if self.min_size.value != self._model_min_size():
+            self._set_quietly(self.min_size, self._model_min_size())
+
+    @report_errors
+    def _on_model_seed(self, change: dict) -> None:
+        if self.seed.value != change["new"]:
+            self._set_quietly(self.seed, change["new"])

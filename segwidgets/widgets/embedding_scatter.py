@@ -1,0 +1,245 @@
+"""``EmbeddingScatter``: the rows on a 2-D map (PCA at once, UMAP in the background), coloured by segment."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import bqplot as bq
+import ipywidgets as w
+import numpy as np
+from bqplot_gl import ScatterGL
+
+from ..core.embedding import EMBEDDING_LABELS
+from ..errors import SegwidgetsValueError
+from ..session import UNASSIGNED_COLOR, Segmentation
+from ._base import css, report_errors
+
+DETAIL_ROWS = 5
+
+
+class EmbeddingScatter(w.VBox):
+    """The point cloud (WebGL ``ScatterGL``), segment centres, a PCA/UMAP switch and range selection.
+
+    Data Attributes:
+        model: Segmentation — observed: revision, embedding, embedding_state, selection;
+            sets embedding and selection.
+        mark: bqplot_gl.ScatterGL — x/y are sent only when the map changes; a k change
+            sends the colour array alone.
+        centers: bqplot.Scatter — one labelled marker per segment centre.
+        method: ToggleButtons "PCA" / "UMAP" (css ``sw-embedding-method``).
+        range_feature, range_slider, range_button: select rows whose value lies in a range
+            (css ``sw-range-filter``) — a selection path that needs no mouse brush.
+        details: HTML (css ``sw-point-details``) — the values of the selected rows (first few).
+
+    Style Attributes:
+        height: str (default "420px").
+    """
+
+    def __init__(self, model: Segmentation, *, height: str = "420px", **kwargs: Any) -> None:
+        self.model = model
+        self._coords: np.ndarray | None = None
+        self._syncing = False
+        self.x_scale, self.y_scale = bq.LinearScale(), bq.LinearScale()
+        self.color_scale = bq.ColorScale(colors=[UNASSIGNED_COLOR, UNASSIGNED_COLOR], min=0, max=1)
+        self.mark = ScatterGL(
+            x=np.zeros(0, dtype=np.float32), y=np.zeros(0, dtype=np.float32),
+            color=np.zeros(0, dtype=np.float32),
+            scales={"x": self.x_scale, "y": self.y_scale, "color": self.color_scale},
+            default_size=12, opacities=[0.8], stroke=None,
+        )
+        self.centers = bq.Scatter(
+            x=np.zeros(0), y=np.zeros(0), scales={"x": self.x_scale, "y": self.y_scale},
+            colors=["black"], marker="cross", default_size=90, names=[], display_names=True,
+        )
+        self.x_axis = bq.Axis(scale=self.x_scale, label="Component 1", num_ticks=0)
+        self.y_axis = bq.Axis(scale=self.y_scale, label="Component 2", orientation="vertical", num_ticks=0)
+        self.figure = bq.Figure(
+            marks=[self.mark, self.centers], axes=[self.x_axis, self.y_axis],
+            fig_margin={"top": 10, "bottom": 30, "left": 30, "right": 10},
+            layout=w.Layout(height=height, width="100%"),
+        )
+        self.method = w.ToggleButtons(options=[(EMBEDDING_LABELS[m], m) for m in ("pca", "umap")],
+                                      value=model.embedding, style={"button_width": "70px"})
+        self.method.add_class(css("embedding-method"))
+        self.progress = w.HTML()
+        self.progress.add_class(css("embedding-progress"))
+        self.range_feature = w.Dropdown(description="Select rows where", style={"description_width": "initial"},
+                                        layout=w.Layout(width="auto"))
+        self.range_slider = w.FloatRangeSlider(description="", continuous_update=False,
+                                               layout=w.Layout(width="260px"), readout_format=".3g")
+        self.range_button = w.Button(description="Select", layout=w.Layout(width="auto"))
+        self.clear_button = w.Button(description="Clear", layout=w.Layout(width="auto"))
+        filter_row = w.HBox([self.range_feature, self.range_slider, self.range_button, self.clear_button])
+        filter_row.add_class(css("range-filter"))
+        self.details = w.HTML()
+        self.details.add_class(css("point-details"))
+        super().__init__([w.HBox([self.method, self.progress]), self.figure, filter_row, self.details], **kwargs)
+        self.add_class(css("embedding-scatter"))
+
+        self.method.observe(self._on_method, "value")
+        self.range_feature.observe(self._on_range_feature, "value")
+        self.range_button.on_click(self._on_range)
+        self.clear_button.on_click(self._on_clear)
+        self.mark.observe(self._on_mark_selected, "selected")
+        model.observe(self._render, "revision")
+        model.observe(self._on_model_embedding, ["embedding", "embedding_state"])
+        model.observe(self._on_selection, "selection")
+        model.observe(self._on_features, ["features", "table"])
+        self._on_features()
+        self._render()
+        self._on_model_embedding()
+
+    # ------------------------------------------------------------ drawing
+    def colour_codes(self) -> tuple[np.ndarray, list[str]]:
+        """Per drawn point, the index of its segment's colour (unassigned: the last colour)."""
+        model = self.model
+        ids = list(model.segment_ids)
+        colours = [model.colors[i] for i in ids] + [UNASSIGNED_COLOR]
+        lookup = {segment: position for position, segment in enumerate(ids)}
+        labels = model.labels[model.coord_rows]
+        codes = np.full(len(labels), len(ids), dtype=np.int32)
+        for segment, position in lookup.items():
+            codes[labels == segment] = position
+        return codes, colours
+
+    @report_errors
+    def _render(self, change: Any = None) -> None:
+        model = self.model
+        if model.coords is None or model.labels is None:
+            return
+        codes, colours = self.colour_codes()
+        centres = [model.center_coords[i] for i in model.segment_ids if i in model.center_coords]
+        names = [model.segment_names.get(i, "") for i in model.segment_ids if i in model.center_coords]
+        with self.mark.hold_sync(), self.color_scale.hold_sync(), self.centers.hold_sync():
+            if model.coords is not self._coords:  # a new map: send coordinates (float32) once
+                self._coords = model.coords
+                self.mark.x = np.ascontiguousarray(model.coords[:, 0], dtype=np.float32)
+                self.mark.y = np.ascontiguousarray(model.coords[:, 1], dtype=np.float32)
+                method = "UMAP" if model.embedding == "umap" and model.embedding_state == "ready" else "Component"
+                self.x_axis.label, self.y_axis.label = f"{method} 1", f"{method} 2"
+            self.color_scale.colors = colours
+            self.color_scale.min, self.color_scale.max = 0, max(len(colours) - 1, 1)
+            self.mark.color = codes
+            self.centers.x = np.array([c[0] for c in centres], dtype=np.float64)
+            self.centers.y = np.array([c[1] for c in centres], dtype=np.float64)
+            self.centers.names = names
+        self._on_selection()
+
+    @report_errors
+    def _on_model_embedding(self, change: Any = None) -> None:
+        model = self.model
+        if self.method.value != model.embedding:
+            self._syncing = True
+            try:
+                self.method.value = model.embedding
+            finally:
+                self._syncing = False
+        if model.embedding_state == "computing":
+            self.progress.value = ("<span class='sw-umap-computing'>⟳ Computing the UMAP map in the background "
+                                   "(the first one takes about half a minute); PCA is shown meanwhile.</span>")
+        elif model.embedding_state == "error":
+            self.progress.value = "<span style='color:#8b0000'>The UMAP map failed; PCA is shown.</span>"
+        else:
+            self.progress.value = ""
+
+    @report_errors
+    def _on_method(self, change: dict) -> None:
+        if not self._syncing:
+            self.model.embedding = change["new"]
+
+    # ---------------------------------------------------------- selection
+    @report_errors
+    def _on_selection(self, change: Any = None) -> None:
+        model = self.model
+        selection = model.selection
+        if selection is None or model.coord_rows is None:
+            points = None
+        else:
+            points = np.flatnonzero(np.isin(model.coord_rows, selection)).astype(np.int32)
+        self._syncing = True
+        try:
+            self.mark.selected = points
+        finally:
+            self._syncing = False
+        self._details()
+
+    @report_errors
+    def _on_mark_selected(self, change: dict) -> None:
+        """A selection made in the browser (brush), mapped back to rows and checked."""
+        if self._syncing:
+            return
+        points = change["new"]
+        if points is None or len(points) == 0:
+            self.model.selection = None
+            return
+        points = np.asarray(points)
+        rows = self.model.coord_rows
+        if not np.issubdtype(points.dtype, np.integer) or points.min() < 0 or points.max() >= len(rows):
+            self._on_selection()  # refuse: show the model's selection again
+            raise SegwidgetsValueError("The selection named points that are not on the map.")
+        self.model.selection = rows[points]
+
+    def _details(self) -> None:
+        model = self.model
+        selection = model.selection
+        if selection is None or model.data is None:
+            self.details.value = ""
+            return
+        columns = list(model.features)
+        shown = model.data.iloc[selection[:DETAIL_ROWS]][columns]
+        head = "".join(f"<th style='padding:2px 6px'>{html.escape(str(c))}</th>" for c in columns)
+        body = "".join(
+            "<tr>" + f"<td style='padding:2px 6px'>row {int(i)}</td>" + "".join(
+                f"<td style='padding:2px 6px'>{html.escape(str(v))}</td>" for v in row) + "</tr>"
+            for i, row in zip(selection[:DETAIL_ROWS], shown.itertuples(index=False))
+        )
+        more = f" (first {DETAIL_ROWS} shown)" if len(selection) > DETAIL_ROWS else ""
+        self.details.value = (
+            f"<div><b class='sw-selection-count'>{len(selection):,} rows selected</b>{more}</div>"
+            f"<table style='font-size:0.85em'><tr><th></th>{head}</tr>{body}</table>"
+        )
+
+    @report_errors
+    def _on_features(self, change: Any = None) -> None:
+        model = self.model
+        if model.table is None:
+            return
+        numeric = [c for c in model.table.default_features()]
+        current = self.range_feature.value
+        self.range_feature.options = numeric
+        if current in numeric:
+            self.range_feature.value = current
+        self._on_range_feature()
+
+    @report_errors
+    def _on_range_feature(self, change: Any = None) -> None:
+        feature = self.range_feature.value
+        if feature is None or self.model.data is None:
+            return
+        values = self.model.data[feature].astype("Float64").astype("float64")
+        low, high = float(np.nanmin(values)), float(np.nanmax(values))
+        if not np.isfinite([low, high]).all():
+            return
+        high = high if high > low else low + 1.0
+        with self.range_slider.hold_sync():
+            self.range_slider.min, self.range_slider.max = -1e300, 1e300  # widen before narrowing
+            self.range_slider.min, self.range_slider.max = low, high
+            self.range_slider.step = (high - low) / 200
+            self.range_slider.value = (low, high)
+
+    @report_errors
+    def _on_range(self, button: Any = None) -> None:
+        feature = self.range_feature.value
+        if feature is None or feature not in self.model.data.columns:
+            return
+        low, high = sorted(float(v) for v in self.range_slider.value)
+        values = self.model.data[feature].astype("Float64").astype("float64").to_numpy()
+        rows = np.flatnonzero((values >= low) & (values <= high))
+        self.model.selection = rows if len(rows) else None
+        if not len(rows):
+            self.model.status = f"No rows have {feature} between {low:g} and {high:g}."
+
+    @report_errors
+    def _on_clear(self, button: Any = None) -> None:
+        self.model.selection = None

@@ -1,0 +1,106 @@
+"""``SegmentLegend``: each segment's colour, name and size; click one to select its rows."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import ipywidgets as w
+import numpy as np
+
+from ..session import Segmentation
+from ._base import css, report_errors
+
+
+class SegmentLegend(w.VBox):
+    """The segments' colours, names and sizes, each with a button that selects its rows.
+
+    Selecting from the legend is the mouse-free way to select: it needs no
+    brush on the map (see DESIGN.md on bqplot selection in Voila).
+
+    Data Attributes:
+        model: Segmentation — observed: revision, selection; sets selection.
+        buttons: dict segment id -> ToggleButton (css ``sw-legend-select``).
+    """
+
+    def __init__(self, model: Segmentation, **kwargs: Any) -> None:
+        self.model = model
+        self.buttons: dict[int, w.ToggleButton] = {}
+        self._syncing = False
+        self.clear = w.Button(description="Clear selection", layout=w.Layout(width="auto"))
+        self.clear.add_class(css("clear-selection"))
+        self.rows = w.VBox()
+        super().__init__([w.HTML("<b>Segments</b>"), self.rows, self.clear], **kwargs)
+        self.add_class(css("segment-legend"))
+        self.clear.on_click(self._on_clear)
+        model.observe(self._render, "revision")
+        model.observe(self._sync, "selection")
+        self._render()
+
+    def _button(self, segment: int) -> w.ToggleButton:
+        if segment not in self.buttons:
+            button = w.ToggleButton(description="select", layout=w.Layout(width="70px"))
+            button.add_class(css("legend-select"))
+            button.segment = segment
+            button.observe(self._on_toggle, "value")
+            self.buttons[segment] = button
+        return self.buttons[segment]
+
+    @report_errors
+    def _render(self, change: Any = None) -> None:
+        model = self.model
+        if model.profile is None:
+            self.rows.children = ()
+            return
+        rows = []
+        for segment in model.segment_ids:
+            colour = model.colors.get(segment, "#999")
+            name = html.escape(model.segment_names.get(segment, f"Segment {segment}"))
+            size = int(model.profile.summary.loc[segment, "size"])
+            label = w.HTML(
+                f"<span style='display:inline-block;width:12px;height:12px;background:{colour};"
+                f"border-radius:2px;margin-right:6px;vertical-align:middle'></span>"
+                f"<span class='sw-legend-name'>{name}</span> <small>({size:,})</small>",
+                layout=w.Layout(flex="1 1 auto"),
+            )
+            row = w.HBox([label, self._button(segment)], layout=w.Layout(width="100%"))
+            row.add_class(css("legend-row"))
+            rows.append(row)
+        self.rows.children = tuple(rows)
+        self._sync()
+
+    def _selected_segment(self) -> int | None:
+        """The segment whose rows are exactly the selection, if any."""
+        selection, labels = self.model.selection, self.model.labels
+        if selection is None or labels is None:
+            return None
+        ids = np.unique(labels[selection])
+        if len(ids) == 1 and ids[0] >= 0 and (labels == ids[0]).sum() == len(selection):
+            return int(ids[0])
+        return None
+
+    @report_errors
+    def _sync(self, change: Any = None) -> None:
+        chosen = self._selected_segment()
+        self._syncing = True
+        try:
+            for segment, button in self.buttons.items():
+                if button.value != (segment == chosen):
+                    button.value = segment == chosen
+        finally:
+            self._syncing = False
+
+    @report_errors
+    def _on_toggle(self, change: dict) -> None:
+        if self._syncing:
+            return
+        segment = change["owner"].segment
+        if change["new"] and segment in self.model.segment_ids:
+            self.model.selection = np.flatnonzero(self.model.labels == segment)
+        else:
+            self.model.selection = None
+        self._sync()
+
+    @report_errors
+    def _on_clear(self, button: Any = None) -> None:
+        self.model.selection = None
