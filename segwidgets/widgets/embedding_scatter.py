@@ -208,8 +208,8 @@ class EmbeddingScatter(w.VBox):
         numeric = [c for c in model.table.default_features()]
         current = self.range_feature.value
         self.range_feature.options = numeric
-        if current in numeric:
-            self.range_feature.value = current
+        if numeric:
+            self.range_feature.value = current if current in numeric else numeric[0]
         self._on_range_feature()
 
     @report_errors
