@@ -105,11 +105,16 @@ def _times(ratio: float) -> str:
     return f"{ratio:.1f}×" if ratio < 10 else f"{ratio:,.0f}×"
 
 
-def describe_segment(profile: SegmentProfile, segment: int, *, noun: str = "rows", max_points: int = 3) -> str:
-    """One plain-language paragraph about a segment, for someone who did not build it."""
+def describe_segment(profile: SegmentProfile, segment: int, *, noun: str = "rows", max_points: int = 3,
+                     include_size: bool = True) -> str:
+    """One plain-language paragraph about a segment, for someone who did not build it.
+
+    ``include_size=False`` leaves out the opening "name: size" sentence (for a
+    card that already shows them).
+    """
     row = profile.summary.loc[segment]
     size, share = int(row["size"]), float(row["share"])
-    parts = [f"{row['name']}: {size:,} {noun}, {share:.1%} of all {noun}."]
+    parts = [f"{row['name']}: {size:,} {noun}, {share:.1%} of all {noun}."] if include_size else []
     if segment in profile.zscores.index and profile.zscores.shape[1]:
         z = profile.zscores.loc[segment]
         top = z.abs().sort_values(ascending=False)

@@ -12,6 +12,7 @@ from typing import Any
 import ipywidgets as w
 
 from ..core.algorithms import ALGORITHMS
+from ..core.naming import pretty_feature_name
 from ..core.profile import describe_segment
 from ..core.spec import SegmentationSpec
 from ..session import Segmentation
@@ -25,11 +26,11 @@ def _card(model: Segmentation, segment: int) -> str:
     size = int(profile.summary.loc[segment, "size"])
     share = float(profile.summary.loc[segment, "share"])
     colour = model.colors.get(segment, "#999")
-    text = html.escape(describe_segment(profile, segment))
+    text = html.escape(describe_segment(profile, segment, include_size=False))
     return (
         f"<div class='{css('segment-card')}' style='border-left:6px solid {colour};"
         "padding:6px 10px;margin:6px 0;background:#fafafa'>"
-        f"<div style='font-size:1.1em'><b>{name}</b> · {size:,} rows ({share:.0%})</div>"
+        f"<div style='font-size:1.1em'><b>{name}</b> · {size:,} rows ({share:.1%} of all rows)</div>"
         f"<div style='margin-top:4px;line-height:1.4'>{text}</div></div>"
     )
 
@@ -50,7 +51,7 @@ class Report(w.VBox):
         heading = title or f"Segments of {model.source or 'the data'}"
         n = 0 if model.data is None else len(model.data)
         facts = (f"{len(model.segment_ids)} segments of {n:,} rows, found with {info.label} on "
-                 f"{len(model.features)} measures: {', '.join(model.features)}.")
+                 f"{len(model.features)} measures: {', '.join(pretty_feature_name(f) for f in model.features)}.")
         header = w.HTML(f"<h2 style='margin:4px 0'>{html.escape(heading)}</h2>"
                         f"<div class='{css('report-facts')}'>{html.escape(facts)}</div>")
         self.cards = w.HTML()

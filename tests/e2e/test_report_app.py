@@ -27,6 +27,7 @@ def test_the_report_shows_names_sizes_descriptions_and_map(page, open_app, specs
     expect(cards).to_have_count(5, timeout=60_000)
     expect(cards.filter(has_text="Everyday posts")).to_have_count(1)
     expect(cards.first).to_contain_text("% of all rows")
+    expect(cards.first).to_contain_text("the average")
     expect(page.locator(".sw-profile-row")).to_have_count(5)
     expect(page.locator(".sw-embedding-scatter canvas").first).to_be_attached()
     expect(page.locator(".sw-k-slider")).to_have_count(0)  # nothing here refits
