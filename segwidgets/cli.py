@@ -166,10 +166,24 @@ def build_parser() -> argparse.ArgumentParser:
     report = commands.add_parser(
         "report", help="a read-only report of a saved segmentation",
         description="Serve the report of the segmentation saved in SPEC (JSON).")
-    report.add_argument("spec", type=_existing_file, metavar="SPEC",
-                        help="saved segmentation spec (JSON)")
+    report.add_argument("spec", nargs="?", type=_existing_file, metavar="SPEC",
+                        help="saved segmentation spec (JSON) shown when the link names none")
+    report.add_argument("--specs-dir", type=_existing_dir, metavar="DIR",
+                        help="folder of saved specs that links may open as ?spec=NAME")
     server_options(report)
+
+    lesson = commands.add_parser(
+        "lesson", help="the k-means lesson for instructors",
+        description="Serve the step-by-step k-means lesson.")
+    server_options(lesson)
     return parser
+
+
+def _existing_dir(text: str) -> Path:
+    path = Path(text).expanduser()
+    if not path.is_dir():
+        raise argparse.ArgumentTypeError(f"there is no folder {text!r}")
+    return path.resolve()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -177,9 +191,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "app":
         notebook_name = "explorer"
         extra_env = {config.ENV_DATA: str(args.file)} if args.file else {}
-    else:
+    elif args.command == "report":
         notebook_name = "report"
-        extra_env = {config.ENV_SPEC: str(args.spec)}
+        if args.spec is None and args.specs_dir is None:
+            print("segwidgets: name a saved spec, or a folder of them with --specs-dir", file=sys.stderr)
+            return 2
+        extra_env = {}
+        if args.spec is not None:
+            extra_env[config.ENV_SPEC] = str(args.spec)
+        if args.specs_dir is not None:
+            extra_env[config.ENV_SPECS_DIR] = str(args.specs_dir)
+    else:
+        notebook_name = "kmeans_lesson"
+        extra_env = {}
     try:
         notebook = app_path(notebook_name)
     except FileNotFoundError as exc:

@@ -28,6 +28,7 @@ KERNEL_CULL_INTERVAL_SECONDS = 60
 #: Environment variables the apps read.
 ENV_DATA = "SEGWIDGETS_DATA"  # absolute path of the table to open
 ENV_SPEC = "SEGWIDGETS_SPEC"  # absolute path of a saved segmentation spec (JSON)
+ENV_SPECS_DIR = "SEGWIDGETS_SPECS_DIR"  # folder that report links (?spec=NAME) may read
 
 #: Name of our Voila template (segwidgets/voila_config/voila/templates/segwidgets).
 VOILA_TEMPLATE = "segwidgets"

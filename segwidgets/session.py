@@ -255,7 +255,10 @@ class Segmentation(HasTraits):
 
             if data in datasets.list_datasets():
                 return datasets.load_table(data)
-        return read_table(data, filename=filename)
+        table = read_table(data, filename=filename)
+        if isinstance(data, (str, os.PathLike)) and filename is None:
+            table.source = str(Path(data).resolve())  # a saved spec can find the file again
+        return table
 
     def _set_table(self, table: LoadedTable, features: Sequence[str] | None = None) -> None:
         candidates = table.feature_candidates()
@@ -783,7 +786,7 @@ class Segmentation(HasTraits):
     def spec(self) -> SegmentationSpec:
         """The current settings as a serialisable :class:`SegmentationSpec`."""
         return SegmentationSpec(
-            source=self.source or None,
+            source=self.source if self.source and self.source != "DataFrame" else None,
             features=list(self.features),
             scaling=self.scaling,
             impute=self.impute,

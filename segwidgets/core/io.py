@@ -284,7 +284,7 @@ def read_table(
     notes: list[str] = []
     if isinstance(source, pd.DataFrame):
         frame = source.copy()
-        name = filename or "DataFrame"
+        name = filename or str(source.attrs.get("source") or "DataFrame")
         euro = False
     else:
         data, name = _read_bytes(source, max_bytes)

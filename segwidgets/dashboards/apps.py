@@ -16,14 +16,11 @@ from urllib.parse import parse_qs
 
 import ipywidgets as w
 
-from ..config import ENV_DATA, ENV_SPEC
+from ..config import ENV_DATA, ENV_SPEC, ENV_SPECS_DIR
 from ..errors import SegwidgetsError
 from ..widgets._base import css
 
 log = logging.getLogger("segwidgets.apps")
-
-#: Environment variable naming the folder that report links may read specs from.
-ENV_SPECS_DIR = "SEGWIDGETS_SPECS_DIR"
 
 
 def request_query() -> str:

@@ -48,7 +48,9 @@ def _load_table(name: str) -> LoadedTable:
 def load_table(name: str = "facebook_live") -> LoadedTable:
     """A bundled dataset as a :class:`LoadedTable` (roles and load notes included)."""
     cached = _load_table(name)
-    return LoadedTable(cached.frame.copy(), dict(cached.columns), cached.source, list(cached.notes))
+    frame = cached.frame.copy()
+    frame.attrs["source"] = name  # a spec saved from this frame can reload it by name
+    return LoadedTable(frame, dict(cached.columns), cached.source, list(cached.notes))
 
 
 def load(name: str = "facebook_live") -> pd.DataFrame:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import html
+import os
 import threading
 from typing import Any
 
@@ -87,7 +88,7 @@ class DataPanel(w.VBox):
             counts[key] = counts.get(key, 0) + 1
         kinds = ", ".join(f"{n} {role}" for role, n in counts.items())
         self.source.value = (
-            f"<b>{html.escape(table.source)}</b>: {len(table.frame):,} rows, "
+            f"<b>{html.escape(os.path.basename(table.source))}</b>: {len(table.frame):,} rows, "
             f"{len(roles)} columns ({html.escape(kinds)})"
         )
         self.notes.value = "".join(f"<div><small>{html.escape(n)}</small></div>" for n in table.notes)
