@@ -72,6 +72,8 @@ PALETTE: tuple[str, ...] = (
 UNASSIGNED_COLOR = "#c8c8c8"
 MAX_NAME_LENGTH = 80
 _CACHE_SIZE = 48
+#: Spec fields that are one trait each, with the same name in the spec and the model.
+_PLAIN_SPEC_FIELDS = ("scaling", "impute", "log1p", "algorithm", "k", "seed", "embedding")
 
 
 def segment_color(segment_id: int) -> str:
@@ -788,31 +790,20 @@ class Segmentation(HasTraits):
         return SegmentationSpec(
             source=self.source if self.source and self.source != "DataFrame" else None,
             features=list(self.features),
-            scaling=self.scaling,
-            impute=self.impute,
-            log1p=self.log1p,
-            algorithm=self.algorithm,
-            k=self.k,
-            seed=self.seed,
             params=dict(self.params),
             names={int(i): n for i, n in self.names.items()},
-            embedding=self.embedding,
             segment_ids=list(self._applied_ids),
+            **{name: getattr(self, name) for name in _PLAIN_SPEC_FIELDS},
         )
 
     def apply_spec(self, spec: SegmentationSpec) -> None:
         """Apply every setting of ``spec`` with a single refit."""
         with self._batch():
             self.features = list(spec.features) if spec.features else self.features
-            self.scaling = spec.scaling
-            self.impute = spec.impute
-            self.log1p = spec.log1p
-            self.algorithm = spec.algorithm
-            self.k = spec.k
-            self.seed = spec.seed
+            for name in _PLAIN_SPEC_FIELDS:
+                setattr(self, name, getattr(spec, name))
             self.params = dict(spec.params)
             self.names = dict(spec.names)
-            self.embedding = spec.embedding
 
     def save(self, path: str | os.PathLike) -> Path:
         """Write the spec as JSON to ``path``; ``.csv`` writes the labelled rows instead."""
@@ -840,16 +831,10 @@ class Segmentation(HasTraits):
         return cls(
             source,
             features=spec.features or None,
-            k=spec.k,
-            algorithm=spec.algorithm,
-            scaling=spec.scaling,
-            impute=spec.impute,
-            log1p=spec.log1p,
-            seed=spec.seed,
             params=spec.params,
             names=spec.names,
-            embedding=spec.embedding,
             segment_ids=spec.segment_ids,
+            **{name: getattr(spec, name) for name in _PLAIN_SPEC_FIELDS},
             **kwargs,
         )
 
