@@ -86,7 +86,7 @@ class Explorer(w.AppLayout):
             header=header,
             left_sidebar=sidebar,
             center=center,
-            pane_widths=["300px", 1, 0],
+            pane_widths=["330px", 1, 0],
             pane_heights=["110px", 1, 0],
             grid_gap="12px",
             layout=w.Layout(width="100%"),

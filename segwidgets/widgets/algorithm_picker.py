@@ -104,7 +104,7 @@ class AlgorithmPicker(w.VBox):
             self.dropdown,
             self.about,
             self.min_size,
-            w.HBox([self.seed, self.new_seed], layout=w.Layout(width="100%")),
+            w.HBox([self.seed, self.new_seed], layout=w.Layout(width="100%", flex_flow="row wrap")),
         )
         self.add_class(css("algorithm-picker"))
 

@@ -67,10 +67,11 @@ class EmbeddingScatter(w.VBox):
         self.range_feature = w.Dropdown(description="Select rows where", style={"description_width": "initial"},
                                         layout=w.Layout(width="auto"))
         self.range_slider = w.FloatRangeSlider(description="", continuous_update=False,
-                                               layout=w.Layout(width="260px"), readout_format=".3g")
+                                               layout=w.Layout(width="220px"), readout_format=".3g")
         self.range_button = w.Button(description="Select", layout=w.Layout(width="auto"))
         self.clear_button = w.Button(description="Clear", layout=w.Layout(width="auto"))
-        filter_row = w.HBox([self.range_feature, self.range_slider, self.range_button, self.clear_button])
+        filter_row = w.HBox([self.range_feature, self.range_slider, self.range_button, self.clear_button],
+                            layout=w.Layout(flex_flow="row wrap"))
         filter_row.add_class(css("range-filter"))
         self.details = w.HTML()
         self.details.add_class(css("point-details"))

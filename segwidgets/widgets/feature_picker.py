@@ -48,9 +48,8 @@ class FeaturePicker(w.VBox):
         self.none = w.Button(description="None", layout=w.Layout(width="auto"))
         self.list = w.VBox(layout=w.Layout(max_height=height, overflow_y="auto", width="100%"))
         self.list.add_class(css("feature-list"))
-        super().__init__(
-            [self.filter, w.HBox([self.all_numeric, self.none, self.show_all]), self.list], **kwargs
-        )
+        buttons = w.HBox([self.all_numeric, self.none, self.show_all], layout=w.Layout(flex_flow="row wrap"))
+        super().__init__([self.filter, buttons, self.list], **kwargs)
         self.add_class(css("feature-picker"))
         self.filter.observe(self._show_rows, "value")
         self.show_all.observe(self._show_rows, "value")

@@ -27,6 +27,12 @@ def test_explorer_opens_on_the_demo_and_follows_the_keyboard(page, open_app, sav
     expect(page.locator(ROWS)).to_have_count(4)
     expect(page.locator(".sw-embedding-scatter canvas").first).to_be_attached()
     save_screenshot(page, "explorer")
+    page.set_viewport_size({"width": 1280, "height": 1500})  # every component, below the fold too
+    for part in (".sw-feature-picker", ".sw-preprocessing-picker", ".sw-algorithm-picker",
+                 ".sw-profile-table", ".sw-segment-legend", ".sw-status-bar"):
+        expect(page.locator(part).first).to_be_visible()
+    save_screenshot(page, "explorer_all_components")
+    page.set_viewport_size({"width": 1280, "height": 800})
 
     _slider_handle(page).focus()
     page.keyboard.press("ArrowRight")
