@@ -527,20 +527,22 @@ class Segmentation(HasTraits):
 
     def _compute(self, request: _Request) -> tuple[Prepared, _Fitted]:
         if not request.features:
-            numeric = [c for c, r in request.roles.items() if role_name(r) in NUMERIC_ROLES]
-            raise SegwidgetsValueError(
-                "Choose at least one feature to segment on." if numeric else
-                "This table has no numeric columns to segment on; choose categorical features "
-                "in the feature list (they are one-hot encoded)."
-            )
+            usable = {role_name(r) for r in request.roles.values()}
+            if usable & set(NUMERIC_ROLES):
+                message = "Choose at least one feature to segment on."
+            elif "categorical" in usable:
+                message = ("This table has no numeric columns to segment on; choose categorical "
+                           "features in the feature list (they are one-hot encoded).")
+            else:
+                message = ("This table has no numeric or categorical columns to segment on: dates, "
+                           "identifiers and empty columns cannot be used.")
+            raise SegwidgetsValueError(message)
         started = time.perf_counter()
         prepared = self._prepared.get(request.prep_key)
         if prepared is None:
             prepared = prepare(request.frame, list(request.features), request.roles, request.preprocess)
             self._prepared.put(request.prep_key, prepared)
         prep_seconds = time.perf_counter() - started
-        if (request.prep_key, "pca") not in self._embeddings:
-            self._embeddings.put((request.prep_key, "pca"), pca_2d(prepared.X, seed=0))
         fitted = self._fits.get(request.fit_key)
         if fitted is None:
             fit = fit_prepared(prepared, request.algorithm, request.k, request.seed, dict(request.params))
@@ -555,6 +557,8 @@ class Segmentation(HasTraits):
                 seconds={"preprocess": prep_seconds, **fit.timings, "metrics": time.perf_counter() - t0},
             )
             self._fits.put(request.fit_key, fitted)
+        if (request.prep_key, "pca") not in self._embeddings:  # off the caller's thread, after the fit
+            self._embeddings.put((request.prep_key, "pca"), pca_2d(prepared.X, seed=0))
         return prepared, fitted
 
     def _fail(self, request: _Request, message: str) -> None:

@@ -7,6 +7,8 @@ interaction path (see :func:`warm_up_umap`).
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 from sklearn.decomposition import PCA
 
@@ -27,8 +29,10 @@ def pca_2d(X: np.ndarray, seed: int = 0) -> np.ndarray:
     if n < 2 or p == 0:
         return np.zeros((n, 2), dtype=np.float32)
     components = min(2, p, n)
-    Y = PCA(n_components=components, random_state=seed).fit_transform(X)
-    return _two_columns(Y, n)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # identical rows: zero variance to explain
+        Y = PCA(n_components=components, random_state=seed).fit_transform(X)
+    return _two_columns(np.nan_to_num(Y), n)
 
 
 def pca_explained(X: np.ndarray) -> list[float]:

@@ -65,6 +65,8 @@ MAGIC = {
 }
 SEPARATORS = ",;\t|"
 NUMBER_TEXT = re.compile(r"^\(?[-+]?\s*[$€£¥]?\s*[-+]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?\s*%?\)?$")
+#: Larger magnitudes overflow when squared over many rows: treated as missing, and said so.
+HUGE = 1e100
 EURO_NUMBER = re.compile(r"^[-+]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
 
 
@@ -231,6 +233,7 @@ def _convert(frame: pd.DataFrame, notes: list[str], euro: bool) -> tuple[pd.Data
     infos: dict[str, ColumnInfo] = {}
     converted: list[str] = []
     infinite: list[str] = []
+    too_large: list[str] = []
     for name in frame.columns:
         column = frame[name]
         if not pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column) \
@@ -244,10 +247,15 @@ def _convert(frame: pd.DataFrame, notes: list[str], euro: bool) -> tuple[pd.Data
         if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
             column = pd.to_numeric(column, errors="coerce")
             if pd.api.types.is_float_dtype(column):
-                bad = np.isinf(column.to_numpy(dtype=float, na_value=np.nan))
+                values = column.to_numpy(dtype=float, na_value=np.nan)
+                bad = np.isinf(values)
                 if bad.any():
                     infinite.append(f"{name} ({int(bad.sum())})")
-                    column = column.mask(bad)
+                huge = np.abs(np.where(bad, 0.0, values)) > HUGE
+                if huge.any():
+                    too_large.append(f"{name} ({int(huge.sum())})")
+                if bad.any() or huge.any():
+                    column = column.mask(bad | huge)
         info, column = infer_column(name, column)
         out[name] = column
         infos[name] = info
@@ -255,6 +263,9 @@ def _convert(frame: pd.DataFrame, notes: list[str], euro: bool) -> tuple[pd.Data
         notes.append(f"Numbers written with separators, currency or % were read as numbers: {', '.join(converted)}.")
     if infinite:
         notes.append(f"Infinite values were treated as missing: {', '.join(infinite)}.")
+    if too_large:
+        notes.append(f"Values too large to compute with (beyond ±1e100) were treated as missing: "
+                     f"{', '.join(too_large)}.")
     empty = [n for n, i in infos.items() if i.role == Role.EMPTY]
     if empty:
         notes.append(f"{len(empty)} empty column{'s' if len(empty) != 1 else ''} ignored: {', '.join(empty)}.")

@@ -1,0 +1,127 @@
+"""Write the bad-input corpus: files as analysts' exports really come.
+
+Run ``python tests/data/bad/make_corpus.py`` to (re)write the small files in
+this folder. Large cases (over the size limit, 50,000 categories) are made by
+:func:`large_cases` at test time and never committed.
+
+Each case is ``name -> (bytes, expectation)``; ``expectation`` is either
+``("refuse", words)`` — reading fails with a message containing ``words`` —
+or ``("load", words)`` — it reads, and ``words`` (may be empty) appear in the
+load notes or, after fitting with k=3, in the model's status.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+HERE = Path(__file__).parent
+
+
+def _csv(text: str, encoding: str = "utf-8") -> bytes:
+    return text.encode(encoding)
+
+
+def _xlsx() -> bytes:
+    buffer = io.BytesIO()
+    pd.DataFrame({"spend": [10.5, 20.0, 35.5, 12.0], "visits": [1, 4, 9, 2]}).to_excel(buffer, index=False)
+    return buffer.getvalue()
+
+
+def _parquet() -> bytes:
+    buffer = io.BytesIO()
+    pd.DataFrame({"spend": [10.5, 20.0, 35.5, 12.0], "visits": [1, 4, 9, 2]}).to_parquet(buffer)
+    return buffer.getvalue()
+
+
+def _zip() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("customers.csv", "a,b\n1,2\n")
+    return buffer.getvalue()
+
+
+NUMBERS = "\n".join(f"{i},{(i * 37) % 101},{(i * 11) % 7}" for i in range(40))
+
+CASES: dict[str, tuple[bytes, tuple[str, str]]] = {
+    "empty.csv": (b"", ("refuse", "The file is empty")),
+    "blank_lines.csv": (b"\n\n\n", ("refuse", "The file is empty")),
+    "header_only.csv": (b"spend,visits\n", ("refuse", "header but no rows")),
+    "one_row.csv": (b"spend,visits\n10,2\n", ("load", "only 1 row")),
+    "two_identical_rows.csv": (b"spend,visits\n10,2\n10,2\n", ("load", "too many")),
+    "all_text.csv": (_csv("name,city\nAnn,Paris\nBob,Rome\nCy,Oslo\nDee,Rome\n"), ("load", "no numeric columns")),
+    "thousands_separators.csv": (_csv('spend,visits\n"1,234",2\n"12,500",5\n"900",1\n"2,000",7\n'),
+                                 ("load", "separators")),
+    "currency.csv": (_csv('spend,visits\n"$1,234.50",2\n"$12.00",5\n"$900",1\n"$20.10",7\n'),
+                     ("load", "separators")),
+    "euro_signs.csv": (_csv("spend,visits\n€12,2\n€15,5\n€9,1\n€20,7\n"), ("load", "separators")),
+    "percent.csv": (_csv("share,visits\n12%,2\n50%,5\n7%,1\n33%,7\n"), ("load", "separators")),
+    "negative_parentheses.csv": (_csv('profit,visits\n"(1,200)",2\n300,5\n"(50)",1\n20,7\n'),
+                                 ("load", "separators")),
+    "european_semicolons.csv": (_csv("spend;visits\n1.234,50;2\n12,25;5\n900,00;1\n20,10;7\n", "latin-1"),
+                                ("load", "';'")),
+    "latin1.csv": (_csv("ville,spend\nZürich,12\nGenève,15\nMünchen,9\nLyon,20\n", "latin-1"),
+                   ("load", "Latin-1")),
+    "utf16.csv": (_csv("spend,visits\n12,2\n15,5\n9,1\n20,7\n", "utf-16"), ("load", "UTF-16")),
+    "utf8_bom.csv": (b"\xef\xbb\xbfspend,visits\n12,2\n15,5\n9,1\n20,7\n", ("load", "")),
+    "quoted_newlines.csv": (_csv('note,spend,visits\n"line one\nline two",12,2\n"x",15,5\n"y",9,1\n"z",20,7\n'),
+                            ("load", "")),
+    "ragged_rows.csv": (_csv("spend,visits\n12,2\n15,5,99\n9,1\n20,7,1,1\n30,3\n"), ("load", "skipped")),
+    "duplicate_columns.csv": (_csv("spend,spend,visits\n1,2,3\n4,5,6\n7,8,9\n1,1,1\n"), ("load", "renamed")),
+    "unnamed_columns.csv": (_csv(",spend,\n1,2,3\n4,5,6\n7,8,1\n2,2,2\n"), ("load", "without a name")),
+    "empty_columns.csv": (_csv("spend,visits,Column1,Column2\n12,2,,\n15,5,,\n9,1,,\n20,7,,\n"),
+                          ("load", "empty columns ignored")),
+    "nan_inf_huge.csv": (_csv("spend,visits,score\n12,2,inf\nnan,5,1e300\n9,1,-inf\n20,7,3\n30,1,4\n"),
+                         ("load", "too large to compute with")),
+    "constant_column.csv": (_csv("spend,visits,country\n" + "\n".join(f"{i},{i % 3},1" for i in range(20))),
+                            ("load", "")),
+    "one_category.csv": (_csv("spend,plan\n" + "\n".join(f"{i},basic" for i in range(20))), ("load", "")),
+    "dates_only.csv": (_csv("signup,last_seen\n2024-01-02,2024-03-01\n2024-02-03,2024-03-05\n"
+                            "2024-02-09,2024-04-01\n"), ("load", "no numeric or categorical columns")),
+    "only_identifier.csv": (_csv("customer_id\n" + "\n".join(f"C{i}" for i in range(30))),
+                            ("load", "no numeric or categorical columns")),
+    "excel_renamed.csv": (_xlsx(), ("load", "Excel")),
+    "parquet_renamed.csv": (_parquet(), ("load", "")),
+    "tab_separated.tsv": (_csv("spend\tvisits\n12\t2\n15\t5\n9\t1\n20\t7\n"), ("load", "")),
+    "pipe_separated.csv": (_csv("spend|visits\n12|2\n15|5\n9|1\n20|7\n"), ("load", "")),
+    "whitespace_headers.csv": (_csv(" spend , visits \n12,2\n15,5\n9,1\n20,7\n"), ("load", "")),
+    "mixed_text_numbers.csv": (_csv("spend,visits\n12,2\nn/a,5\n9,unknown\n20,7\n"), ("load", "")),
+    "binary.csv": (bytes(range(256)) * 64, ("refuse", "not a table we can read")),
+    "archive.zip": (_zip(), ("refuse", "ZIP archive")),
+    "old_excel.xls": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512, ("refuse", "Old Excel")),
+    "html_error_page.csv": (_csv("<html><body><h1>502 Bad Gateway</h1></body></html>\n"),
+                            ("refuse", "header but no rows")),
+    "numbers.csv": (_csv("id,spend,visits\n" + NUMBERS + "\n"), ("load", "")),
+}
+
+
+def large_cases(limit: int) -> dict[str, tuple[bytes, tuple[str, str]]]:
+    """Cases too large to commit: a file over ``limit`` bytes and 50,000 categories."""
+    rng = np.random.default_rng(0)
+    row = b"123456.789,987654.321,555555.555\n"
+    over = b"a,b,c\n" + row * (limit // len(row) + 10)
+    n = 60_000
+    many = pd.DataFrame({
+        "spend": rng.gamma(2.0, 30.0, n).round(2),
+        "visits": rng.poisson(4, n),
+        "product": [f"SKU-{i:05d}" for i in rng.integers(0, 50_000, n)],
+    }).to_csv(index=False).encode()
+    return {
+        "over_limit.csv": (over, ("refuse", "the limit is")),
+        "fifty_thousand_categories.csv": (many, ("load", "")),
+    }
+
+
+def write() -> None:
+    """Write the small cases into this folder."""
+    for name, (data, _) in CASES.items():
+        (HERE / name).write_bytes(data)
+
+
+if __name__ == "__main__":
+    write()
+    print(f"wrote {len(CASES)} files to {HERE}")
