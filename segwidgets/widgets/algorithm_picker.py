@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as w
-from traitlets import validate
+from traitlets import TraitError, validate
 
 from ..core.algorithms import ALGORITHMS
 from ..errors import SegwidgetsValueError
@@ -40,11 +40,13 @@ class GuardedDropdown(w.Dropdown):
             return value
         if value is None and n == 0:
             return None
-        current = self.index
+        message = f"There is no choice number {value} in '{self.description}'."
         self.send_state("index")  # the page shows the choice that stands
         if self.refused is not None:
-            self.refused(f"There is no choice number {value} in '{self.description}'.")
-        return current
+            self.refused(message)
+        # Raise rather than return the current index: inside set_state the change
+        # notification is held, and only an error rolls it back before observers see it.
+        raise TraitError(message)
 
 
 class AlgorithmPicker(w.VBox):

@@ -1,0 +1,136 @@
+"""A browser can set any synced trait of any widget; fast hands and slow maps race the model.
+
+``set_state`` is what the kernel calls with a widget message from the page, so
+these tests send exactly what a hostile client could send. A ``TraitError``
+from ``set_state`` is a refusal: in a kernel the comm handler logs it and
+drops the message. Either way the model must stay valid and usable.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.datasets import make_blobs
+from sklearn.metrics import adjusted_rand_score
+from traitlets import TraitError
+
+from segwidgets import Segmentation
+from segwidgets.dashboards import Explorer
+
+
+@pytest.fixture()
+def frame() -> pd.DataFrame:
+    X, _ = make_blobs(n_samples=500, centers=4, n_features=3, random_state=5)
+    out = pd.DataFrame(X, columns=["a", "b", "c"])
+    out["id"] = [f"U{i}" for i in range(len(out))]
+    return out
+
+
+def send(widget, state: dict) -> bool:
+    """Deliver a message as the kernel would; True if the widget refused it outright."""
+    try:
+        widget.set_state(state)
+    except (TraitError, TypeError, ValueError):
+        return True
+    return False
+
+
+def assert_model_valid(model: Segmentation) -> None:
+    assert 2 <= model.k <= 50
+    assert model.algorithm in ("kmeans", "minibatch_kmeans", "ward", "average", "complete", "gmm", "hdbscan")
+    assert set(model.features) <= set(model.table.feature_candidates())
+    assert all(len(n) <= 80 for n in model.names.values())
+    assert model.selection is None or (0 <= model.selection.min() and model.selection.max() < len(model.data))
+    model.k = 3  # still usable
+    model.wait(30)
+    assert model.state == "idle" and len(model.segment_ids) == 3
+
+
+@pytest.mark.parametrize(
+    "target,state",
+    [
+        ("k", {"value": 10_000}), ("k", {"value": -5}), ("k", {"value": "abc"}), ("k", {"value": None}),
+        ("k", {"max": 10_000}), ("k", {"min": -10}), ("k", {"disabled": False, "value": 2.5}),
+        ("algorithm", {"index": 99}), ("algorithm", {"index": -1}), ("algorithm", {"index": "kmeans"}),
+        ("scaling", {"index": 42}), ("impute", {"index": 42}), ("log1p", {"value": "yes please"}),
+        ("seed", {"value": -1}), ("seed", {"value": 2**70}), ("min_size", {"value": -5}),
+        ("min_size", {"value": 10**12}), ("name", {"value": "x" * 500}), ("name", {"value": 42}),
+        ("feature_id", {"disabled": False, "value": True}), ("feature_a", {"value": "true"}),
+        ("selected", {"selected": [0, 10**9]}), ("selected", {"selected": [-1]}),
+        ("selected", {"selected": "all"}), ("method", {"index": 7}), ("range", {"value": [1e300, -1e300]}),
+    ],
+)
+def test_hostile_messages_are_refused_and_the_model_stays_valid(frame, target, state):
+    explorer = Explorer(Segmentation(frame, k=4, background=False))
+    model = explorer.model
+    widgets = {
+        "k": explorer.k_slider.slider,
+        "algorithm": explorer.algorithm.dropdown,
+        "scaling": explorer.preprocessing.scaling,
+        "impute": explorer.preprocessing.impute,
+        "log1p": explorer.preprocessing.log1p,
+        "seed": explorer.algorithm.seed,
+        "min_size": explorer.algorithm.min_size,
+        "name": explorer.profile.names[model.segment_ids[0]],
+        "feature_id": explorer.features.boxes["id"],
+        "feature_a": explorer.features.boxes["a"],
+        "selected": explorer.scatter.mark,
+        "method": explorer.scatter.method,
+        "range": explorer.scatter.range_slider,
+    }
+    send(widgets[target], state)
+    if target == "range":
+        explorer.scatter.range_button.click()
+    assert "Traceback" not in model.status
+    assert "id" not in model.features
+    assert_model_valid(model)
+
+
+def test_a_thousand_rapid_slider_moves_end_with_the_last_value(frame):
+    model = Segmentation(frame, k=3)
+    explorer = Explorer(model)
+    rng = np.random.default_rng(1)
+    values = rng.integers(2, 13, size=1000)
+    values[-1] = 7
+    for value in values:
+        send(explorer.k_slider.slider, {"value": int(value)})
+    assert model.wait(120)
+    assert model.k == 7 and len(model.segment_ids) == 7
+    assert explorer.profile.table.value.count("sw-profile-row") == 7
+    assert len(np.unique(explorer.scatter.mark.color)) == 7
+    fresh = Segmentation(frame, k=7, background=False)
+    assert adjusted_rand_score(fresh.labels, model.labels) == 1.0
+
+
+def test_changes_during_a_umap_computation_end_with_the_view_matching_the_last_value(frame):
+    model = Segmentation(frame, k=3)
+    explorer = Explorer(model)
+    model.embedding = "umap"  # starts a background map (numba compiles on first use)
+    assert model.embedding_state == "computing"
+    for k in (5, 6, 4, 8, 5):
+        explorer.k_slider.slider.value = k
+    explorer.features.boxes["c"].value = False  # a new feature set while the map computes
+    assert model.wait(60)
+    assert model.wait_embedding(300)
+    model.wait(30)
+    assert model.k == 5 and len(model.segment_ids) == 5
+    assert model.features == ["a", "b"]
+    assert len(np.unique(explorer.scatter.mark.color)) == 5
+    assert model.state == "idle"
+    # the map shown belongs to the current features, never to the overtaken ones
+    assert len(explorer.scatter.mark.x) == len(model.coord_rows) == len(frame)
+    assert model.coords is explorer.scatter._coords
+
+
+def test_a_failed_background_fit_leaves_the_controls_working(frame):
+    model = Segmentation(frame, k=3)
+    explorer = Explorer(model)
+    explorer.features.none.click()  # nothing to fit on: the fit fails in the background
+    model.wait(30)
+    assert model.state == "error" and "at least one feature" in explorer.status.line.value
+    assert model.labels is not None  # the last good result is still shown
+    explorer.features.all_numeric.click()
+    explorer.k_slider.slider.value = 5
+    model.wait(30)
+    assert model.state == "idle" and len(model.segment_ids) == 5
