@@ -161,6 +161,9 @@ def build_parser() -> argparse.ArgumentParser:
                     "or on the bundled demo data when no FILE is given.")
     app.add_argument("file", nargs="?", type=_existing_file, metavar="FILE",
                      help="table to open (default: the bundled demo data)")
+    app.add_argument("--upload-limit", type=float, metavar="MB",
+                     help=f"largest upload in MB (default: {config.UPLOAD_LIMIT_BYTES // 2**20}; "
+                          f"at most {config.WEBSOCKET_MAX_MESSAGE_BYTES // 2**20 - 1})")
     server_options(app)
 
     report = commands.add_parser(
@@ -191,6 +194,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "app":
         notebook_name = "explorer"
         extra_env = {config.ENV_DATA: str(args.file)} if args.file else {}
+        if args.upload_limit is not None:
+            extra_env[config.ENV_UPLOAD_LIMIT_MB] = str(args.upload_limit)
     elif args.command == "report":
         notebook_name = "report"
         if args.spec is None and args.specs_dir is None:

@@ -29,6 +29,22 @@ KERNEL_CULL_INTERVAL_SECONDS = 60
 ENV_DATA = "SEGWIDGETS_DATA"  # absolute path of the table to open
 ENV_SPEC = "SEGWIDGETS_SPEC"  # absolute path of a saved segmentation spec (JSON)
 ENV_SPECS_DIR = "SEGWIDGETS_SPECS_DIR"  # folder that report links (?spec=NAME) may read
+ENV_UPLOAD_LIMIT_MB = "SEGWIDGETS_UPLOAD_LIMIT_MB"  # a smaller upload limit for one server
+
+
+def upload_limit_bytes(environ=None) -> int:
+    """The upload limit in force: ``$SEGWIDGETS_UPLOAD_LIMIT_MB`` if set and valid, never above
+    what the websocket accepts; else :data:`UPLOAD_LIMIT_BYTES`."""
+    import os
+
+    text = (environ if environ is not None else os.environ).get(ENV_UPLOAD_LIMIT_MB, "")
+    try:
+        megabytes = float(text)
+    except ValueError:
+        return UPLOAD_LIMIT_BYTES
+    if not 0 < megabytes:
+        return UPLOAD_LIMIT_BYTES
+    return min(int(megabytes * 1024 * 1024), WEBSOCKET_MAX_MESSAGE_BYTES - 1024 * 1024)
 
 #: Name of our Voila template (segwidgets/voila_config/voila/templates/segwidgets).
 VOILA_TEMPLATE = "segwidgets"

@@ -16,7 +16,7 @@ from urllib.parse import parse_qs
 
 import ipywidgets as w
 
-from ..config import ENV_DATA, ENV_SPEC, ENV_SPECS_DIR
+from ..config import ENV_DATA, ENV_SPEC, ENV_SPECS_DIR, upload_limit_bytes
 from ..errors import SegwidgetsError
 from ..widgets._base import css
 
@@ -108,7 +108,7 @@ def explorer_app(data: Any = None, query: str | None = None) -> w.Widget:
         except Exception as exc:  # noqa: BLE001 - a link naming unknown columns
             notice = f"The link's features were ignored: {exc}"
     model.wait(60)
-    explorer = Explorer(model, data_panel=DataPanel(model))
+    explorer = Explorer(model, data_panel=DataPanel(model, limit=upload_limit_bytes()))
     explorer.add_tab("Download", DownloadPanel(model))
     if notice:
         model.status = notice

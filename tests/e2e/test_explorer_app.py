@@ -113,3 +113,30 @@ def test_the_page_makes_no_outside_request_and_keeps_its_template(page, voila_se
     html = page.content()
     assert "fortawesome" not in html  # still our template, not "lab"
     assert "theme-light" in html
+
+
+def test_zip_binary_and_oversized_uploads_say_why_and_keep_the_demo(page, open_app, tmp_path_factory,
+                                                                      save_screenshot):
+    import zipfile
+
+    folder = tmp_path_factory.mktemp("bad")
+    archive = folder / "customers.zip"
+    with zipfile.ZipFile(archive, "w") as handle:
+        handle.writestr("customers.csv", "a,b\n1,2\n")
+    binary = folder / "photo.csv"
+    binary.write_bytes(bytes(range(256)) * 64)
+    big = folder / "big.csv"
+    big.write_bytes(b"a,b\n" + b"123456.5,654321.5\n" * 120_000)  # about 2 MB
+    open_app(page, "explorer", EXPLORER, env={"SEGWIDGETS_UPLOAD_LIMIT_MB": "1"})
+    expect(page.locator(STATUS)).to_contain_text("4 segments of 7,050 rows", timeout=60_000)
+    expect(page.locator(".sw-data-panel")).to_contain_text("up to 1.0 MB")
+    for path, words in ((archive, "ZIP archive"), (binary, "not a table we can read"),
+                        (big, "the limit is 1.0 MB")):
+        with page.expect_file_chooser() as chooser:
+            page.locator(".sw-upload").click()
+        chooser.value.set_files(str(path))
+        expect(page.locator(STATUS)).to_contain_text(words, timeout=60_000)
+        expect(page.locator(STATUS)).to_contain_text("previous data is still loaded")
+        expect(page.locator(".sw-data-source")).to_contain_text("facebook_live")
+        expect(page.locator(ROWS)).to_have_count(4)
+    save_screenshot(page, "explorer_refused_uploads")
