@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import logging
 import os
 import threading
@@ -74,6 +75,22 @@ MAX_NAME_LENGTH = 80
 _CACHE_SIZE = 48
 #: Spec fields that are one trait each, with the same name in the spec and the model.
 _PLAIN_SPEC_FIELDS = ("scaling", "impute", "log1p", "algorithm", "k", "seed", "embedding")
+
+
+#: Most points the map draws; larger tables show a seeded random sample (profiles use every row).
+MAX_MAP_POINTS = 100_000
+
+
+@functools.lru_cache(maxsize=8)
+def _sample_positions(n: int, size: int) -> np.ndarray:
+    positions = np.sort(np.random.default_rng(0).choice(n, size=size, replace=False))
+    positions.setflags(write=False)
+    return positions
+
+
+def map_positions(n: int) -> np.ndarray | slice:
+    """Which of ``n`` prepared rows the map draws: all of them, or a seeded sample."""
+    return slice(None) if n <= MAX_MAP_POINTS else _sample_positions(n, MAX_MAP_POINTS)
 
 
 def segment_color(segment_id: int) -> str:
@@ -558,7 +575,7 @@ class Segmentation(HasTraits):
             )
             self._fits.put(request.fit_key, fitted)
         if (request.prep_key, "pca") not in self._embeddings:  # off the caller's thread, after the fit
-            self._embeddings.put((request.prep_key, "pca"), pca_2d(prepared.X, seed=0))
+            self._embeddings.put((request.prep_key, "pca"), self._pca_map(prepared))
         return prepared, fitted
 
     def _fail(self, request: _Request, message: str) -> None:
@@ -599,8 +616,14 @@ class Segmentation(HasTraits):
         ids = [int(i) for i in profile.summary.index]
         old_names = dict(self.segment_names)
         coords = self._coords_for(request, prepared)
-        centers = self._centers(coords, labels[prepared.row_index], ids)
+        map_rows = prepared.row_index[map_positions(prepared.n_rows)]
+        centers = self._centers(coords, labels[map_rows], ids)
         messages = list(prepared.notes) + list(fitted.fit.warnings)
+        if prepared.n_rows > MAX_MAP_POINTS:
+            messages.append(
+                f"The map shows a random sample of {MAX_MAP_POINTS:,} of the {prepared.n_rows:,} rows; "
+                "segments, profiles and metrics use every row."
+            )
         messages += self._change_messages(matching, old_names, auto)
         seconds = dict(fitted.seconds)
         seconds["apply"] = time.perf_counter() - started
@@ -614,7 +637,7 @@ class Segmentation(HasTraits):
             self.profile = self._named_profile(profile)
             self.segment_names = {i: self.names.get(i, auto[i]) for i in ids}
             self.metrics = dict(fitted.metrics)
-            self.coords, self.coord_rows = coords, prepared.row_index
+            self.coords, self.coord_rows = coords, map_rows
             self.center_coords = centers
             self.warnings = messages
             self.timings = seconds
@@ -640,9 +663,14 @@ class Segmentation(HasTraits):
             self._start_umap_for(request.prep_key, prepared)
         coords = self._embeddings.get((request.prep_key, "pca"))
         if coords is None:
-            coords = pca_2d(prepared.X, seed=0)
+            coords = self._pca_map(prepared)
             self._embeddings.put((request.prep_key, "pca"), coords)
         return coords
+
+    @staticmethod
+    def _pca_map(prepared: Prepared) -> np.ndarray:
+        """PCA fitted on every row; the map keeps the rows of the display sample."""
+        return pca_2d(prepared.X, seed=0)[map_positions(prepared.n_rows)]
 
     @staticmethod
     def _centers(coords: np.ndarray, labels: np.ndarray, ids: Sequence[int]) -> dict[int, tuple[float, float]]:
@@ -692,7 +720,7 @@ class Segmentation(HasTraits):
                 self._start_umap_for(key, prepared)
                 return
             if coords is None:
-                coords = pca_2d(prepared.X)
+                coords = self._pca_map(prepared)
                 self._embeddings.put((key, "pca"), coords)
             self._set_coords(coords, change["new"])
 
@@ -712,7 +740,7 @@ class Segmentation(HasTraits):
         def work() -> None:
             started = time.perf_counter()
             try:
-                coords = umap_2d(prepared.X, seed=0)
+                coords = umap_2d(prepared.X[map_positions(prepared.n_rows)], seed=0)
             except Exception as exc:
                 log.exception("UMAP failed")
                 with self._lock:

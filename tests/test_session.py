@@ -243,3 +243,15 @@ def test_a_failed_background_fit_leaves_the_model_usable(blobs):
     model.features = ["recency", "frequency"]
     model.wait(30)
     assert model.state == "idle"
+
+
+def test_a_large_table_is_mapped_by_a_stated_sample_and_profiled_in_full():
+    from segwidgets.session import MAX_MAP_POINTS
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.normal(size=(MAX_MAP_POINTS + 20_000, 3)), columns=["a", "b", "c"])
+    model = Segmentation(frame, k=3, background=False)
+    assert model.coords.shape == (MAX_MAP_POINTS, 2)
+    assert len(np.unique(model.coord_rows)) == MAX_MAP_POINTS
+    assert any("random sample of 100,000 of the 120,000 rows" in w for w in model.warnings)
+    assert model.profile.summary["size"].sum() == len(frame)
