@@ -28,6 +28,8 @@ class EmbeddingScatter(w.VBox):
             sends the colour array alone.
         centers: bqplot.Scatter — one labelled marker per segment centre.
         method: ToggleButtons "PCA" / "UMAP" (css ``sw-embedding-method``).
+        brush: bqplot BrushSelector on the points (reaches Python in JupyterLab; see DESIGN.md
+            for Voila).
         range_feature, range_slider, range_button: select rows whose value lies in a range
             (css ``sw-range-filter``) — a selection path that needs no mouse brush.
         details: HTML (css ``sw-point-details``) — the values of the selected rows (first few).
@@ -54,8 +56,13 @@ class EmbeddingScatter(w.VBox):
         )
         self.x_axis = bq.Axis(scale=self.x_scale, label="Component 1", num_ticks=0)
         self.y_axis = bq.Axis(scale=self.y_scale, label="Component 2", orientation="vertical", num_ticks=0)
+        # A brush writes the mark's ``selected``, which this view maps to rows. DESIGN.md: in
+        # Voila the brush never reports ``selected`` (bqplot's mouse-event lookup), so the
+        # legend and the value-range filter are the selection paths that work everywhere.
+        self.brush = bq.interacts.BrushSelector(x_scale=self.x_scale, y_scale=self.y_scale,
+                                                marks=[self.mark], color="#555")
         self.figure = bq.Figure(
-            marks=[self.mark, self.centers], axes=[self.x_axis, self.y_axis],
+            marks=[self.mark, self.centers], axes=[self.x_axis, self.y_axis], interaction=self.brush,
             fig_margin={"top": 10, "bottom": 30, "left": 30, "right": 10},
             layout=w.Layout(height=height, width="100%"),
         )
