@@ -45,7 +45,7 @@ _STYLE = f"""<style>
   box-sizing:border-box;color:#1a1a1a;}}
 .sw-pt th {{font-weight:600;vertical-align:bottom;padding-bottom:4px;}}
 .sw-pt td.sw-cat,.sw-pt th.sw-cat {{text-align:left;}}
-.sw-pt tr.sw-selection-row td {{font-style:italic;background:#eeeeee;}}
+.sw-pt tr.sw-pt-sel td {{font-style:italic;background:#eeeeee;}}
 </style>"""
 
 
@@ -360,7 +360,7 @@ class ProfileTable(w.VBox):
         return self._rows_html(profile, profile, css("profile-row"), ids)
 
     def _selection_html(self, selection: SegmentProfile, profile: SegmentProfile) -> str:
-        return self._rows_html(selection, profile, css("selection-row"))
+        return self._rows_html(selection, profile, f"{css('selection-row')} sw-pt-sel")
 
     # ------------------------------------------------------------- export
     def to_frame(self, selection: bool = True) -> pd.DataFrame:
