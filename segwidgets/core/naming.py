@@ -12,7 +12,6 @@ whole table ("Mostly video"). Terms are joined by :data:`JOINER`, e.g.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -32,6 +31,8 @@ MOSTLY_SHARE = 0.5
 MOSTLY_GAIN = 0.15
 #: Separates feature and value in the columns of ``category_shares``.
 CATEGORY_SEP = " = "
+#: The value standing for a missing category (never part of a name).
+MISSING = "(missing)"
 
 _PREFIXES = ("num_", "n_")
 
@@ -111,7 +112,7 @@ def _terms_for(
             else:  # no overall shares given: the plain average over segments
                 overall = float(np.nanmean(category_shares[column].to_numpy(dtype="float64")))
             feature, value = split_category_column(column)
-            if not value.strip() or not math.isfinite(share):
+            if not value.strip() or value == MISSING or not math.isfinite(share):
                 continue
             if share < MOSTLY_SHARE or share - overall < MOSTLY_GAIN:
                 continue
@@ -152,8 +153,8 @@ def auto_names(
     Returns:
         ``{segment id: name}`` for every segment in ``zscores`` or
         ``category_shares``, sorted by id, e.g. ``"High shares · Low likes"``.
-        Segments with the same terms get a further term if they have one,
-        else a numeral (``"Typical 2"``).
+        Segments with the same name get a further term if that tells them
+        apart, else a numeral in segment order (``"Typical 2"``).
     """
     if isinstance(max_terms, bool) or not isinstance(max_terms, (int, np.integer)) or max_terms < 1:
         raise SegwidgetsValueError(f"max_terms must be a whole number of at least 1, not {max_terms!r}.")
@@ -170,13 +171,17 @@ def auto_names(
         return JOINER.join(chosen) if chosen else TYPICAL
 
     names = {s: make(s, max_terms) for s in segments}
-    # Names shared by several segments: add one more term where there is one.
+    # Names shared by several segments: add one more term where that makes
+    # the name unique; what stays shared gets a numeral below.
     counts: dict[str, int] = {}
     for name in names.values():
         counts[name] = counts.get(name, 0) + 1
-    for s in segments:
-        if counts[names[s]] > 1 and len(terms[s]) > max_terms:
-            names[s] = make(s, max_terms + 1)
+    longer = {s: make(s, max_terms + 1) for s in segments
+              if counts[names[s]] > 1 and len(terms[s]) > max_terms}
+    for s, name in longer.items():
+        clashes = sum(1 for other in longer.values() if other == name) > 1
+        if not clashes and name not in names.values():
+            names[s] = name
     # Whatever is still shared gets a numeral, in segment order.
     used: set[str] = set()
     for s in segments:

@@ -1,31 +1,100 @@
-"""Segment profiles: sizes, shares, means and medians in original units, z-scores,
-category shares, generated names and plain-language descriptions."""
+"""Segment profiles: what each segment looks like, in the table's own units.
+
+:func:`profile_segments` summarises every segment (size, share, means,
+medians, z-scores, category shares) with pandas ``groupby``;
+:func:`auto_names` (from :mod:`segwidgets.core.naming`) names segments from
+their most distinctive features, and :func:`describe_segment` writes one
+plain-language paragraph about a segment for a stakeholder.
+"""
 
 from __future__ import annotations
 
-import dataclasses
+import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from .naming import CATEGORY_SEP, auto_names, pretty_feature_name, split_category_column
-from .preprocess import role_name
+from ..errors import SegwidgetsDataError, SegwidgetsValueError
+from .naming import (
+    MISSING,
+    NAME_Z,
+    auto_names,
+    category_column,
+    category_lift,
+    pretty_feature_name,
+    split_category_column,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .roles import Role
+
+__all__ = [
+    "MAX_PROFILE_CATEGORIES",
+    "SegmentProfile",
+    "auto_names",
+    "describe_segment",
+    "profile_segments",
+]
+
+#: A categorical feature contributes share columns for at most this many of its
+#: most frequent values (over all rows); rarer values are left out of the profile.
+MAX_PROFILE_CATEGORIES = 30
+
+_NUMERIC_ROLES = ("numeric", "boolean")
+_CATEGORICAL_ROLES = ("categorical",)
 
 
-@dataclasses.dataclass
+def _role_text(role: object) -> str:
+    """``Role.NUMERIC`` or ``"numeric"`` -> ``"numeric"``."""
+    return str(getattr(role, "value", role))
+
+
+def _guess_role(series: pd.Series) -> str:
+    """Role of a column that the caller gave no role for (dtype only)."""
+    if pd.api.types.is_bool_dtype(series.dtype):
+        return "boolean"
+    if pd.api.types.is_datetime64_any_dtype(series.dtype):
+        return "datetime"
+    if pd.api.types.is_numeric_dtype(series.dtype):
+        return "numeric"
+    return "categorical"
+
+
+@dataclass
 class SegmentProfile:
-    """What each segment looks like.
+    """What every segment looks like.
 
-    Attributes:
-        summary: index segment id (name "segment"); columns name, size, share.
-            Share is of ALL rows of the table, including rows with no segment.
-        means: segment x numeric/yes-no feature, original units.
-        medians: same shape as ``means``.
-        zscores: (segment mean - overall mean) / overall sd; 0 where sd is 0.
-        category_shares: segment x "feature = value": share of the segment's rows.
-        overall_means: mean of every numeric/yes-no feature over all rows.
-        overall_shares: share of every category over all rows.
+    Data Attributes:
+        summary: pd.DataFrame — index segment id (int, named ``"segment"``),
+            sorted; columns ``name`` (str), ``size`` (rows in the segment) and
+            ``share`` (size / number of ALL rows, unassigned ``-1`` rows
+            included, 0..1).
+        means: pd.DataFrame — index segment id; one column per numeric or
+            boolean feature, the segment mean in the feature's original units
+            (a boolean's mean is the share of True). NaN when the segment has
+            no value for the feature.
+        medians: pd.DataFrame — as ``means``, medians.
+        zscores: pd.DataFrame — ``(segment mean - overall mean) / overall
+            std``; the overall mean and (population, ddof=0) std are over all
+            rows with a value, unassigned rows included; 0 where the std is 0
+            or the segment has no value for the feature (never NaN).
+        category_shares: pd.DataFrame — index segment id; columns
+            ``"feature = value"`` for the most frequent values of each
+            categorical feature (at most :data:`MAX_PROFILE_CATEGORIES`, a
+            missing value counting as the value ``(missing)``); the share
+            (0..1) of the segment's rows with that value.
+        overall_means: pd.Series — mean of each numeric/boolean feature over
+            all rows with a value.
+        overall_shares: pd.Series — share of all rows having each
+            ``"feature = value"`` (default: empty).
+        overall_stds: pd.Series — population std of each numeric/boolean
+            feature over all rows with a value (default: empty).
+        roles: dict[str, str] — role of each profiled feature (default: {}).
+        n_rows: int — number of rows in the table, unassigned included
+            (default: 0).
     """
 
     summary: pd.DataFrame
@@ -34,118 +103,370 @@ class SegmentProfile:
     zscores: pd.DataFrame
     category_shares: pd.DataFrame
     overall_means: pd.Series
-    overall_shares: pd.Series = dataclasses.field(default_factory=lambda: pd.Series(dtype=float))
+    overall_shares: pd.Series = field(default_factory=lambda: pd.Series(dtype="float64"))
+    overall_stds: pd.Series = field(default_factory=lambda: pd.Series(dtype="float64"))
+    roles: dict[str, str] = field(default_factory=dict)
+    n_rows: int = 0
 
-    def table(self) -> pd.DataFrame:
-        """Flat display table: name, size, share, then the feature means."""
-        return pd.concat([self.summary[["name", "size", "share"]], self.means], axis=1)
+    @property
+    def segment_ids(self) -> list[int]:
+        """Segment ids, sorted."""
+        return [int(i) for i in self.summary.index]
+
+    @property
+    def names(self) -> dict[int, str]:
+        """``{segment id: name}``."""
+        return {int(i): str(n) for i, n in self.summary["name"].items()}
+
+    def table(self, categories: bool = False) -> pd.DataFrame:
+        """A flat table for display, one row per segment (index: segment id).
+
+        Columns: ``name``, ``size``, ``share``, then the mean of each numeric
+        or boolean feature (a feature called ``name``, ``size`` or ``share``
+        is shown as ``"<feature> (mean)"``); with ``categories=True``, the
+        category shares follow.
+        """
+        reserved = set(self.summary.columns)
+        means = self.means.rename(columns=lambda c: f"{c} (mean)" if c in reserved else c)
+        parts = [self.summary[["name", "size", "share"]], means]
+        if categories:
+            taken = reserved | set(means.columns)
+            parts.append(
+                self.category_shares.rename(columns=lambda c: f"{c} (share)" if c in taken else c)
+            )
+        return pd.concat(parts, axis=1)
 
 
-def _numeric(frame: pd.DataFrame, features: Sequence[str], roles: Mapping[str, object]) -> pd.DataFrame:
-    columns = [f for f in features if role_name(roles.get(f, "numeric")) in ("numeric", "boolean")]
-    return pd.DataFrame(
-        {c: pd.to_numeric(frame[c].astype("Float64") if role_name(roles.get(c)) == "boolean" else frame[c],
-                          errors="coerce").astype("float64") for c in columns},
-        index=frame.index,
-    )
+def _check_labels(labels: object, n_rows: int) -> np.ndarray:
+    array = np.asarray(labels)
+    if array.ndim != 1 or len(array) != n_rows:
+        raise SegwidgetsValueError(
+            f"There must be one segment label per row: the table has {n_rows:,} rows "
+            f"but {array.size:,} labels were given."
+        )
+    if array.dtype.kind == "f":
+        if not np.all(np.isfinite(array)) or not np.all(array == np.round(array)):
+            raise SegwidgetsValueError("Segment labels must be whole numbers (-1 for no segment).")
+    elif array.dtype.kind not in "iub" and n_rows:
+        raise SegwidgetsValueError("Segment labels must be whole numbers (-1 for no segment).")
+    array = array.astype(np.int64, copy=False)
+    if n_rows and array.min() < -1:
+        raise SegwidgetsValueError(
+            "Segment labels must be -1 (no segment) or a segment number of 0 or more; "
+            f"found {int(array.min())}."
+        )
+    return array
+
+
+def _as_float(series: pd.Series) -> np.ndarray:
+    """A numeric or boolean column as float64; missing values and values that
+    are not numbers become NaN (as in preprocessing)."""
+    if pd.api.types.is_numeric_dtype(series.dtype) or pd.api.types.is_bool_dtype(series.dtype):
+        return series.to_numpy(dtype="float64", na_value=np.nan)
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        series = series.astype(object)
+    return pd.to_numeric(series, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
 
 
 def profile_segments(
     frame: pd.DataFrame,
     labels: np.ndarray,
     features: Sequence[str],
-    roles: Mapping[str, object],
+    roles: Mapping[str, Role | str],
     names: Mapping[int, str] | None = None,
 ) -> SegmentProfile:
-    """Profile the segments given by ``labels`` (segment ids; -1 = no segment).
+    """Summarise every segment of ``frame``.
 
-    Rows with -1 count in the overall statistics and in the share denominator,
-    not in any segment. ``names`` given override generated names.
+    Args:
+        frame: the table (one row per labelled row).
+        labels: one segment id per row of ``frame``: any non-negative whole
+            numbers (stable ids such as ``[0, 1, 5]``), ``-1`` for a row in no
+            segment. ``-1`` rows form no segment but count in the overall
+            statistics and in the denominator of ``share``.
+        features: columns to profile. Numeric and boolean features get means,
+            medians and z-scores; categorical features get category shares;
+            features of other roles (datetime, identifier, empty) are skipped.
+        roles: role of each feature (``Role`` or its text value); a feature
+            missing here gets a role guessed from its dtype.
+        names: optional ``{segment id: name}``; segments not named here get
+            names from :func:`auto_names`. Ids that are not segments are
+            ignored.
+
+    Returns:
+        A :class:`SegmentProfile` sorted by segment id. ``summary.share`` is
+        the share of ALL rows of ``frame``, unassigned ``-1`` rows included,
+        so shares sum to less than 1 when some rows are unassigned.
     """
-    labels = np.asarray(labels, dtype=np.int64)
-    key = pd.Series(labels, index=frame.index, name="segment")
-    in_segment = key >= 0
-    numeric = _numeric(frame, features, roles)
-    ids = np.unique(labels[labels >= 0])
-    index = pd.Index(ids.astype(int), name="segment")
-    grouped = numeric[in_segment].groupby(key[in_segment])
-    means = grouped.mean().reindex(index)
-    medians = grouped.median().reindex(index)
-    overall = numeric.mean()
-    spread = numeric.std(ddof=0).replace(0, np.nan)
-    zscores = ((means - overall) / spread).fillna(0.0)
-    categorical = [f for f in features if role_name(roles.get(f)) == "categorical"]
-    shares, overall_shares = [], []
-    for column in categorical:
-        values = frame[column].astype(object).where(frame[column].notna(), "(missing)").astype(str)
-        table = pd.crosstab(key[in_segment], values[in_segment], normalize="index")
-        table = table.reindex(index).fillna(0.0)
-        table.columns = [f"{column}{CATEGORY_SEP}{v}" for v in table.columns]
-        shares.append(table)
-        overall_share = values.value_counts(normalize=True)
-        overall_share.index = [f"{column}{CATEGORY_SEP}{v}" for v in overall_share.index]
-        overall_shares.append(overall_share)
-    category_shares = pd.concat(shares, axis=1) if shares else pd.DataFrame(index=index)
-    overall_share = pd.concat(overall_shares) if overall_shares else pd.Series(dtype=float)
-    sizes = key[in_segment].value_counts().reindex(index).fillna(0).astype(int)
-    generated = auto_names(zscores, category_shares if shares else None, overall_shares=overall_share)
-    given = {int(k): str(v) for k, v in (names or {}).items()}
+    if not isinstance(frame, pd.DataFrame):
+        raise SegwidgetsValueError("The table to profile must be a pandas DataFrame.")
+    if isinstance(features, str):
+        features = [features]
+    features = list(features)
+    n_rows = len(frame)
+    labels = _check_labels(labels, n_rows)
+
+    missing = [f for f in features if f not in frame.columns]
+    if missing:
+        raise SegwidgetsValueError(
+            "These features are not columns of the table: " + ", ".join(repr(f) for f in missing) + "."
+        )
+    repeated = sorted({f for f in features if features.count(f) > 1}, key=features.index)
+    if repeated:
+        raise SegwidgetsValueError(
+            "These features are listed more than once: " + ", ".join(repr(f) for f in repeated) + "."
+        )
+    doubled = [f for f in features if int((frame.columns == f).sum()) > 1]
+    if doubled:
+        raise SegwidgetsDataError(
+            "The table has several columns called " + ", ".join(repr(f) for f in doubled) + "."
+        )
+
+    feature_roles: dict[str, str] = {}
+    for f in features:
+        feature_roles[f] = _role_text(roles[f]) if f in roles else _guess_role(frame[f])
+    numeric = [f for f in features if feature_roles[f] in _NUMERIC_ROLES]
+    categorical = [f for f in features if feature_roles[f] in _CATEGORICAL_ROLES]
+
+    assigned = labels >= 0
+    seg_labels = labels[assigned]
+    ids = np.unique(seg_labels)
+    index = pd.Index(ids.astype(np.int64), name="segment")
+    positions = np.searchsorted(ids, seg_labels)  # 0..m-1 per assigned row
+    sizes = np.bincount(positions, minlength=len(ids)).astype(np.int64)
+
+    # Numeric and boolean features: one float frame, one groupby.
+    values = pd.DataFrame(
+        {f: _as_float(frame[f]) for f in numeric}, columns=pd.Index(numeric)
+    )
+    if numeric and len(ids):
+        grouped = values[assigned].groupby(seg_labels, sort=True)
+        means = grouped.mean().reindex(ids)
+        medians = grouped.median().reindex(ids)
+    else:
+        means = pd.DataFrame(np.nan, index=ids, columns=values.columns, dtype="float64")
+        medians = means.copy()
+    means.index = index
+    medians.index = index
+    means.columns.name = medians.columns.name = None
+    overall_means = values.mean().astype("float64")
+    overall_stds = values.std(ddof=0).astype("float64")
+    spread = overall_stds.where(overall_stds > 0)
+    zscores = (means - overall_means).div(spread)
+    zscores = zscores.fillna(0.0).astype("float64")  # std 0, or no value: neutral
+
+    # Categorical features: counts by (segment, value) with one bincount each.
+    share_columns: dict[str, np.ndarray] = {}
+    overall_values: dict[str, float] = {}
+    for f in categorical:
+        series = frame[f]
+        text = series.astype(object).where(series.notna(), MISSING).astype(str)
+        codes, uniques = pd.factorize(text)
+        if len(uniques) == 0:
+            continue
+        counts_all = np.bincount(codes, minlength=len(uniques))
+        keep = np.argsort(-counts_all, kind="stable")[:MAX_PROFILE_CATEGORIES]
+        table = np.bincount(
+            positions * len(uniques) + codes[assigned], minlength=len(ids) * len(uniques)
+        ).reshape(len(ids), len(uniques))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            shares = table / sizes[:, None]
+        for code in keep:
+            column = category_column(f, uniques[code])
+            share_columns[column] = shares[:, code].astype("float64")
+            overall_values[column] = float(counts_all[code]) / n_rows
+    category_shares = pd.DataFrame(
+        share_columns, index=index, columns=pd.Index(list(share_columns))
+    ).astype("float64")
+    overall_shares = pd.Series(
+        overall_values, index=pd.Index(list(overall_values)), dtype="float64"
+    )
+
+    generated = auto_names(zscores, category_shares, overall_shares=overall_shares)
+    given = {}
+    for key, value in (names or {}).items():
+        try:
+            given[int(key)] = str(value)
+        except (TypeError, ValueError):
+            continue
+    segment_names = [given.get(int(i), generated.get(int(i), f"Segment {int(i)}")) for i in ids]
+    share = sizes / n_rows if n_rows else np.zeros(len(ids))
     summary = pd.DataFrame(
         {
-            "name": [given.get(int(i), generated.get(int(i), f"Segment {i}")) for i in index],
-            "size": sizes.to_numpy(),
-            "share": sizes.to_numpy() / max(len(frame), 1),
+            "name": pd.Series(segment_names, index=index, dtype="str"),
+            "size": pd.Series(sizes, index=index, dtype="int64"),
+            "share": pd.Series(share, index=index, dtype="float64"),
         },
         index=index,
     )
-    return SegmentProfile(summary, means, medians, zscores, category_shares, overall, overall_share)
+    return SegmentProfile(
+        summary=summary,
+        means=means,
+        medians=medians,
+        zscores=zscores,
+        category_shares=category_shares,
+        overall_means=overall_means,
+        overall_stds=overall_stds,
+        overall_shares=overall_shares,
+        roles=feature_roles,
+        n_rows=n_rows,
+    )
 
 
-def _times(ratio: float) -> str:
-    return f"{ratio:.1f}×" if ratio < 10 else f"{ratio:,.0f}×"
+# --- describe_segment ---------------------------------------------------------
 
 
-def describe_segment(profile: SegmentProfile, segment: int, *, noun: str = "rows", max_points: int = 3,
-                     include_size: bool = True) -> str:
-    """One plain-language paragraph about a segment, for someone who did not build it.
+def _number(value: float) -> str:
+    """A number as a person would write it: 1,234 / 45.1 / 3.14 / 0.5."""
+    if value == 0:
+        return "0"
+    size = abs(value)
+    if size >= 100:
+        return f"{value:,.0f}"
+    if size < 0.01:
+        return f"{value:.1e}"
+    text = f"{value:.1f}" if size >= 10 else f"{value:.2f}"
+    return text.rstrip("0").rstrip(".")
 
-    ``include_size=False`` leaves out the opening "name: size" sentence (for a
-    card that already shows them).
-    """
-    row = profile.summary.loc[segment]
-    size, share = int(row["size"]), float(row["share"])
-    parts = [f"{row['name']}: {size:,} {noun}, {share:.1%} of all {noun}."] if include_size else []
-    if segment in profile.zscores.index and profile.zscores.shape[1]:
-        z = profile.zscores.loc[segment]
-        top = z.abs().sort_values(ascending=False)
-        points = []
-        for feature in top.index[:max_points]:
-            value = float(z[feature])
-            if abs(value) < 0.25:
-                continue
-            mean = float(profile.means.loc[segment, feature])
-            overall = float(profile.overall_means[feature])
-            label = pretty_feature_name(feature)
-            if overall > 0 and mean >= 0 and (mean / overall >= 1.5 or (0 < mean / overall <= 0.67)):
-                ratio = mean / overall
-                points.append(
-                    f"about {_times(ratio)} the average {label}" if ratio >= 1
-                    else f"only about {ratio:.0%} of the average {label}"
-                )
-            else:
-                strength = "well " if abs(value) >= 1 else ""
-                points.append(f"{strength}{'above' if value > 0 else 'below'} average {label}")
-        if points:
-            parts.append("Compared with the whole table they have " + _join(points) + ".")
-        else:
-            parts.append("Their measures are close to the average of the whole table.")
-    if segment in profile.category_shares.index and profile.category_shares.shape[1]:
-        shares = profile.category_shares.loc[segment]
-        best = shares.idxmax()
-        feature, value = split_category_column(best)
-        parts.append(f"Most common {pretty_feature_name(feature)}: {value} ({float(shares[best]):.0%}).")
-    return " ".join(parts)
+
+def _percent(share: float) -> str:
+    """0.175 -> "17.5%" (one decimal); tiny but non-zero shares say so."""
+    if 0 < share < 0.0005:
+        return "less than 0.1%"
+    return f"{share:.1%}"
 
 
 def _join(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _numeric_phrase(feature: str, mean: float, overall: float, z: float) -> str:
+    label = pretty_feature_name(feature)
+    numbers = f"({_number(mean)} against {_number(overall)} overall)"
+    if overall > 0 and mean >= 0:
+        ratio = mean / overall
+        if ratio >= 1.5:
+            times = f"{ratio:.1f}" if ratio < 10 else f"{ratio:,.0f}"
+            return f"about {times}× the average {label} {numbers}"
+        if ratio == 0:
+            return f"no {label} at all (against {_number(overall)} on average overall)"
+        if ratio <= 0.67:
+            return f"only about {ratio:.0%} of the average {label} {numbers}"
+    size = abs(z)
+    direction = "above" if z > 0 else "below"
+    if size >= 1.5:
+        words = f"far {direction} average"
+    elif size >= 0.8:
+        words = f"well {direction} average"
+    elif size >= NAME_Z:
+        words = f"{direction} average"
+    else:
+        words = f"slightly {direction} average"
+    return f"{words} {label} {numbers}"
+
+
+def _boolean_sentence(feature: str, mean: float, overall: float, noun: str) -> str:
+    label = pretty_feature_name(feature)
+    label = label[:1].upper() + label[1:]
+    return f"{label} is true for {mean:.0%} of its {noun}, against {overall:.0%} overall."
+
+
+def describe_segment(
+    profile: SegmentProfile,
+    segment: int,
+    *,
+    noun: str = "rows",
+    max_points: int = 4,
+    include_size: bool = True,
+) -> str:
+    """One plain-language paragraph about a segment, for a stakeholder.
+
+    Says how big the segment is ("1,234 rows, 17.5% of all rows"), how its
+    most distinctive numeric or boolean features (2 to ``max_points``) compare
+    with the whole table in the table's own units ("about 3.2× the average
+    shares (45.1 against 14 overall)", "well below average likes ..."), and
+    which category dominates it, if one covers at least half its rows.
+
+    Args:
+        profile: from :func:`profile_segments`.
+        segment: a segment id of the profile.
+        noun: what a row is, plural ("rows", "posts").
+        max_points: most features compared (default 4).
+        include_size: False leaves out the opening "name: size" sentence
+            (for a card that already shows them).
+    """
+    try:
+        segment = int(segment)
+    except (TypeError, ValueError):
+        raise SegwidgetsValueError(f"{segment!r} is not a segment number.") from None
+    if segment not in profile.summary.index:
+        known = ", ".join(str(i) for i in profile.segment_ids) or "none"
+        raise SegwidgetsValueError(
+            f"There is no segment {segment} in this profile; the segments are: {known}."
+        )
+    row = profile.summary.loc[segment]
+    size = int(row["size"])
+    unit = noun[:-1] if size == 1 and noun.endswith("s") else noun
+    sentences: list[str] = []
+    if include_size:
+        sentences.append(
+            f"{row['name']}: {size:,} {unit}, {_percent(float(row['share']))} of all {noun}."
+        )
+
+    # Numeric and boolean features, most distinctive first.
+    candidates: list[tuple[float, str]] = []
+    if segment in profile.zscores.index:
+        for feature, z in profile.zscores.loc[segment].items():
+            mean = float(profile.means.at[segment, feature])
+            overall = float(profile.overall_means.get(feature, np.nan))
+            z = float(z)
+            if all(math.isfinite(v) for v in (z, mean, overall)):
+                candidates.append((z, feature))
+    candidates.sort(key=lambda item: -abs(item[0]))
+    chosen = [(z, f) for z, f in candidates if abs(z) >= NAME_Z][: max(max_points, 1)]
+    for z, f in candidates[len(chosen):]:
+        if len(chosen) >= min(2, max_points) or abs(z) < 0.2:
+            break
+        chosen.append((z, f))
+    phrases: list[str] = []
+    boolean_sentences: list[str] = []
+    for z, feature in chosen:
+        mean = float(profile.means.at[segment, feature])
+        overall = float(profile.overall_means[feature])
+        if profile.roles.get(feature) == "boolean":
+            boolean_sentences.append(_boolean_sentence(feature, mean, overall, noun))
+        else:
+            phrases.append(_numeric_phrase(feature, mean, overall, z))
+    if phrases:
+        sentences.append(f"Compared with all {noun}, it has {_join(phrases)}.")
+    sentences.extend(boolean_sentences)
+
+    # Dominant categories: the most common value of each categorical feature,
+    # when it covers at least half the segment; the most over-represented first.
+    mentions: list[tuple[float, str]] = []
+    if segment in profile.category_shares.index and profile.category_shares.shape[1]:
+        best: dict[str, tuple[float, str]] = {}
+        for column, share in profile.category_shares.loc[segment].items():
+            share = float(share)
+            feature, value = split_category_column(column)
+            if value == MISSING or not math.isfinite(share):
+                continue
+            if feature not in best or share > best[feature][0]:
+                best[feature] = (share, column)
+        for feature, (share, column) in best.items():
+            if share < 0.5:
+                continue
+            _, value = split_category_column(column)
+            overall = float(profile.overall_shares.get(column, np.nan))
+            most = "Nearly all" if share >= 0.95 else "Most"
+            text = f"{most} of its {noun} have {pretty_feature_name(feature)} {value} ({share:.0%}"
+            text += f", against {overall:.0%} overall)." if math.isfinite(overall) else ")."
+            lift = category_lift(share, overall) if math.isfinite(overall) else 0.0
+            mentions.append((lift if math.isfinite(lift) else 0.0, text))
+    mentions.sort(key=lambda item: -item[0])
+    sentences.extend(text for _, text in mentions[:2])
+
+    if not phrases and not boolean_sentences and not mentions:
+        sentences.append(f"On every feature it is close to the average of all {noun}.")
+    return " ".join(sentences)
