@@ -3,18 +3,29 @@
 Query format (each value percent-encoded)::
 
     ?v=1&k=5&algorithm=kmeans&scaling=standard&impute=median&log1p=0&seed=0
-     &features=num_shares,num_likes&name.3=Big%20fans&param.min_cluster_size=25
+     &embedding=pca&features=num_shares,num_likes&ids=0,1,5
+     &name.3=Big%20fans&param.min_cluster_size=25
 
-Feature names are percent-encoded one by one and joined by commas, so a name
-may itself contain commas, spaces or any character.
+- Feature names are percent-encoded one by one (UTF-8, every character but
+  letters, digits and ``_.-~``) and joined by commas, so a name may itself
+  contain commas, spaces or any character. Values are decoded like HTML forms
+  do, so a ``+`` typed in a link reads as a space.
+- ``name.<segment id>`` gives a segment's name; ``ids`` the stable segment ids.
+- ``param.<setting>`` gives an algorithm setting: numbers, ``true``/``false``
+  and ``null`` are read as such (JSON); anything else is text. Text that
+  would read as a number is written quoted (``param.x=%2210%22``).
+- ``from_query`` accepts a leading ``?``, ignores keys it does not know (such
+  as Voila's own) and refuses bad values with a plain message.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import math
+import numbers
 from typing import Any
-from urllib.parse import quote, unquote, unquote_plus
+from urllib.parse import quote, unquote_plus
 
 from ..errors import SegwidgetsValueError
 from .algorithms import ALGORITHMS, K_MAX, K_MIN
@@ -36,15 +47,51 @@ def _whole(field: str, value: Any, low: int, high: int) -> int:
     if isinstance(value, bool):
         raise SegwidgetsValueError(f"{field} must be a whole number from {low} to {high}, not {value!r}.")
     if isinstance(value, str):
-        text = value.strip()
-        if not text.lstrip("-").isdigit():
-            raise SegwidgetsValueError(f"{field} must be a whole number from {low} to {high}, not {value!r}.")
-        value = int(text)
+        try:
+            value = int(value.strip())
+        except ValueError:
+            raise SegwidgetsValueError(
+                f"{field} must be a whole number from {low} to {high}, not {_short(value)}."
+            ) from None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
+    elif isinstance(value, numbers.Integral):  # numpy integers
+        value = int(value)
     if not isinstance(value, int) or not low <= value <= high:
-        raise SegwidgetsValueError(f"{field} must be a whole number from {low} to {high}, not {value!r}.")
+        raise SegwidgetsValueError(f"{field} must be a whole number from {low} to {high}, not {_short(value)}.")
     return value
+
+
+def _text(what: str, value: str) -> str:
+    """``value`` if it can be saved (UTF-8 encodable), else a plain error."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise SegwidgetsValueError(f"{what} contains characters that cannot be saved.") from None
+    return value
+
+
+def _short(value: Any) -> str:
+    """``repr`` of a value for a message, cut to a readable length."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _param_to_query(value: Any) -> str:
+    """Text for ``param.x=``: plain text when it cannot be mistaken for JSON, else JSON."""
+    if isinstance(value, str):
+        try:
+            json.loads(value)
+        except ValueError:
+            return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _param_from_query(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
 
 
 def _flag(field: str, value: Any) -> bool:
@@ -100,12 +147,22 @@ class SegmentationSpec:
                 f"This spec was saved by a newer segwidgets (format {version}); "
                 f"this version reads format {SPEC_VERSION}. Update segwidgets."
             )
-        if self.source is not None and not isinstance(self.source, str):
-            raise SegwidgetsValueError("The data source must be text.")
+        if self.source is not None:
+            if not isinstance(self.source, str):
+                raise SegwidgetsValueError(f"The data source must be text, not {_short(self.source)}.")
+            _text("The data source", self.source)
         if isinstance(self.features, str) or not isinstance(self.features, (list, tuple)):
             raise SegwidgetsValueError("features must be a list of column names.")
-        if len(self.features) > MAX_FEATURES or not all(isinstance(f, str) for f in self.features):
-            raise SegwidgetsValueError(f"features must be at most {MAX_FEATURES} column names.")
+        if len(self.features) > MAX_FEATURES:
+            raise SegwidgetsValueError(
+                f"features must be at most {MAX_FEATURES} column names, not {len(self.features)}."
+            )
+        for feature in self.features:
+            if not isinstance(feature, str) or not feature:
+                raise SegwidgetsValueError(
+                    f"Every feature must be a column name (non-empty text), not {_short(feature)}."
+                )
+            _text(f"The feature name {feature!r}", feature)
         self.features = list(dict.fromkeys(self.features))
         self.scaling = _choice("scaling", self.scaling, SCALINGS)
         self.impute = _choice("impute", self.impute, IMPUTATIONS)
@@ -116,16 +173,29 @@ class SegmentationSpec:
         self.embedding = _choice("embedding", self.embedding, EMBEDDINGS)
         if not isinstance(self.params, dict):
             raise SegwidgetsValueError("params must be a mapping of setting names to values.")
+        params: dict[str, Any] = {}
         for key, value in self.params.items():
-            if not isinstance(key, str) or not isinstance(value, (int, float, str, bool, type(None))):
-                raise SegwidgetsValueError(f"Algorithm setting {key!r} must be a number or text.")
+            if not isinstance(key, str) or not key:
+                raise SegwidgetsValueError(f"Algorithm setting names must be text, not {_short(key)}.")
+            _text(f"The algorithm setting name {key!r}", key)
+            if not isinstance(value, (int, float, str, bool, type(None))):
+                raise SegwidgetsValueError(
+                    f"Algorithm setting {key!r} must be a number, yes/no or text, not {_short(value)}."
+                )
+            if isinstance(value, float) and not math.isfinite(value):
+                raise SegwidgetsValueError(f"Algorithm setting {key!r} must be a finite number, not {value}.")
+            if isinstance(value, str):
+                _text(f"Algorithm setting {key!r}", value)
+            params[key] = value
+        self.params = params
         if not isinstance(self.names, dict):
             raise SegwidgetsValueError("names must map segment numbers to names.")
         names: dict[int, str] = {}
         for key, name in self.names.items():
             segment = _whole("A segment number", key, 0, 10_000)
             if not isinstance(name, str):
-                raise SegwidgetsValueError(f"The name of segment {segment} must be text.")
+                raise SegwidgetsValueError(f"The name of segment {segment} must be text, not {_short(name)}.")
+            _text(f"The name of segment {segment}", name)
             if len(name) > MAX_NAME_LENGTH:
                 raise SegwidgetsValueError(
                     f"The name of segment {segment} is longer than {MAX_NAME_LENGTH} characters."
@@ -142,26 +212,36 @@ class SegmentationSpec:
 
     def replace(self, **changes: Any) -> SegmentationSpec:
         """A copy with some fields changed (validated)."""
+        known = {f.name for f in dataclasses.fields(self)}
+        unknown = sorted(set(changes) - known)
+        if unknown:
+            raise SegwidgetsValueError(
+                f"A spec has no setting {unknown[0]!r}; its settings are {', '.join(sorted(known))}."
+            )
         return dataclasses.replace(self, **changes)
 
     # -- JSON
     def to_dict(self) -> dict[str, Any]:
+        """Plain, JSON-ready data (segment ids in ``names`` become text keys)."""
         out = dataclasses.asdict(self)
         out["names"] = {str(k): v for k, v in self.names.items()}
         return out
 
     @classmethod
     def from_dict(cls, data: Any) -> SegmentationSpec:
+        """Read :meth:`to_dict` output; missing fields take defaults, unknown ones are ignored."""
         if not isinstance(data, dict):
             raise SegwidgetsValueError("A spec must be a JSON object.")
         known = {f.name for f in dataclasses.fields(cls)}
         return cls(**{k: v for k, v in data.items() if k in known})
 
     def to_json(self) -> str:
+        """The spec as JSON text, with its format ``version``."""
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False, sort_keys=True)
 
     @classmethod
-    def from_json(cls, text: str) -> SegmentationSpec:
+    def from_json(cls, text: str | bytes) -> SegmentationSpec:
+        """Read :meth:`to_json` output (a newer format version is refused in words)."""
         try:
             data = json.loads(text)
         except (TypeError, ValueError) as exc:
@@ -170,6 +250,7 @@ class SegmentationSpec:
 
     # -- query string
     def to_query(self) -> str:
+        """The spec as a URL query string without the leading ``?`` (format in the module doc)."""
         parts = [
             f"v={self.version}", f"k={self.k}", f"algorithm={self.algorithm}",
             f"scaling={self.scaling}", f"impute={self.impute}", f"log1p={int(self.log1p)}",
@@ -182,35 +263,44 @@ class SegmentationSpec:
         if self.segment_ids:
             parts.append("ids=" + ",".join(str(i) for i in self.segment_ids))
         parts += [f"name.{i}={quote(n, safe='')}" for i, n in sorted(self.names.items())]
-        parts += [f"param.{quote(k, safe='')}={quote(str(v), safe='')}" for k, v in sorted(self.params.items())]
+        parts += [f"param.{quote(k, safe='')}={quote(_param_to_query(v), safe='')}"
+                  for k, v in sorted(self.params.items())]
         return "&".join(parts)
 
     @classmethod
     def from_query(cls, query: str) -> SegmentationSpec:
         """Read a query string; unknown keys (e.g. Voila's own) are ignored."""
+        if isinstance(query, bytes):
+            query = query.decode("utf-8", errors="replace")
+        if not isinstance(query, str):
+            raise SegwidgetsValueError("A link's settings must be text (a URL query string).")
         fields: dict[str, Any] = {}
         names: dict[str, str] = {}
         params: dict[str, Any] = {}
-        for part in query.lstrip("?").split("&"):
+        for part in query.strip().lstrip("?").split("&"):
             if not part:
                 continue
             key, _, raw = part.partition("=")
             key = unquote_plus(key)
             if key == "features":
-                fields["features"] = [unquote(f) for f in raw.split(",") if f]
+                fields["features"] = [unquote_plus(f) for f in raw.split(",")] if raw else []
             elif key.startswith("name."):
-                names[key[5:]] = unquote(raw)
+                if not key[5:].strip().isdecimal():
+                    raise SegwidgetsValueError(
+                        f"The link's setting {_short(key)} must end in a segment number, "
+                        "as in name.3=Big%20fans."
+                    )
+                names[key[5:]] = unquote_plus(raw)
             elif key.startswith("param."):
-                value = unquote(raw)
-                params[key[6:]] = int(value) if value.lstrip("-").isdigit() else value
+                params[key[6:]] = _param_from_query(unquote_plus(raw))
             elif key == "ids":
-                fields["segment_ids"] = [unquote(i) for i in raw.split(",") if i]
+                fields["segment_ids"] = [unquote_plus(i) for i in raw.split(",") if i]
             elif key == "v":
                 fields["version"] = unquote_plus(raw)
             elif key in ("k", "seed", "algorithm", "scaling", "impute", "log1p", "embedding"):
                 fields[key] = unquote_plus(raw)
             elif key == "source":
-                fields["source"] = unquote(raw)
+                fields["source"] = unquote_plus(raw)
         if names:
             fields["names"] = names
         if params:
