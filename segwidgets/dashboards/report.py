@@ -58,7 +58,7 @@ class Report(w.VBox):
         self.cards.add_class(css("segment-cards"))
         self.scatter = EmbeddingScatter(model)
         self.legend = SegmentLegend(model)
-        self.profile = ProfileTable(model)
+        self.profile = ProfileTable(model, editable=False)  # a report shows names; it does not edit them
         self.downloads = DownloadPanel(model)
         self.downloads.spec_button.layout.display = "none"
         self.status = w.HTML()
