@@ -62,24 +62,29 @@ def kernels(server_pid: int) -> dict[int, float]:
     return out
 
 
-def session(browser, url: str, results: list, index: int) -> None:
-    started = time.perf_counter()
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    page = context.new_page()
+def drive(page, started: float) -> dict:
+    """Wait for the explorer in ``page``, press ArrowRight on the slider, wait for the refit."""
     try:
-        page.goto(url, timeout=240_000)
         status = page.locator(".sw-status")
-        status.filter(has_text="4 segments of 7,050 rows").wait_for(timeout=240_000)
+        status.filter(has_text="4 segments of 7,050 rows").wait_for(timeout=300_000)
         ready = time.perf_counter() - started
         page.locator(".sw-k-slider [role=slider], .sw-k-slider .noUi-handle").first.focus()
         pressed = time.perf_counter()
         page.keyboard.press("ArrowRight")
         status.filter(has_text="5 segments of 7,050 rows").wait_for(timeout=120_000)
-        results.append({"index": index, "ok": True, "ready": ready,
-                        "slider": time.perf_counter() - pressed, "context": context})
+        return {"ok": True, "ready": ready, "slider": time.perf_counter() - pressed}
     except Exception as exc:  # noqa: BLE001 - report every failure, keep the others running
-        results.append({"index": index, "ok": False, "error": f"{type(exc).__name__}: {exc}"[:300],
-                        "context": context})
+        return {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:300]}
+
+
+def open_pages(browser, url: str, n: int) -> list:
+    """``n`` fresh contexts, each with a page that has started loading ``url``."""
+    pages = []
+    for _ in range(n):
+        page = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+        page.goto(url, wait_until="commit", timeout=240_000)
+        pages.append(page)
+    return pages
 
 
 def main() -> int:
@@ -110,38 +115,21 @@ def main() -> int:
                 time.sleep(0.5)
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            # Playwright's sync API is single-threaded: run the sessions concurrently by
-            # opening every page first and then waiting on each in turn.
-            single: list = []
-            session(browser, url, single, 0)
-            single[0]["context"].close()
-            baseline = single[0]
-            results: list = []
-            contexts, pages = [], []
+            # Playwright's sync API is single-threaded: the sessions run concurrently because
+            # every page starts loading first, and each is then waited on in turn.
             started = time.perf_counter()
-            for i in range(args.sessions):
-                context = browser.new_context(viewport={"width": 1280, "height": 800})
-                page = context.new_page()
-                page.goto(url, wait_until="commit", timeout=240_000)
-                contexts.append(context)
-                pages.append(page)
-            for i, page in enumerate(pages):
-                t0 = time.perf_counter()
-                try:
-                    status = page.locator(".sw-status")
-                    status.filter(has_text="4 segments of 7,050 rows").wait_for(timeout=300_000)
-                    ready = time.perf_counter() - started
-                    page.locator(".sw-k-slider [role=slider], .sw-k-slider .noUi-handle").first.focus()
-                    pressed = time.perf_counter()
-                    page.keyboard.press("ArrowRight")
-                    status.filter(has_text="5 segments of 7,050 rows").wait_for(timeout=120_000)
-                    results.append({"ok": True, "ready": ready, "slider": time.perf_counter() - pressed})
-                except Exception as exc:  # noqa: BLE001
-                    results.append({"ok": False, "error": f"{type(exc).__name__}: {exc}"[:300],
-                                    "waited": time.perf_counter() - t0})
+            (alone,) = open_pages(browser, url, 1)
+            baseline = drive(alone, started)
+            alone.context.close()
+            if not baseline["ok"]:
+                print(f"one session alone failed: {baseline['error']}")
+                return 1
+            started = time.perf_counter()
+            pages = open_pages(browser, url, args.sessions)
+            results = [drive(page, started) for page in pages]
             memory = kernels(server.pid)
-            for context in contexts:
-                context.close()
+            for page in pages:
+                page.context.close()
             browser.close()
         ok = [r for r in results if r["ok"]]
         print(f"sessions: {len(ok)} of {args.sessions} succeeded")
