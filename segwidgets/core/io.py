@@ -159,7 +159,13 @@ def _parse_csv(text: str, notes: list[str]) -> pd.DataFrame:
 def _read_format(data: bytes, filename: str, notes: list[str]) -> pd.DataFrame:
     kind = MAGIC.get(data[:4])
     if kind == "parquet":
-        return pd.read_parquet(io.BytesIO(data))
+        try:
+            return pd.read_parquet(io.BytesIO(data))
+        except Exception:  # noqa: BLE001 - pyarrow raises many kinds
+            raise SegwidgetsDataError(
+                "The Parquet file could not be read: it may be damaged or incomplete. "
+                "Save it again, or upload a CSV or Excel file."
+            ) from None
     if kind == "zip":
         if b"xl/" in data[:4096] or b"[Content_Types].xml" in data[:4096] or filename.lower().endswith(".xlsx"):
             try:
