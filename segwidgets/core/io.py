@@ -187,20 +187,29 @@ def _read_format(data: bytes, filename: str, notes: list[str]) -> pd.DataFrame:
 
 
 def _clean_headers(frame: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
-    names: list[str] = []
+    base: list[str] = []
     unnamed: list[str] = []
-    renamed: list[str] = []
-    seen: dict[str, int] = {}
     for position, raw in enumerate(frame.columns, start=1):
-        name = "" if raw is None else str(raw).strip().lstrip("\ufeff")
+        missing = raw is None or (isinstance(raw, float) and raw != raw)  # None or NaN
+        name = "" if missing else str(raw).strip().lstrip("\ufeff")
         if not name or re.fullmatch(r"Unnamed: \d+", name):
             name = f"column {position}"
             unnamed.append(name)
-        if name in seen:
-            seen[name] += 1
-            name = f"{name} ({seen[name]})"
+        base.append(name)
+    # A repeated name gets the first free "name (n)": free of every name in the
+    # table, so "a (2)", "a", "a" becomes "a (2)", "a", "a (3)".
+    names: list[str] = []
+    renamed: list[str] = []
+    taken: set[str] = set()
+    all_names = set(base)
+    for name in base:
+        if name in taken:
+            number = 2
+            while f"{name} ({number})" in taken or f"{name} ({number})" in all_names:
+                number += 1
+            name = f"{name} ({number})"
             renamed.append(name)
-        seen.setdefault(name, 1)
+        taken.add(name)
         names.append(name)
     if unnamed:
         notes.append(f"Columns without a name were called {', '.join(unnamed)}.")
