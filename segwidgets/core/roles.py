@@ -46,6 +46,8 @@ TRUE_WORDS = {"true", "yes", "y", "t"}
 FALSE_WORDS = {"false", "no", "n", "f"}
 ID_NAME = re.compile(r"(^id$|_id$|^id_|[a-z]ID$|^uuid|^guid|^key$|_key$|^index$)", re.IGNORECASE)
 DATE_SAMPLE = 200
+#: Parsed date-times: microseconds reach years 1 to 9999 (nanoseconds stop at 2262).
+DATE_DTYPE = "datetime64[us]"
 #: Formats tried on a sample; the first that reads 95% of it parses the column
 #: (vectorised; "mixed" would call dateutil once per row).
 DATE_FORMATS = (
@@ -98,11 +100,21 @@ def datetime_values(column: pd.Series) -> pd.Series | None:
     if not formats:
         return None
     text = column.astype(object).where(column.notna(), None)
-    full = pd.Series(pd.NaT, index=column.index, dtype="datetime64[ns]")
+    full = pd.Series(pd.NaT, index=column.index, dtype=DATE_DTYPE)
     for fmt in formats:
         todo = full.isna() & text.notna()
-        full[todo] = pd.to_datetime(text[todo], errors="coerce", format=fmt)
+        full[todo] = _parse_dates(text[todo], fmt)
     return full if full.notna().sum() >= 0.95 * len(values) else None
+
+
+def _parse_dates(text: pd.Series, fmt: str) -> pd.Series:
+    """``text`` parsed with ``fmt`` as :data:`DATE_DTYPE`; what does not parse is NaT.
+
+    Times with a UTC offset ("2024-01-02T10:00Z", "...+07:00") are converted
+    to UTC, so offsets may differ from row to row; years 1 to 9999 are kept.
+    """
+    parsed = pd.to_datetime(text, errors="coerce", format=fmt, utc=True)
+    return parsed.dt.tz_convert(None).astype(DATE_DTYPE)
 
 
 def _date_formats(sample: pd.Series) -> list[str]:
@@ -111,7 +123,7 @@ def _date_formats(sample: pd.Series) -> list[str]:
     parsed = pd.Series(False, index=sample.index)
     for fmt in DATE_FORMATS:
         todo = ~parsed
-        hits = pd.to_datetime(sample[todo], errors="coerce", format=fmt).notna()
+        hits = _parse_dates(sample[todo], fmt).notna()
         if hits.any():
             chosen.append(fmt)
             parsed[hits[hits].index] = True
