@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import os
 import re
 import warnings
@@ -70,8 +71,15 @@ HUGE = 1e100
 EURO_NUMBER = re.compile(r"^[-+]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
 
 
-def _size(n: int) -> str:
-    return f"{n / 1024 / 1024:.1f} MB"
+def _size(n: int, *, up: bool = False) -> str:
+    """``n`` bytes in MB to one decimal, rounded down (``up``: rounded up), so a
+    file just over a limit never reads as the same size as the limit."""
+    tenths = n / 1024 / 1024 * 10
+    return f"{(math.ceil(tenths) if up else math.floor(tenths)) / 10:.1f} MB"
+
+
+def _too_large(size: int, max_bytes: int) -> SegwidgetsDataError:
+    return SegwidgetsDataError(f"The file is {_size(size, up=True)}; the limit is {_size(max_bytes)}.")
 
 
 def _read_bytes(source: str | os.PathLike | bytes | BinaryIO, max_bytes: int | None) -> tuple[bytes, str]:
@@ -81,6 +89,8 @@ def _read_bytes(source: str | os.PathLike | bytes | BinaryIO, max_bytes: int | N
     elif hasattr(source, "read"):
         data = source.read(None if max_bytes is None else max_bytes + 1)
         name = getattr(source, "name", "upload")
+        if max_bytes is not None and len(data) > max_bytes:  # only the start was read
+            raise SegwidgetsDataError(f"The file is larger than the limit of {_size(max_bytes)}.")
     else:
         path = Path(source)
         if not path.exists():
@@ -89,11 +99,11 @@ def _read_bytes(source: str | os.PathLike | bytes | BinaryIO, max_bytes: int | N
             raise SegwidgetsDataError(f"{path.name!r} is a folder, not a file.")
         size = path.stat().st_size
         if max_bytes is not None and size > max_bytes:
-            raise SegwidgetsDataError(f"The file is {_size(size)}; the limit is {_size(max_bytes)}.")
+            raise _too_large(size, max_bytes)
         data = path.read_bytes()
         name = path.name
     if max_bytes is not None and len(data) > max_bytes:
-        raise SegwidgetsDataError(f"The file is {_size(len(data))}; the limit is {_size(max_bytes)}.")
+        raise _too_large(len(data), max_bytes)
     return data, str(name)
 
 
