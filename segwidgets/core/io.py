@@ -15,7 +15,7 @@ import math
 import os
 import re
 import warnings
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -259,8 +259,14 @@ def _convert(frame: pd.DataFrame, notes: list[str], euro: bool) -> tuple[pd.Data
     converted: list[str] = []
     infinite: list[str] = []
     too_large: list[str] = []
+    as_text: list[str] = []
     for name in frame.columns:
         column = frame[name]
+        if column.dtype == object:
+            unhashable = column.map(lambda v: not isinstance(v, Hashable))
+            if unhashable.any():  # lists, dicts ...: compared and counted as their text
+                column = column.mask(unhashable, column.map(str))
+                as_text.append(name)
         if not pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column) \
                 and not pd.api.types.is_datetime64_any_dtype(column):
             numbers = _numeric_text(column, euro)
@@ -284,6 +290,8 @@ def _convert(frame: pd.DataFrame, notes: list[str], euro: bool) -> tuple[pd.Data
         info, column = infer_column(name, column)
         out[name] = column
         infos[name] = info
+    if as_text:
+        notes.append(f"Lists and other collections were read as text: {', '.join(as_text)}.")
     if converted:
         notes.append(f"Numbers written with separators, currency or % were read as numbers: {', '.join(converted)}.")
     if infinite:
