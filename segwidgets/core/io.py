@@ -71,15 +71,18 @@ HUGE = 1e100
 EURO_NUMBER = re.compile(r"^[-+]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
 
 
-def _size(n: int, *, up: bool = False) -> str:
-    """``n`` bytes in MB to one decimal, rounded down (``up``: rounded up), so a
-    file just over a limit never reads as the same size as the limit."""
-    tenths = n / 1024 / 1024 * 10
-    return f"{(math.ceil(tenths) if up else math.floor(tenths)) / 10:.1f} MB"
+def _size(n: int) -> str:
+    """A limit of ``n`` bytes in MB, one decimal, rounded down (never more than the limit)."""
+    return f"{math.floor(n / 1024 / 1024 * 10) / 10:.1f} MB"
 
 
 def _too_large(size: int, max_bytes: int) -> SegwidgetsDataError:
-    return SegwidgetsDataError(f"The file is {_size(size, up=True)}; the limit is {_size(max_bytes)}.")
+    """The over-limit message: the file's size gets as many decimals as it takes
+    to read larger than the limit ("50.04 MB; the limit is 50.0 MB")."""
+    limit = math.floor(max_bytes / 1024 / 1024 * 10) / 10
+    megabytes = size / 1024 / 1024
+    digits = next((d for d in range(1, 7) if round(megabytes, d) > limit), 6)
+    return SegwidgetsDataError(f"The file is {megabytes:.{digits}f} MB; the limit is {limit:.1f} MB.")
 
 
 def _read_bytes(source: str | os.PathLike | bytes | BinaryIO, max_bytes: int | None) -> tuple[bytes, str]:
