@@ -1,0 +1,442 @@
+"""An analyst brings a table as they have it — a CSV from a European Excel, a
+UTF-16 export, an .xlsx renamed .csv, a Parquet file, a DataFrame in a
+notebook — and segwidgets reads it, says in plain words what it changed, and
+refuses what it cannot use in words a marketer understands."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.pandas import column, data_frames, range_indexes
+
+from segwidgets.core.io import LoadedTable, read_table, roles_of
+from segwidgets.core.roles import Role
+from segwidgets.errors import SegwidgetsDataError, SegwidgetsValueError
+
+DATA = Path(__file__).parent / "data" / "io"
+
+
+def notes_of(table: LoadedTable) -> str:
+    return " ".join(table.notes)
+
+
+def assert_plain(message: str) -> None:
+    """A message a person can read: rendered, no Python or library internals."""
+    assert message and (message[0].isupper() or message[0] == "'") and message.endswith(".")
+    for leftover in ("{}", "{!r}", "Traceback", "Error", "Errno", "<", "\\x"):
+        assert leftover not in message, message
+
+
+def refused(source, **kwargs) -> str:
+    with pytest.raises(SegwidgetsDataError) as info:
+        read_table(source, **kwargs)
+    assert isinstance(info.value, SegwidgetsValueError) and isinstance(info.value, ValueError)
+    message = str(info.value)
+    assert_plain(message)
+    return message
+
+
+@pytest.fixture()
+def shop() -> pd.DataFrame:
+    return pd.DataFrame({
+        "spend": [1.5, 2.5, 3.5, 4.0],
+        "visits": [1, 2, 3, 9],
+        "plan": ["basic", "plus", "basic", "pro"],
+        "member": [True, False, True, True],
+        "joined": pd.to_datetime(["2024-01-02", "2024-02-03", "2024-03-04", "2024-04-05"]),
+    })
+
+
+SHOP_ROLES = {"spend": Role.NUMERIC, "visits": Role.NUMERIC, "plan": Role.CATEGORICAL,
+              "member": Role.BOOLEAN, "joined": Role.DATETIME}
+
+
+def write(frame: pd.DataFrame, path: Path) -> Path:
+    if path.suffix == ".csv":
+        frame.to_csv(path, index=False)
+    elif path.suffix == ".xlsx":
+        frame.to_excel(path, index=False, engine="openpyxl")
+    else:
+        frame.to_parquet(path, index=False)
+    return path
+
+
+# --- formats ------------------------------------------------------------------
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".parquet"])
+def test_each_format_reads_the_same_from_a_path_and_from_bytes(tmp_path, shop, suffix):
+    path = write(shop, tmp_path / f"shop{suffix}")
+    from_path = read_table(path)
+    from_bytes = read_table(path.read_bytes(), filename=path.name)
+    from_file = read_table(io.BytesIO(path.read_bytes()), filename=path.name)
+    for table in (from_path, from_bytes, from_file):
+        assert table.roles == SHOP_ROLES
+        assert table.source == path.name
+        assert table.frame["spend"].tolist() == [1.5, 2.5, 3.5, 4.0]
+        assert table.frame["visits"].tolist() == [1, 2, 3, 9]
+        assert table.frame["plan"].tolist() == ["basic", "plus", "basic", "pro"]
+        assert str(table.frame["member"].dtype) == "boolean"
+        assert table.frame["member"].tolist() == [True, False, True, True]
+        assert table.frame["joined"].tolist() == list(shop["joined"])
+        assert isinstance(table.frame.index, pd.RangeIndex)
+    pd.testing.assert_frame_equal(from_path.frame, from_bytes.frame)
+
+
+def test_a_path_may_be_given_as_text(tmp_path, shop):
+    path = write(shop, tmp_path / "shop.csv")
+    assert read_table(str(path)).roles == SHOP_ROLES
+
+
+def test_an_excel_workbook_renamed_csv_still_loads_and_says_so(tmp_path, shop):
+    path = tmp_path / "export.csv"
+    shop.to_excel(path, index=False, engine="openpyxl")
+    for table in (read_table(path), read_table(path.read_bytes(), filename="export.csv"),
+                  read_table(path.read_bytes())):
+        assert table.roles == SHOP_ROLES and len(table.frame) == 4
+        assert "Excel workbook" in notes_of(table)
+
+
+def test_a_parquet_file_renamed_csv_still_loads(tmp_path, shop):
+    path = tmp_path / "export.csv"
+    shop.to_parquet(path)
+    assert read_table(path).roles == SHOP_ROLES
+
+
+def test_an_excel_sheet_with_only_a_header_is_refused(tmp_path):
+    path = tmp_path / "empty.xlsx"
+    pd.DataFrame({"spend": [], "visits": []}).to_excel(path, index=False)
+    assert "header but no rows" in refused(path)
+
+
+def test_a_dataframe_is_read_with_its_own_name_or_the_one_given(shop):
+    assert read_table(shop).source == "DataFrame"
+    assert read_table(shop, filename="shop.csv").source == "shop.csv"
+    labelled = shop.copy()
+    labelled.attrs["source"] = "facebook_live"
+    assert read_table(labelled).source == "facebook_live"
+
+
+def test_roles_and_feature_candidates(shop):
+    table = read_table(shop.assign(shop_id=[f"S{i}" for i in range(4)]))
+    assert roles_of(table) == table.roles == roles_of(table.columns)
+    assert table.feature_candidates() == ["spend", "visits", "plan", "member"]
+    assert table.default_features() == ["spend", "visits", "member"]
+
+
+# --- files that cannot be used --------------------------------------------------
+
+@pytest.mark.parametrize(
+    "data,words",
+    [
+        (b"", "The file is empty."),
+        (b"  \r\n\n \n", "The file is empty."),
+        (b"spend,visits\n", "The file has a header but no rows."),
+        (b"spend,visits", "The file has a header but no rows."),
+        (b"PK\x03\x04" + b"\x00" * 200, "ZIP archive, not a table"),
+        (bytes(range(256)) * 40, "not a table we can read"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8, "not a table we can read"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512, "Old Excel (.xls) files are not supported"),
+        (b"PAR1" + b"not really parquet" * 10, "Parquet file could not be read"),
+    ],
+    ids=["empty", "blank lines", "header only", "header without newline", "zip", "binary junk",
+         "png", "old xls", "damaged parquet"],
+)
+def test_unusable_files_are_refused_in_words(data, words):
+    assert words in refused(data, filename="upload.csv")
+
+
+def test_a_real_zip_archive_of_a_csv_is_refused_in_words(tmp_path):
+    import zipfile
+
+    path = tmp_path / "customers.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("customers.csv", "spend,visits\n1,2\n")
+    assert "ZIP archive" in refused(path)
+    assert "ZIP archive" in refused(path.read_bytes(), filename="customers.csv")
+
+
+def test_a_file_over_the_limit_is_refused_with_both_sizes(tmp_path):
+    data = b"spend,visits\n" + b"123456.5,654321.5\n" * 70_000  # about 1.2 MB
+    path = tmp_path / "big.csv"
+    path.write_bytes(data)
+    limit = 1024 * 1024
+    for source in (data, path):
+        message = refused(source, max_bytes=limit)
+        assert message == "The file is 1.2 MB; the limit is 1.0 MB."
+    assert read_table(data, max_bytes=2 * limit).frame.shape == (70_000, 2)
+
+
+def test_a_file_just_over_the_limit_never_reads_as_the_limits_size():
+    limit = 1024 * 1024
+    message = refused(b"a\n" + b"1\n" * (limit // 2), max_bytes=limit)  # 2 bytes over
+    assert message == "The file is 1.000002 MB; the limit is 1.0 MB."
+    message = refused(b"a\n" + b"1\n" * (limit // 2 + 10_000), max_bytes=limit)
+    assert message == "The file is 1.02 MB; the limit is 1.0 MB."
+    assert refused(b"a\n1\n" * 1000, max_bytes=100) == "The file is 0.004 MB; the limit is 0.0 MB."
+
+
+def test_a_file_object_over_the_limit_is_not_given_a_made_up_size():
+    data = b"spend\n" + b"1\n" * 3_000_000  # about 5.7 MB
+    message = refused(io.BytesIO(data), max_bytes=1024 * 1024)
+    assert message == "The file is larger than the limit of 1.0 MB."
+
+
+def test_a_missing_path_and_a_folder_are_refused_by_name(tmp_path):
+    assert refused(tmp_path / "missing.csv") == "There is no file called 'missing.csv'."
+    (tmp_path / "exports").mkdir()
+    assert refused(tmp_path / "exports") == "'exports' is a folder, not a file."
+
+
+# --- yes/no columns --------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "cells,expected",
+    [
+        (["TRUE", "FALSE", "TRUE", ""], [True, False, True, None]),
+        (["True", "False", "False", "True"], [True, False, False, True]),
+        (["yes", "no", "YES", "No"], [True, False, True, False]),
+        (["Y", "N", "", "y"], [True, False, None, True]),
+        (["1", "0", "0", ""], [True, False, False, None]),
+    ],
+    ids=["TRUE/FALSE", "True/False", "yes/no", "Y/N", "0/1"],
+)
+def test_yes_no_columns_in_a_csv_become_pandas_booleans(cells, expected):
+    text = "flag,spend\n" + "\n".join(f"{c},{i}.5" for i, c in enumerate(cells)) + "\n"
+    table = read_table(text.encode())
+    assert table.roles["flag"] == Role.BOOLEAN
+    assert str(table.frame["flag"].dtype) == "boolean"
+    assert [None if pd.isna(v) else bool(v) for v in table.frame["flag"]] == expected
+
+
+@pytest.mark.parametrize(
+    "values",
+    [[True, False, True], np.array([1, 0, 1]), np.array([1.0, 0.0, np.nan]),
+     pd.array([1, None, 0], dtype="Int64"), ["yes", "no", None], pd.array([True, None, False], dtype="boolean")],
+    ids=["bool", "0/1 int", "0/1 float with gap", "Int64", "yes/no text", "boolean"],
+)
+def test_yes_no_columns_in_a_dataframe_become_pandas_booleans(values):
+    table = read_table(pd.DataFrame({"flag": values, "spend": [1.0, 2.0, 3.5]}))
+    assert table.roles["flag"] == Role.BOOLEAN
+    assert str(table.frame["flag"].dtype) == "boolean"
+
+
+# --- encodings and separators ------------------------------------------------------
+
+def test_a_european_excel_csv_with_semicolons_and_decimal_commas():
+    data = "Kunde;Umsatz;Besuche\nMüller;1.234,56;2\nSchäfer;12,5;5\nÖzil;-900,00;1\n".encode("cp1252")
+    table = read_table(data, filename="umsatz.csv")
+    assert list(table.frame.columns) == ["Kunde", "Umsatz", "Besuche"]
+    assert table.frame["Umsatz"].tolist() == [1234.56, 12.5, -900.0]
+    assert table.frame["Kunde"].tolist() == ["Müller", "Schäfer", "Özil"]
+    assert table.roles["Umsatz"] == Role.NUMERIC
+    said = notes_of(table)
+    assert "separated by ';'" in said and "Latin-1" in said and "Umsatz" in said
+
+
+def test_latin1_and_utf16_files_read_their_accents():
+    latin = "ville,spend\nZürich,12\nGenève,15\nMünchen,9\n".encode("latin-1")
+    table = read_table(latin)
+    assert table.frame["ville"].tolist() == ["Zürich", "Genève", "München"]
+    assert "Latin-1" in notes_of(table)
+    # Excel's "Unicode text": UTF-16 with a byte order mark, tab separated
+    utf16 = "name\tspend\nZoë\t12\nAnn\t15\n名前\t9\n".encode("utf-16")
+    table = read_table(utf16, filename="export.txt")
+    assert table.frame["name"].tolist() == ["Zoë", "Ann", "名前"]
+    assert table.frame["spend"].tolist() == [12, 15, 9]
+    assert "UTF-16" in notes_of(table)
+
+
+def test_the_small_fixture_files_read_from_their_paths():
+    table = read_table(DATA / "european.csv")
+    assert table.frame["amount"].tolist() == [1234.5, 2.25, 1000000.0]
+    assert table.frame["city"].tolist() == ["Köln", "Genève", "Málaga"]
+    table = read_table(DATA / "utf16_tabs.txt")
+    assert table.frame["name"].tolist() == ["Zoë", "Ann"] and table.frame["spend"].tolist() == [1.5, 2.0]
+    table = read_table(DATA / "messy_numbers.csv")
+    assert table.frame["revenue"].tolist() == [1234.5, -2000.0, 12.0]
+
+
+@pytest.mark.parametrize("sep", [",", ";", "\t", "|"])
+def test_every_usual_separator_is_recognised(sep):
+    text = sep.join(["spend", "visits", "plan"]) + "\n" + "\n".join(
+        sep.join([f"{i}.5", str(i), "ab"[i % 2]]) for i in range(10)) + "\n"
+    table = read_table(text.encode())
+    assert list(table.frame.columns) == ["spend", "visits", "plan"]
+    assert table.frame["spend"].tolist() == [i + 0.5 for i in range(10)]
+
+
+def test_a_byte_order_mark_is_not_part_of_the_first_name():
+    table = read_table(b"\xef\xbb\xbfcustomer_id,spend\nC1,1\nC2,2\nC3,3\n")
+    assert list(table.frame.columns) == ["customer_id", "spend"]
+    assert not table.notes[:-1]  # nothing to say but the identifier
+
+
+# --- messy values ------------------------------------------------------------------
+
+def test_numbers_with_separators_currency_percent_and_parentheses():
+    data = (
+        b'customer,revenue,margin,refund,price,eur\n'
+        b'a,"1,234.50",12%,(200),$12.50,\xe2\x82\xac3\n'
+        b'b,"12,000",3.5%,"(1,000.25)",-$5,\xe2\x82\xac4.10\n'
+        b'c,900,-1%,40,$0.99,\xe2\x82\xac1\n'
+    )
+    table = read_table(data)
+    frame = table.frame
+    assert frame["revenue"].tolist() == [1234.5, 12000.0, 900.0]
+    assert frame["margin"].tolist() == [12.0, 3.5, -1.0]
+    assert frame["refund"].tolist() == [-200.0, -1000.25, 40.0]
+    assert frame["price"].tolist() == [12.5, -5.0, 0.99]
+    assert frame["eur"].tolist() == [3.0, 4.1, 1.0]
+    numeric = ["revenue", "margin", "refund", "price", "eur"]
+    assert all(table.roles[c] == Role.NUMERIC for c in numeric)
+    assert f"read as numbers: {', '.join(numeric)}." in notes_of(table)
+
+
+def test_text_that_only_partly_looks_like_numbers_stays_text():
+    table = read_table(b"code,spend\n12-A,1\n1,234x,2\n$,3\n")
+    assert table.roles["code"] == Role.CATEGORICAL
+
+
+def test_quoted_newlines_and_commas_stay_inside_their_cell():
+    data = b'note,spend\n"line one\nline two",12\n"Smith, John",15\n"say ""hi""",9\n'
+    table = read_table(data)
+    assert table.frame["note"].tolist() == ["line one\nline two", "Smith, John", 'say "hi"']
+    assert table.frame["spend"].tolist() == [12, 15, 9]
+
+
+def test_rows_with_more_cells_than_the_header_are_skipped_and_counted():
+    table = read_table(b"spend,visits\n12,2\n15,5,99\n9,1\n20,7,1,1\n30,3\n")
+    assert table.frame["spend"].tolist() == [12, 9, 30]
+    assert "2 rows with more cells than the header were skipped." in table.notes
+
+
+def test_rows_with_fewer_cells_are_kept_with_gaps():
+    table = read_table(b"spend,visits,plan\n12,2,a\n15\n9,1,b\n")
+    assert table.frame["spend"].tolist() == [12, 15, 9]
+    assert table.frame["visits"].isna().tolist() == [False, True, False]
+
+
+def test_repeated_column_names_are_numbered_with_a_note():
+    table = read_table(b"spend,spend,visits,spend\n1,2,3,4\n5,6,7,8\n")
+    assert list(table.frame.columns) == ["spend", "spend (2)", "visits", "spend (3)"]
+    assert table.frame["spend (3)"].tolist() == [4, 8]
+    assert "Repeated column names were renamed: spend (2), spend (3)." in table.notes
+
+
+def test_a_renamed_column_never_takes_a_name_already_in_the_table():
+    # regression: "a (2)", "a", "a" gave two columns called "a (2)" and crashed
+    for source in (b"a (2),a,a\n1,2,3\n4,5,6\n", pd.DataFrame([[1, 2, 3]], columns=["a (2)", "a", "a"])):
+        table = read_table(source)
+        assert list(table.frame.columns) == ["a (2)", "a", "a (3)"]
+        assert set(table.roles) == {"a (2)", "a", "a (3)"}
+
+
+def test_unnamed_columns_are_called_by_their_position():
+    table = read_table(b",spend,\n1,2,3\n4,5,6\n")
+    assert list(table.frame.columns) == ["column 1", "spend", "column 3"]
+    assert "Columns without a name were called column 1, column 3." in table.notes
+    # pandas' own "Unnamed: 0" and a missing label in a DataFrame count as unnamed too
+    frame = pd.DataFrame([[1, 2, 3]], columns=["Unnamed: 0", None, " spend "])
+    assert list(read_table(frame).frame.columns) == ["column 1", "column 2", "spend"]
+
+
+def test_infinite_and_huge_values_become_missing_with_a_note():
+    table = read_table(b"spend,score,visits\n12,inf,1\n15,1e300,2\n9,-inf,3\n20,3,4\n")
+    assert table.frame["score"].isna().tolist() == [True, True, True, False]
+    said = notes_of(table)
+    assert "Infinite values were treated as missing: score (2)." in said
+    assert "beyond ±1e100" in said
+    frame = pd.DataFrame({"a": [1.0, np.inf, 3.0], "b": [1.0, 2.0, -np.inf]})
+    table = read_table(frame)
+    assert table.frame["a"].isna().sum() == 1 and table.frame["b"].isna().sum() == 1
+    assert "Infinite values were treated as missing: a (1), b (1)." in table.notes
+    assert np.isinf(frame["a"]).sum() == 1  # the caller's frame keeps its values
+
+
+def test_empty_columns_are_kept_and_reported():
+    table = read_table(b"spend,visits,Column1,Column2\n12,2,,\n15,5,,\n9,1, ,\n")
+    assert table.roles["Column1"] == Role.EMPTY and table.roles["Column2"] == Role.EMPTY
+    assert "2 empty columns ignored: Column1, Column2." in table.notes
+    assert table.feature_candidates() == ["spend", "visits"]
+
+
+def test_collections_in_a_dataframe_are_read_as_text():
+    # regression: a column of lists (json_normalize output) raised "unhashable type: 'list'"
+    frame = pd.DataFrame({"tags": [["a"], ["b"], None, ["a"]], "spend": [1.0, 2.0, 3.0, 4.0]})
+    table = read_table(frame)
+    assert table.roles["tags"] == Role.CATEGORICAL
+    assert table.frame["tags"].tolist()[:2] == ["['a']", "['b']"]
+    assert "Lists and other collections were read as text: tags." in table.notes
+    assert frame["tags"][0] == ["a"]
+
+
+# --- any frame, any size ------------------------------------------------------------
+
+TEXT = st.one_of(
+    st.text(st.characters(exclude_categories=("Cs",)), max_size=8),
+    st.sampled_from(["1,234", "$5", "12%", "(3)", "yes", "no", "TRUE", "2024-01-02", "4/22/2018 6:00",
+                     "2024-01-02T10:00Z", "9999-12-31", "inf", "", " ", "NA", "0", "1"]),
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data_frames(
+    [column("amount", dtype=float), column("count", dtype=int), column("flag", dtype=bool),
+     column("label", elements=TEXT), column("note", elements=TEXT)],
+    index=range_indexes(min_size=1, max_size=30),
+))
+def test_any_frame_of_numbers_yes_no_and_text_gets_a_role_for_every_column_unchanged(frame):
+    frame.index = frame.index * 3 + 5  # a caller's own index
+    before = frame.copy(deep=True)
+    table = read_table(frame)
+    pd.testing.assert_frame_equal(frame, before)  # the caller's frame is untouched
+    assert list(table.roles) == list(frame.columns)
+    assert all(isinstance(role, Role) for role in table.roles.values())
+    assert len(table.frame) == len(frame) and isinstance(table.frame.index, pd.RangeIndex)
+    assert table.roles["flag"] == Role.BOOLEAN or frame["flag"].nunique() < 2
+
+
+CSV_TEXT = st.text(st.characters(min_codepoint=32, max_codepoint=0x2FFF, exclude_categories=("Cs", "Cc")),
+                   max_size=10) | st.sampled_from(["a,b", 'say "hi"', "x\ny", "; ;", "|"])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data_frames(
+    [column("amount", dtype=float, elements=st.floats(-1e9, 1e9)),
+     column("count", dtype=int, elements=st.integers(-10**9, 10**9)),
+     column("label", elements=CSV_TEXT)],
+    index=range_indexes(min_size=1, max_size=30),
+))
+def test_any_frame_written_as_csv_reads_back_its_numbers(frame):
+    table = read_table(frame.to_csv(index=False).encode(), filename="export.csv")
+    assert list(table.roles) == ["amount", "count", "label"]
+    assert len(table.frame) == len(frame)
+    np.testing.assert_allclose(table.frame["amount"].to_numpy(float), frame["amount"], rtol=1e-12)
+
+
+def test_a_hundred_thousand_row_csv_reads_with_the_right_roles():
+    rng = np.random.default_rng(0)
+    n = 100_000
+    big = pd.DataFrame({
+        "user_id": rng.permutation(n),
+        "spend": rng.gamma(2.0, 30.0, n).round(2),
+        "visits": rng.poisson(4, n),
+        "premium": rng.choice(["yes", "no"], n),
+        "plan": rng.choice(["basic", "plus", "pro"], n),
+        "signup": (pd.Timestamp("2023-01-01") + pd.to_timedelta(rng.integers(0, 900, n), unit="D")),
+        "revenue": [f"${v:,.2f}" for v in rng.gamma(2.0, 800.0, n)],
+    })
+    table = read_table(big.to_csv(index=False).encode(), filename="big.csv")
+    assert len(table.frame) == n
+    assert table.roles == {"user_id": Role.IDENTIFIER, "spend": Role.NUMERIC, "visits": Role.NUMERIC,
+                           "premium": Role.BOOLEAN, "plan": Role.CATEGORICAL, "signup": Role.DATETIME,
+                           "revenue": Role.NUMERIC}
+    assert table.frame["signup"].notna().all()
+    assert table.frame["revenue"].sum() == pytest.approx(
+        big["revenue"].str.replace(r"[$,]", "", regex=True).astype(float).sum())
