@@ -94,7 +94,10 @@ def datetime_values(column: pd.Series) -> pd.Series | None:
     if len(values) == 0:
         return None
     sample = values.sample(min(DATE_SAMPLE, len(values)), random_state=0)
-    if not sample.str.contains(r"\d", regex=True).all() or not sample.str.contains(r"[-/:.]", regex=True).all():
+    # A date has a digit and a separator or a month name ("22 Apr 2018"); like the
+    # parse itself, 95% of the sample must look like one (a stray "n/a" is allowed).
+    looks = sample.str.contains(r"\d", regex=True) & sample.str.contains(r"[-/:.]|[A-Za-z]{3}", regex=True)
+    if looks.mean() < 0.95:
         return None
     formats = _date_formats(sample)
     if not formats:
