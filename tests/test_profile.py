@@ -6,10 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from segwidgets.core.naming import auto_names, pretty_feature_name
+from sklearn.cluster import KMeans
+from sklearn.preprocessing import StandardScaler
+
+from segwidgets import datasets
 from segwidgets.core.profile import MAX_PROFILE_CATEGORIES, describe_segment, profile_segments
 from segwidgets.errors import SegwidgetsValueError
 
@@ -29,6 +30,110 @@ def posts() -> tuple[pd.DataFrame, np.ndarray]:
     })
     labels = np.array([5, 5, 5, 1, 1, 9, 9, -1])
     return frame, labels
+
+
+# --- ten customers, worked out by hand ------------------------------------------
+#
+#  row  spend  visits  member  plan    segment
+#   0     10      1     yes    basic     0
+#   1     20      3     no     basic     0
+#   2     30      2     yes    plus      0
+#   3    100     10     yes    pro       3
+#   4    140     12     yes    pro       3
+#   5      5      0     no     basic     7
+#   6      7      1     no     -         7
+#   7      9      -     no     basic     7
+#   8      6      2     yes    plus      7
+#   9     73      9     no     pro      -1  (in no segment)
+
+CUSTOMER_ROLES = {"spend": "numeric", "visits": "numeric", "member": "boolean", "plan": "categorical",
+                  "customer_id": "identifier"}
+
+
+@pytest.fixture
+def customers() -> tuple[pd.DataFrame, np.ndarray]:
+    frame = pd.DataFrame({
+        "customer_id": [f"C{i}" for i in range(10)],
+        "spend": [10.0, 20.0, 30.0, 100.0, 140.0, 5.0, 7.0, 9.0, 6.0, 73.0],
+        "visits": [1, 3, 2, 10, 12, 0, 1, None, 2, 9],
+        "member": pd.array([True, False, True, True, True, False, False, False, True, False], dtype="boolean"),
+        "plan": ["basic", "basic", "plus", "pro", "pro", "basic", None, "basic", "plus", "pro"],
+    })
+    return frame, np.array([0, 0, 0, 3, 3, 7, 7, 7, 7, -1])
+
+
+def test_ten_customers_sizes_and_shares_by_hand(customers):
+    frame, labels = customers
+    p = profile_segments(frame, labels, list(CUSTOMER_ROLES), CUSTOMER_ROLES)
+    assert p.segment_ids == [0, 3, 7]  # the ids as given, sorted; -1 is no segment
+    assert p.summary["size"].tolist() == [3, 2, 4]
+    # shares of all ten customers, the one in no segment included: they add up to 0.9
+    assert p.summary["share"].tolist() == [0.3, 0.2, 0.4]
+    assert p.n_rows == 10
+
+
+def test_ten_customers_means_and_medians_by_hand(customers):
+    frame, labels = customers
+    p = profile_segments(frame, labels, list(CUSTOMER_ROLES), CUSTOMER_ROLES)
+    assert list(p.means.columns) == ["spend", "visits", "member"]  # the identifier is not profiled
+    assert p.means["spend"].tolist() == [20.0, 120.0, 6.75]
+    assert p.medians["spend"].tolist() == [20.0, 120.0, 6.5]
+    assert p.means["visits"].tolist() == [2.0, 11.0, 1.0]  # segment 7: (0 + 1 + 2) / 3, the gap left out
+    assert p.medians["visits"].tolist() == [2.0, 11.0, 1.0]
+    assert p.means["member"].tolist() == pytest.approx([2 / 3, 1.0, 1 / 4])  # share of yes
+    assert p.overall_means["spend"] == 40.0  # 400 / 10, customer 9 included
+    assert p.overall_means["visits"] == pytest.approx(40 / 9)
+    assert p.overall_means["member"] == 0.5
+
+
+def test_ten_customers_z_scores_by_hand(customers):
+    frame, labels = customers
+    p = profile_segments(frame, labels, list(CUSTOMER_ROLES), CUSTOMER_ROLES)
+    # spend: mean 40; squared deviations 900+400+100+3600+10000+1225+1089+961+1156+1089 = 20520,
+    # population variance 20520 / 10 = 2052
+    sd = 2052 ** 0.5
+    assert p.overall_stds["spend"] == pytest.approx(sd)
+    assert p.zscores["spend"].tolist() == pytest.approx([-20 / sd, 80 / sd, -33.25 / sd])
+    visits = [1, 3, 2, 10, 12, 0, 1, 2, 9]
+    mean = 40 / 9
+    sd_visits = (sum((v - mean) ** 2 for v in visits) / 9) ** 0.5
+    assert p.zscores["visits"].tolist() == pytest.approx([(2 - mean) / sd_visits, (11 - mean) / sd_visits,
+                                                          (1 - mean) / sd_visits])
+    # member: half are members, population sd 0.5
+    assert p.zscores["member"].tolist() == pytest.approx([(2 / 3 - 0.5) / 0.5, 1.0, -0.5])
+
+
+def test_ten_customers_category_shares_by_hand(customers):
+    frame, labels = customers
+    p = profile_segments(frame, labels, list(CUSTOMER_ROLES), CUSTOMER_ROLES)
+    shares = p.category_shares
+    # most frequent first over all rows: basic 4, pro 3, plus 2, missing 1
+    assert list(shares.columns) == ["plan = basic", "plan = pro", "plan = plus", "plan = (missing)"]
+    assert shares.loc[0].tolist() == pytest.approx([2 / 3, 0.0, 1 / 3, 0.0])
+    assert shares.loc[3].tolist() == [0.0, 1.0, 0.0, 0.0]
+    assert shares.loc[7].tolist() == [0.5, 0.0, 0.25, 0.25]
+    assert p.overall_shares.tolist() == [0.4, 0.3, 0.2, 0.1]
+
+
+def test_ten_customers_names_generated_and_given(customers):
+    frame, labels = customers
+    p = profile_segments(frame, labels, list(CUSTOMER_ROLES), CUSTOMER_ROLES)
+    assert p.names == {0: "Low visits · Mostly basic", 3: "High spend · Mostly pro", 7: "Low visits · Low spend"}
+    named = profile_segments(frame, labels, list(CUSTOMER_ROLES), CUSTOMER_ROLES,
+                             names={3: "Big spenders", "7": "Occasional", -1: "Nobody", 42: "Not a segment"})
+    assert named.names == {0: "Low visits · Mostly basic", 3: "Big spenders", 7: "Occasional"}
+    assert named.summary.loc[3, "name"] == "Big spenders"
+
+
+def test_ten_customers_described_for_a_stakeholder(customers):
+    frame, labels = customers
+    p = profile_segments(frame, labels, list(CUSTOMER_ROLES), CUSTOMER_ROLES, names={3: "Big spenders"})
+    assert describe_segment(p, 3, noun="customers") == (
+        "Big spenders: 2 customers, 20.0% of all customers. Compared with all customers, it has about "
+        "3.0× the average spend (120 against 40 overall) and about 2.5× the average visits (11 against "
+        "4.44 overall). Member is true for 100% of its customers, against 50% overall. Nearly all of its "
+        "customers have plan pro (100%, against 30% overall)."
+    )
 
 
 def test_sizes_shares_means_and_medians_are_the_hand_computed_ones(posts):
@@ -157,54 +262,11 @@ def test_profile_matches_a_plain_groupby_on_random_data():
     assert p.summary["size"].tolist() == kept.size().tolist()
 
 
-# --- names --------------------------------------------------------------------
-
-def test_pretty_feature_names():
-    assert pretty_feature_name("num_shares") == "shares"
-    assert pretty_feature_name("n_comments") == "comments"
-    assert pretty_feature_name("total_spend__eur") == "total spend eur"
-    assert pretty_feature_name("num_") == "num"
-
-
-def test_the_two_most_distinctive_features_name_a_segment():
-    z = pd.DataFrame({"num_shares": [2.0, -1.0, 0.1], "num_likes": [-1.5, 0.0, 0.2],
-                      "num_loves": [0.6, 0.0, 0.0]}, index=[0, 3, 7])
-    names = auto_names(z)
-    assert names == {0: "High shares · Low likes", 3: "Low shares", 7: "Typical"}
-
-
-def test_names_are_unique_with_a_further_term_or_a_numeral():
-    z = pd.DataFrame({"num_shares": [2.0, 2.0, 0.0, 0.1],
-                      "num_likes": [-1.5, -1.5, 0.0, 0.0],
-                      "num_loves": [0.0, 0.7, 0.0, 0.0]}, index=[0, 1, 2, 3])
-    names = auto_names(z)
-    assert names[0] == "High shares · Low likes"
-    assert names[1] == "High shares · Low likes · High loves"
-    assert names[2] == "Typical" and names[3] == "Typical 2"
-    assert len(set(names.values())) == len(names)
-
-
-def test_a_further_term_that_does_not_tell_segments_apart_gives_way_to_a_numeral():
-    z = pd.DataFrame({"num_comments": [5.0, 14.0], "num_shares": [3.0, 4.0], "num_loves": [2.0, 2.0]},
-                     index=[1, 3])
-    assert auto_names(z) == {1: "High comments · High shares", 3: "High comments · High shares 2"}
-
-
 def test_a_category_much_more_common_in_a_segment_can_name_it(posts):
     frame, labels = posts
     p = profile_segments(frame, labels, ["status_type"], ROLES)
     assert p.summary.loc[9, "name"] == "Mostly link"
     assert "(missing)" not in " ".join(p.summary["name"])
-
-
-@settings(max_examples=60, deadline=None)
-@given(st.lists(st.lists(st.floats(-3, 3), min_size=3, max_size=3), min_size=1, max_size=12))
-def test_generated_names_are_always_unique_and_never_empty(rows):
-    z = pd.DataFrame(rows, columns=["num_a", "b", "n_c"])
-    names = auto_names(z)
-    assert sorted(names) == list(range(len(rows)))
-    assert len(set(names.values())) == len(rows)
-    assert all(name.strip() for name in names.values())
 
 
 # --- descriptions -------------------------------------------------------------
@@ -248,3 +310,40 @@ def test_describing_a_segment_that_does_not_exist_is_refused_in_words(posts):
     p = profile_segments(frame, labels, list(ROLES), ROLES)
     with pytest.raises(SegwidgetsValueError, match="no segment 4 .* 1, 5, 9"):
         describe_segment(p, 4)
+
+
+@pytest.fixture(scope="module")
+def demo_profile():
+    """The demo at k=4: KMeans on the standardised counts, profiled in the table's own units."""
+    table = datasets.load_table("facebook_live")
+    counts = table.default_features()
+    labels = KMeans(4, random_state=0, n_init=10).fit_predict(
+        StandardScaler().fit_transform(table.frame[counts]))
+    features = ["status_type", "status_published", "status_id", *counts]
+    roles = {f: table.columns[f].role for f in features}
+    return profile_segments(table.frame, labels, features, roles), labels
+
+
+def test_every_demo_segment_at_k4_is_described_cleanly(demo_profile):
+    profile, labels = demo_profile
+    assert profile.segment_ids == [0, 1, 2, 3]
+    assert profile.summary["size"].tolist() == np.bincount(labels).tolist()
+    assert len(set(profile.names.values())) == 4
+    for segment in profile.segment_ids:
+        text = describe_segment(profile, segment, noun="posts")
+        name = profile.names[segment]
+        assert text.startswith(f"{name}: ") and " of all posts." in text
+        assert "{" not in text and "}" not in text
+        assert "nan" not in text.lower() and "None" not in text and "inf" not in text
+        assert describe_segment(profile, segment, noun="posts", include_size=False) in text
+
+
+def test_the_demo_profile_skips_dates_and_ids_and_keeps_the_counts_in_their_units(demo_profile):
+    profile, labels = demo_profile
+    frame = datasets.load("facebook_live")
+    assert "status_published" not in profile.means and "status_id" not in profile.means
+    assert {c.split(" = ")[0] for c in profile.category_shares.columns} == {"status_type"}
+    for segment in profile.segment_ids:
+        rows = frame[labels == segment]
+        assert profile.means.loc[segment, "num_shares"] == pytest.approx(rows["num_shares"].mean())
+        assert profile.medians.loc[segment, "num_likes"] == rows["num_likes"].median()
