@@ -35,6 +35,7 @@ specs = st.builds(
     params=st.dictionaries(awkward | text, param_values, max_size=4),
     names=st.dictionaries(st.integers(0, 10_000), awkward | st.text(max_size=80), max_size=6),
     embedding=st.sampled_from(["pca", "umap"]),
+    segment_ids=st.lists(st.integers(0, 10_000), unique=True, max_size=12),
 )
 
 
@@ -91,6 +92,23 @@ def test_a_link_ignores_keys_it_does_not_know():
     assert spec == SegmentationSpec(k=6)
 
 
+def test_a_voila_link_with_its_own_settings_around_ours_reads_ours():
+    spec = SegmentationSpec(k=6, features=["num_shares", "num likes"], names={2: "Fans & friends"},
+                            segment_ids=[0, 2, 5, 9, 11, 12])
+    link = f"?voila-template=lab&voila-theme=dark&{spec.to_query()}&token=abc&redirect=%2Fhome"
+    assert SegmentationSpec.from_query(link) == spec
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(awkward | text, min_size=1, max_size=6, unique=True),
+       st.dictionaries(st.integers(0, 10_000), awkward | text, max_size=6),
+       st.lists(st.integers(0, 10_000), unique=True, max_size=8))
+def test_any_feature_names_segment_names_and_ids_survive_a_link_and_a_file(features, names, ids):
+    spec = SegmentationSpec(features=features, names=names, segment_ids=ids)
+    for again in (SegmentationSpec.from_query(spec.to_query()), SegmentationSpec.from_json(spec.to_json())):
+        assert again.features == features and again.names == names and again.segment_ids == ids
+
+
 def test_an_empty_link_or_file_gives_the_defaults():
     assert SegmentationSpec.from_query("") == SegmentationSpec()
     assert SegmentationSpec.from_query("?") == SegmentationSpec()
@@ -129,6 +147,14 @@ BAD_FIELDS = [
     ({"seed": -1}, "not -1."),
     ({"seed": "x"}, "not 'x'."),
     ({"scaling": "log"}, "scaling must be one of standard, robust, minmax, none, not 'log'."),
+    ({"scaling": "x"}, "scaling must be one of standard, robust, minmax, none, not 'x'."),
+    ({"algorithm": "x"}, "algorithm must be one of kmeans, minibatch_kmeans, ward, average, complete, gmm, "
+                         "hdbscan, not 'x'."),
+    ({"seed": -1}, "The seed must be a whole number from 0 to 4294967295, not -1."),
+    ({"k": 51}, "k must be a whole number from 2 to 50, not 51."),
+    ({"names": {4: "y" * 81}}, "The name of segment 4 is longer than 80 characters."),
+    ({"version": 7}, "This spec was saved by a newer segwidgets (format 7); this version reads format 1. "
+                     "Update segwidgets."),
     ({"impute": "guess"}, "'guess'"),
     ({"algorithm": "magic"}, "'magic'"),
     ({"embedding": "tsne"}, "'tsne'"),
@@ -158,6 +184,12 @@ def test_bad_values_are_refused_in_words(changes, words):
 
 BAD_LINKS = [
     ("k=abc", "k must be a whole number from 2 to 50, not 'abc'."),
+    ("?voila-template=lab&k=1", "k must be a whole number from 2 to 50, not 1."),
+    ("k=51", "k must be a whole number from 2 to 50, not 51."),
+    ("scaling=x", "scaling must be one of standard, robust, minmax, none, not 'x'."),
+    ("seed=-1", "The seed must be a whole number from 0 to 4294967295, not -1."),
+    ("name.4=" + "y" * 81, "The name of segment 4 is longer than 80 characters."),
+    ("ids=1,1", "segment_ids must be distinct"),
     ("?k=%C2%B2", "not '²'."),
     ("k=5&algorithm=magic", "'magic'"),
     ("v=2", "newer segwidgets"),
