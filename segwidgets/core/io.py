@@ -65,10 +65,11 @@ MAGIC = {
     b"\xd0\xcf\x11\xe0": "xls",
 }
 SEPARATORS = ",;\t|"
-NUMBER_TEXT = re.compile(r"^\(?[-+]?\s*[$€£¥]?\s*[-+]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?\s*%?\)?$")
+NUMBER_TEXT = re.compile(r"^\(?[-+]?\s*[$€£¥]?\s*[-+]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?\s*[$€£¥]?\s*%?\)?$")
 #: Larger magnitudes overflow when squared over many rows: treated as missing, and said so.
 HUGE = 1e100
-EURO_NUMBER = re.compile(r"^[-+]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
+#: "1.234,56", "-2,50 €", "12,5 %": thousands dots and a decimal comma, as European Excel writes.
+EURO_NUMBER = re.compile(r"^\(?[-+]?\s*[$€£¥]?\s*[-+]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?\s*[$€£¥]?\s*%?\)?$")
 
 
 def _size(n: int) -> str:
@@ -241,15 +242,14 @@ def _numeric_text(column: pd.Series, euro: bool) -> pd.Series | None:
     plain = pd.to_numeric(values, errors="coerce")
     if plain.notna().all():
         return pd.to_numeric(column.astype(object).where(column.notna(), None), errors="coerce")
+    text = column.astype(str).str.strip()
     if euro and values.str.match(EURO_NUMBER).all() and values.str.contains(",").any():
-        cleaned = column.astype(str).str.strip().str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
-    elif values.str.match(NUMBER_TEXT).all():
-        cleaned = column.astype(str).str.strip()
-        negative = cleaned.str.startswith("(") & cleaned.str.endswith(")")
-        cleaned = cleaned.str.replace(r"[()$€£¥,%\s+]", "", regex=True)
-        cleaned = cleaned.where(~negative, "-" + cleaned)
-    else:
+        text = text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    elif not values.str.match(NUMBER_TEXT).all():
         return None
+    negative = text.str.startswith("(") & text.str.endswith(")")
+    cleaned = text.str.replace(r"[()$€£¥,%\s+]", "", regex=True)
+    cleaned = cleaned.where(~negative, "-" + cleaned)
     numbers = pd.to_numeric(cleaned.where(column.notna()), errors="coerce")
     if numbers.notna().sum() < len(values):
         return None
