@@ -239,6 +239,17 @@ def test_a_european_excel_csv_with_semicolons_and_decimal_commas():
     assert "separated by ';'" in said and "Latin-1" in said and "Umsatz" in said
 
 
+def test_european_amounts_with_currency_and_percent_signs_are_numbers():
+    # regression: "1.234,56 €" in a ';' file stayed text while "$1,234.50" was read as a number
+    data = "Kunde;Umsatz;Anteil;Preis\nA;1.234,56 €;12,5 %;€ 3,00\nB;-2,50 €;3 %;(1.000,00 €)\nC;900 €;0,5%;4\n"
+    table = read_table(data.encode("cp1252"))
+    assert table.frame["Umsatz"].tolist() == [1234.56, -2.5, 900.0]
+    assert table.frame["Anteil"].tolist() == [12.5, 3.0, 0.5]
+    assert table.frame["Preis"].tolist() == [3.0, -1000.0, 4.0]
+    assert "read as numbers: Umsatz, Anteil, Preis." in notes_of(table)
+    assert read_table("spend,visits\n12 €,1\n3 €,2\n".encode()).frame["spend"].tolist() == [12, 3]
+
+
 def test_latin1_and_utf16_files_read_their_accents():
     latin = "ville,spend\nZürich,12\nGenève,15\nMünchen,9\n".encode("latin-1")
     table = read_table(latin)
