@@ -152,10 +152,14 @@ def _parse_csv(text: str, notes: list[str]) -> pd.DataFrame:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", pd.errors.ParserWarning)
             header = next(csv.reader(io.StringIO(text), delimiter=sep))
+            # index_col=False: rows one cell longer than the header (a delimiter at the end
+            # of every line) must not turn the first column into the index, which shifts
+            # every value one column to the left.
             frame = pd.read_csv(io.StringIO(text), sep=sep, header=None, skiprows=1,
-                                names=list(range(len(header))), keep_default_na=True,
+                                names=list(range(len(header))), keep_default_na=True, index_col=False,
                                 skipinitialspace=True, on_bad_lines="warn", engine="c", low_memory=False)
         skipped = sum(str(w.message).count("Skipping line") for w in caught)
+        cut = any("loss of data" in str(w.message) for w in caught)
     except pd.errors.EmptyDataError:
         raise SegwidgetsDataError("The file is empty.") from None
     except StopIteration:
@@ -167,6 +171,9 @@ def _parse_csv(text: str, notes: list[str]) -> pd.DataFrame:
     frame.columns = header
     if skipped:
         notes.append(f"{skipped:,} rows with more cells than the header were skipped.")
+    if cut:
+        notes.append("Rows have more cells than the header has names; the cells beyond the last "
+                     "named column were left out.")
     return frame
 
 
