@@ -327,6 +327,20 @@ def test_rows_with_more_cells_than_the_header_are_skipped_and_counted():
     assert "2 rows with more cells than the header were skipped." in table.notes
 
 
+def test_a_delimiter_at_the_end_of_every_line_does_not_shift_the_columns():
+    # regression: pandas made the first column the index, so "spend" got the visits
+    for data in (b"spend,visits\n12,2,\n15,5,\n9,1,\n", b"spend;visits\n12;2;\n15;5;\n9;1;\n"):
+        table = read_table(data)
+        assert table.frame["spend"].tolist() == [12, 15, 9]
+        assert table.frame["visits"].tolist() == [2, 5, 1]
+
+
+def test_cells_beyond_the_header_on_every_row_are_left_out_with_a_note():
+    table = read_table(b"spend,visits\n12,2,7\n15,5,7\n9,1,7\n")
+    assert table.frame["spend"].tolist() == [12, 15, 9] and list(table.frame.columns) == ["spend", "visits"]
+    assert "the cells beyond the last named column were left out" in notes_of(table)
+
+
 def test_rows_with_fewer_cells_are_kept_with_gaps():
     table = read_table(b"spend,visits,plan\n12,2,a\n15\n9,1,b\n")
     assert table.frame["spend"].tolist() == [12, 15, 9]
