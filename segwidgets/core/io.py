@@ -147,7 +147,13 @@ def _parse_csv(text: str, notes: list[str]) -> pd.DataFrame:
         raise SegwidgetsDataError(
             "This file is not a table we can read. Upload a CSV, Excel or Parquet file."
         )
-    sep = _sniff_separator(text)
+    if "\r" in text:  # Windows and old Mac line ends (a lone \r stops pandas' parser)
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text[re.match(r"(?:[ \t]*\n)*", text).end():]  # blank lines above the header
+    hint = re.match(r"sep=([,;\t|])[ \t]*\n", text, re.IGNORECASE)  # Excel's separator line
+    if hint:
+        text = text[hint.end():]
+    sep = hint.group(1) if hint else _sniff_separator(text)
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", pd.errors.ParserWarning)
