@@ -282,6 +282,20 @@ def test_every_usual_separator_is_recognised(sep):
     assert table.frame["spend"].tolist() == [i + 0.5 for i in range(10)]
 
 
+@pytest.mark.parametrize(
+    "data",
+    [b"\n\n  \nspend,visits\n12,2\n15,5\n", b"spend,visits\r12,2\r15,5\r",
+     b"spend,visits\r\n12,2\r\n15,5\r\n", b"sep=;\r\nspend;visits\r\n12;2\r\n15;5\r\n"],
+    ids=["blank lines above the header", "old Mac line ends", "Windows line ends", "Excel's sep= line"],
+)
+def test_where_the_table_starts_and_how_lines_end_do_not_matter(data):
+    # regression: blank lines gave "The file has no columns", a lone \r a parser error,
+    # and Excel's "sep=;" line became the header
+    table = read_table(data)
+    assert list(table.frame.columns) == ["spend", "visits"]
+    assert table.frame["spend"].tolist() == [12, 15] and table.frame["visits"].tolist() == [2, 5]
+
+
 def test_a_byte_order_mark_is_not_part_of_the_first_name():
     table = read_table(b"\xef\xbb\xbfcustomer_id,spend\nC1,1\nC2,2\nC3,3\n")
     assert list(table.frame.columns) == ["customer_id", "spend"]
