@@ -171,7 +171,14 @@ def _parse_csv(text: str, notes: list[str]) -> pd.DataFrame:
     except StopIteration:
         raise SegwidgetsDataError("The file is empty.") from None
     except (pd.errors.ParserError, ValueError, csv.Error) as exc:
-        raise SegwidgetsDataError(f"The file could not be read as a table ({exc}).") from None
+        if "EOF inside string" in str(exc):
+            raise SegwidgetsDataError(
+                'A quotation mark (") is opened but never closed, so the rest of the file would be '
+                "one cell. Check the quotes in the file."
+            ) from None
+        raise SegwidgetsDataError(
+            "The file could not be split into rows and columns. Save it as a CSV with one row per line."
+        ) from None
     if sep == ";":
         notes.append("Columns are separated by ';'.")
     frame.columns = header
