@@ -151,6 +151,13 @@ def test_unusable_files_are_refused_in_words(data, words):
     assert words in refused(data, filename="upload.csv")
 
 
+def test_a_quote_that_is_never_closed_is_explained_not_quoted_from_the_parser():
+    # regression: the message was "... (Error tokenizing data. C error: EOF inside string ...)"
+    message = refused(b'spend,note\n12,"fine"\n15,"never closed\n9,x\n')
+    assert message == ('A quotation mark (") is opened but never closed, so the rest of the file would be '
+                       "one cell. Check the quotes in the file.")
+
+
 def test_a_real_zip_archive_of_a_csv_is_refused_in_words(tmp_path):
     import zipfile
 
