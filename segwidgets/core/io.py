@@ -204,15 +204,23 @@ def _read_format(data: bytes, filename: str, notes: list[str]) -> pd.DataFrame:
         if b"xl/" in data[:4096] or b"[Content_Types].xml" in data[:4096] or filename.lower().endswith(".xlsx"):
             try:
                 frame = pd.read_excel(io.BytesIO(data), engine="openpyxl")
-            except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds
-                raise SegwidgetsDataError(f"The Excel file could not be read ({exc}).") from None
+            except Exception:  # noqa: BLE001 - openpyxl raises many kinds
+                raise SegwidgetsDataError(
+                    "The Excel file could not be read: it may be damaged or incomplete. "
+                    "Save it again, or upload a CSV file."
+                ) from None
             if not filename.lower().endswith((".xlsx", ".xlsm")):
                 notes.append("The file is an Excel workbook; its first sheet was read.")
             return frame
         raise SegwidgetsDataError(
             "This looks like a ZIP archive, not a table. Upload a CSV, Excel or Parquet file."
         )
-    if kind == "xls":
+    if kind == "xls":  # the Compound File container: old .xls, or a password-protected .xlsx
+        if "EncryptedPackage".encode("utf-16-le") in data:
+            raise SegwidgetsDataError(
+                "This Excel file is protected with a password. Save a copy without the password "
+                "(or as CSV) and upload that."
+            )
         raise SegwidgetsDataError("Old Excel (.xls) files are not supported; save it as .xlsx or CSV.")
     text, encoding = _decode(data)
     if encoding:
