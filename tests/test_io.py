@@ -158,6 +158,22 @@ def test_a_quote_that_is_never_closed_is_explained_not_quoted_from_the_parser():
                        "one cell. Check the quotes in the file.")
 
 
+def test_a_damaged_workbook_is_refused_without_the_readers_own_words():
+    # regression: the message ended "(File is not a zip file)"
+    message = refused(b"PK\x03\x04xl/" + b"\x00" * 200, filename="report.xlsx")
+    assert message == ("The Excel file could not be read: it may be damaged or incomplete. "
+                       "Save it again, or upload a CSV file.")
+
+
+def test_a_password_protected_workbook_is_not_called_old_excel():
+    # an encrypted .xlsx is a Compound File, like an old .xls (made with msoffcrypto-tool, password "secret")
+    path = DATA / "password_protected.xlsx"
+    assert path.read_bytes()[:4] == b"\xd0\xcf\x11\xe0"
+    message = refused(path)
+    assert message == ("This Excel file is protected with a password. Save a copy without the password "
+                       "(or as CSV) and upload that.")
+
+
 def test_a_real_zip_archive_of_a_csv_is_refused_in_words(tmp_path):
     import zipfile
 
