@@ -116,6 +116,12 @@ def _decode(data: bytes) -> tuple[str, str | None]:
         return data.decode("utf-16"), "UTF-16"
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace"), None
+    # UTF-16 without a byte order mark: the high byte of every ASCII character is 0
+    high, low = data[1:4096:2], data[0:4096:2]
+    if len(high) >= 2 and high.count(0) > 0.2 * len(high) and low.count(0) < 0.05 * len(low):
+        return data.decode("utf-16-le", errors="replace"), "UTF-16"
+    if len(high) >= 2 and low.count(0) > 0.2 * len(low) and high.count(0) < 0.05 * len(high):
+        return data.decode("utf-16-be", errors="replace"), "UTF-16"
     try:
         return data.decode("utf-8"), None
     except UnicodeDecodeError:
