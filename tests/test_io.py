@@ -286,6 +286,15 @@ def test_latin1_and_utf16_files_read_their_accents():
     assert "UTF-16" in notes_of(table)
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_recognised(encoding):
+    # regression: refused as "not a table we can read"
+    data = "ชื่อ,spend\nสมชาย,1.5\nZoë,2\n".encode(encoding)
+    table = read_table(data)
+    assert table.frame["ชื่อ"].tolist() == ["สมชาย", "Zoë"] and table.frame["spend"].tolist() == [1.5, 2.0]
+    assert "UTF-16" in notes_of(table)
+
+
 def test_the_small_fixture_files_read_from_their_paths():
     table = read_table(DATA / "european.csv")
     assert table.frame["amount"].tolist() == [1234.5, 2.25, 1000000.0]
