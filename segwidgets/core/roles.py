@@ -102,7 +102,9 @@ def datetime_values(column: pd.Series) -> pd.Series | None:
     formats = _date_formats(sample)
     if not formats:
         return None
-    text = column.astype(object).where(column.notna(), None)
+    text = pd.Series(None, index=column.index, dtype=object)
+    present = column.notna()
+    text[present] = column[present].astype(str).str.strip()  # as in the sample: "2024-01-02 " is a date
     full = pd.Series(pd.NaT, index=column.index, dtype=DATE_DTYPE)
     for fmt in formats:
         todo = full.isna() & text.notna()
