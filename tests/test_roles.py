@@ -162,6 +162,14 @@ def test_dates_far_in_the_past_or_future_are_kept():
     assert parsed.iloc[0].year == 9999 and parsed.iloc[2].year == 1000
 
 
+def test_dates_with_spaces_around_them_are_still_dates():
+    # regression: the sample was read stripped, the column not, so nothing parsed and it stayed text
+    column_info, parsed = info(["2024-01-02 ", " 2024-02-03", "4/22/2018 6:00 ", None], name="signup")
+    assert column_info.role == Role.DATETIME
+    assert parsed.tolist()[:3] == [pd.Timestamp("2024-01-02"), pd.Timestamp("2024-02-03"),
+                                   pd.Timestamp("2018-04-22 06:00")]
+
+
 def test_a_column_that_is_mostly_not_dates_stays_text():
     values = ["2024-01-02"] * 90 + [f"soon {i}" for i in range(10)]
     assert datetime_values(pd.Series(values)) is None
