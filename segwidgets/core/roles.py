@@ -138,8 +138,15 @@ def _date_formats(sample: pd.Series) -> list[str]:
 
 
 def infer_column(name: str, column: pd.Series) -> tuple[ColumnInfo, pd.Series]:
-    """Infer one column's role; return its info and the column converted for that role."""
+    """Infer one column's role; return its info and the column converted for that role.
+
+    Text is stripped of surrounding spaces first, so "video " and "video" are one category.
+    """
     n = len(column)
+    if isinstance(column.dtype, pd.StringDtype):
+        column = column.str.strip()
+    elif column.dtype == object:
+        column = column.map(lambda v: v.strip() if isinstance(v, str) else v)
     missing_mask = column.isna()
     if not pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
         blank = column.astype(object).map(lambda v: isinstance(v, str) and not v.strip())
