@@ -360,6 +360,13 @@ def test_text_that_only_partly_looks_like_numbers_stays_text():
     assert table.roles["code"] == Role.CATEGORICAL
 
 
+def test_spaces_around_text_do_not_make_a_new_category():
+    # regression: "video " and "video" were two categories (and two columns in every profile)
+    table = read_table(b"status_type,likes\nvideo ,1\nvideo,2\n photo,3\nphoto  ,4\n")
+    assert table.frame["status_type"].tolist() == ["video", "video", "photo", "photo"]
+    assert table.columns["status_type"].n_unique == 2
+
+
 def test_quoted_newlines_and_commas_stay_inside_their_cell():
     data = b'note,spend\n"line one\nline two",12\n"Smith, John",15\n"say ""hi""",9\n'
     table = read_table(data)
