@@ -44,7 +44,9 @@ class ColumnInfo:
 
 TRUE_WORDS = {"true", "yes", "y", "t"}
 FALSE_WORDS = {"false", "no", "n", "f"}
-ID_NAME = re.compile(r"(^id$|_id$|^id_|[a-z]ID$|^uuid|^guid|^key$|_key$|^index$)", re.IGNORECASE)
+#: Id-like column names: "id", "user_id", "id_number", "uuid", "order_key", "index" in any case,
+#: and camelCase "userID" / "customerId" (case-sensitive, so "amount_paid" or "valid" is no id).
+ID_NAME = re.compile(r"(?i:^id$|_id$|^id_|^uuid|^guid|^key$|_key$|^index$)|[a-z0-9](ID|Id)$")
 DATE_SAMPLE = 200
 #: Parsed date-times: microseconds reach years 1 to 9999 (nanoseconds stop at 2262).
 DATE_DTYPE = "datetime64[us]"
