@@ -96,6 +96,19 @@ def test_roles_by_name_and_values(name, values, role):
     assert column_info.name == name and column_info.reason
 
 
+@pytest.mark.parametrize("name", ["amount_paid", "paid", "PAID", "valid", "bid", "total_prepaid", "lipid"])
+def test_words_that_merely_end_in_id_are_not_identifiers(name):
+    # regression: "[a-z]ID$" matched in any case, so an "amount_paid" column of
+    # mostly different amounts was taken for an id and left out of the features
+    amounts = pd.Series(np.random.default_rng(0).gamma(2.0, 30.0, 500).round(2))
+    assert infer_column(name, amounts)[0].role == Role.NUMERIC
+
+
+@pytest.mark.parametrize("name", ["userID", "customerId", "USER_ID", "Id", "uuid", "GUID", "order_key"])
+def test_id_like_names_in_any_usual_case(name):
+    assert infer_column(name, pd.Series(np.arange(500)))[0].role == Role.IDENTIFIER
+
+
 def test_counts_of_missing_and_distinct_values_treat_blanks_as_missing():
     column_info, _ = info(["a", " ", None, "b", "a", ""])
     assert (column_info.n_missing, column_info.n_unique) == (3, 2)
