@@ -1,8 +1,11 @@
-"""``StatusBar``: what the model is doing, in plain words."""
+"""``StatusBar``: what the model is doing, in one line, plus its warnings."""
 
 from __future__ import annotations
 
 import html
+import threading
+import time
+from collections.abc import Sequence
 from typing import Any
 
 import ipywidgets as w
@@ -10,57 +13,203 @@ import ipywidgets as w
 from ..session import Segmentation
 from ._base import css, report_errors
 
-_STYLE = {
-    "idle": ("#2f4f2f", "#eef6ee", "✓"),
-    "fitting": ("#5a4a00", "#fff8dc", "⟳"),
-    "error": ("#8b0000", "#fff0f0", "⚠"),
+#: Warnings shown as a plain list; more than this fold into a "details" element.
+MAX_OPEN_WARNINGS = 3
+STATES = ("idle", "fitting", "error")
+
+_STYLE = """<style>
+.sw-status-bar .sw-status-line { align-items: center; gap: 10px; flex-wrap: wrap; }
+.sw-status-bar .sw-status { line-height: 1.4; }
+.sw-status-bar .sw-status.sw-state-error { color: #c62828; font-weight: 600; }
+.sw-status-bar .sw-status.sw-state-fitting { color: #555; }
+.sw-status-bar .sw-spinner {
+  display: inline-block; width: 0.8em; height: 0.8em; margin-right: 6px; vertical-align: -1px;
+  border: 2px solid #c8c8c8; border-top-color: #4e79a7; border-radius: 50%;
+  animation: sw-spin 0.8s linear infinite;
 }
-SHOWN_WARNINGS = 3
+@keyframes sw-spin { to { transform: rotate(360deg); } }
+.sw-status-bar .sw-status-time, .sw-status-bar .sw-status-embedding { color: #777; font-size: 0.9em; }
+.sw-status-bar .sw-status-warnings { color: #8a6d00; font-size: 0.9em; }
+.sw-status-bar .sw-status-warnings ul { margin: 2px 0 0 0; padding-left: 18px; }
+</style>"""
+
+
+def _esc(text: Any) -> str:
+    return html.escape(str(text), quote=True)
 
 
 class StatusBar(w.VBox):
-    """One line with the model's status, state and timing, and its warnings below.
+    """One line saying what the model is doing, with the last fit time and its warnings.
+
+    The status text is shown as plain text (HTML-escaped) and exactly as the
+    model words it, so tests and people can read the model's state from it
+    ("5 segments of 7,050 rows · k-means · ...").
 
     Data Attributes:
-        model: Segmentation — observed: status, state, warnings, timings, embedding_state.
-        line: HTML (css ``sw-status``) — the status text exactly as the model says it.
-        notes: HTML (css ``sw-status-warnings``) — warnings, the first three shown.
+        model: Segmentation — observed (``status``, ``state``, ``timings``,
+            ``embedding_state``, ``warnings``); never set.
+        line: HTML — the status line (css ``sw-status``).
+        fit_time: HTML — the last fit time (css ``sw-status-time``).
+        embedding: HTML — the UMAP indicator (css ``sw-status-embedding``).
+        notes: HTML — the warnings (css ``sw-status-warnings``).
 
-    Text from the model is HTML-escaped: data-derived words never become markup.
+    Parts (CSS classes):
+        ``sw-status-bar`` (the box); ``sw-status`` (HTML: the status line,
+        with ``sw-state-idle`` / ``sw-state-fitting`` / ``sw-state-error``,
+        a ``sw-spinner`` span while fitting and the text in
+        ``sw-status-text``); ``sw-status-time`` (last fit time);
+        ``sw-status-embedding`` ("Computing UMAP map… 12 s", shown while the
+        map is computed); ``sw-status-warnings`` (the model's warnings, a list
+        that folds when longer than 3).
     """
 
     def __init__(self, model: Segmentation, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
         self.model = model
+        self._lock = threading.RLock()
+        self._embedding_started: float | None = None
+        self._ticker: threading.Thread | None = None
+        self._stop_ticker = threading.Event()
+
+        self.css_block = w.HTML(_STYLE, layout=w.Layout(display="none"))
         self.line = w.HTML()
         self.line.add_class(css("status"))
-        self.notes = w.HTML()
+        self.fit_time = w.HTML()
+        self.fit_time.add_class(css("status-time"))
+        self.embedding = w.HTML(layout=w.Layout(display="none"))
+        self.embedding.add_class(css("status-embedding"))
+        self.notes = w.HTML(layout=w.Layout(display="none"))
         self.notes.add_class(css("status-warnings"))
-        super().__init__([self.line, self.notes], **kwargs)
+        row = w.HBox([self.line, self.fit_time, self.embedding], layout=w.Layout(width="100%"))
+        row.add_class(css("status-line"))
+        self.children = (self.css_block, row, self.notes)
         self.add_class(css("status-bar"))
-        model.observe(self._render, ["status", "state", "warnings", "timings", "embedding_state"])
-        self._render()
+
+        model.observe(self._on_status, names=["status", "state"])
+        model.observe(self._on_timings, names="timings")
+        model.observe(self._on_embedding, names="embedding_state")
+        model.observe(self._on_warnings, names="warnings")
+        self._render_status()
+        self._render_time()
+        self._render_warnings()
+        if model.embedding_state == "computing":
+            self._start_ticker()
+        self._render_embedding()
+
+    # ------------------------------------------------------------- renderers
+    def _render_status(self) -> None:
+        with self._lock:
+            state = self.model.state if self.model.state in STATES else "idle"
+            spinner = '<span class="sw-spinner" aria-hidden="true"></span>' if state == "fitting" else ""
+            text = _esc(self.model.status or "Ready.")
+            value = f'{spinner}<span class="sw-status-text">{text}</span>'
+            with self.line.hold_sync():
+                for other in STATES:
+                    if other != state:
+                        self.line.remove_class(css(f"state-{other}"))
+                self.line.add_class(css(f"state-{state}"))
+                self.line.value = value
+
+    def _render_time(self) -> None:
+        timings = dict(self.model.timings)
+        fit = timings.get("fit")
+        with self._lock:
+            if not isinstance(fit, (int, float)):
+                self.fit_time.value = ""
+                return
+            phases = ", ".join(
+                f"{name} {seconds:.3f} s"
+                for name, seconds in timings.items()
+                if name != "cache_hit" and isinstance(seconds, (int, float))
+            )
+            cached = " (cached)" if timings.get("cache_hit") else ""
+            self.fit_time.value = f'<span title="{_esc(phases)}">last fit {fit:.2f} s{cached}</span>'
+
+    def _render_embedding(self) -> None:
+        with self._lock:
+            state = self.model.embedding_state
+            if state == "computing":
+                started = self._embedding_started or time.monotonic()
+                elapsed = int(time.monotonic() - started)
+                with self.embedding.hold_sync():
+                    self.embedding.value = f"Computing UMAP map… {elapsed} s"
+                    self.embedding.layout.display = None
+            else:
+                with self.embedding.hold_sync():
+                    self.embedding.value = ""
+                    self.embedding.layout.display = "none"
+
+    def _render_warnings(self) -> None:
+        value = self.warnings_html(list(self.model.warnings))
+        with self._lock, self.notes.hold_sync():
+            self.notes.value = value
+            self.notes.layout.display = None if value else "none"
+
+    @staticmethod
+    def warnings_html(warnings: Sequence[str]) -> str:
+        """The warnings as an escaped list; folded behind a summary when more than 3."""
+        if not warnings:
+            return ""
+        items = "".join(f"<li>{_esc(text)}</li>" for text in warnings)
+        if len(warnings) <= MAX_OPEN_WARNINGS:
+            return f"<ul>{items}</ul>"
+        return f"<details><summary>{len(warnings)} notes about this result</summary><ul>{items}</ul></details>"
+
+    # ------------------------------------------------------------- observers
+    @report_errors
+    def _on_status(self, change: dict) -> None:
+        self._render_status()
 
     @report_errors
-    def _render(self, change: Any = None) -> None:
-        model = self.model
-        colour, background, icon = _STYLE.get(model.state, _STYLE["idle"])
-        text = html.escape(model.status or "Ready.")
-        extra = ""
-        if model.embedding_state == "computing":
-            extra = " <span class='sw-status-embedding'>· computing the UMAP map…</span>"
-        with self.hold_sync():
-            self.line.value = (
-                f"<div class='sw-state-{model.state}' style='padding:4px 8px;border-radius:4px;"
-                f"color:{colour};background:{background}'><span aria-hidden='true'>{icon}</span> "
-                f"<span class='sw-status-text'>{text}</span>{extra}</div>"
-            )
-            warnings = [html.escape(str(item)) for item in model.warnings]
-            if not warnings:
-                self.notes.value = ""
+    def _on_timings(self, change: dict) -> None:
+        self._render_time()
+
+    @report_errors
+    def _on_warnings(self, change: dict) -> None:
+        self._render_warnings()
+
+    @report_errors
+    def _on_embedding(self, change: dict) -> None:
+        if change["new"] == "computing":
+            self._start_ticker()
+        else:
+            self._stop()
+        self._render_embedding()
+
+    # --------------------------------------------------- UMAP elapsed seconds
+    def _start_ticker(self) -> None:
+        with self._lock:
+            self._embedding_started = time.monotonic()
+            if self._ticker is not None and self._ticker.is_alive():
                 return
-            shown = "".join(f"<li>{item}</li>" for item in warnings[:SHOWN_WARNINGS])
-            more = ""
-            if len(warnings) > SHOWN_WARNINGS:
-                rest = "".join(f"<li>{item}</li>" for item in warnings[SHOWN_WARNINGS:])
-                more = f"<details><summary>{len(warnings) - SHOWN_WARNINGS} more</summary><ul>{rest}</ul></details>"
-            self.notes.value = f"<ul style='margin:2px 0 0 0;font-size:0.9em;color:#555'>{shown}</ul>{more}"
+            self._stop_ticker = stop = threading.Event()
+            self._ticker = threading.Thread(
+                target=self._tick, args=(stop,), name="segwidgets-status-tick", daemon=True
+            )
+            self._ticker.start()
+
+    def _tick(self, stop: threading.Event) -> None:
+        while not stop.wait(1.0):
+            if self.model.embedding_state != "computing":
+                return
+            try:
+                self._render_embedding()
+            except Exception:  # noqa: BLE001 - a clock must never take the page down
+                return
+
+    def _stop(self) -> None:
+        with self._lock:
+            self._stop_ticker.set()
+            self._embedding_started = None
+
+    def close(self) -> None:
+        """Stop the elapsed-time clock and close the widgets."""
+        self._stop()
+        for observer, names in (
+            (self._on_status, ["status", "state"]),
+            (self._on_timings, "timings"),
+            (self._on_embedding, "embedding_state"),
+            (self._on_warnings, "warnings"),
+        ):
+            self.model.unobserve(observer, names=names)
+        super().close()
