@@ -268,6 +268,18 @@ def _clean_headers(frame: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
     return frame
 
 
+def _keep_named_index(frame: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
+    """A named index (``groupby("customer_id").sum()``, a Parquet file's index) becomes
+    columns, so no data is lost; an unnamed index is only row numbers and is dropped."""
+    levels = [str(n) for n in frame.index.names if n is not None]
+    if isinstance(frame.index, pd.RangeIndex) or len(levels) != frame.index.nlevels:
+        return frame
+    if set(levels) & {str(c) for c in frame.columns}:  # already there as a column
+        return frame
+    notes.append(f"The index was kept as {'a column' if len(levels) == 1 else 'columns'}: {', '.join(levels)}.")
+    return frame.reset_index()
+
+
 def _numeric_text(column: pd.Series, euro: bool) -> pd.Series | None:
     values = column.dropna().astype(str).str.strip()
     values = values[values != ""]
@@ -374,6 +386,7 @@ def read_table(
             raise SegwidgetsDataError("The file is empty.")
         frame = _read_format(data, name, notes)
         euro = any("';'" in n for n in notes)
+    frame = _keep_named_index(frame, notes)
     frame = _clean_headers(frame, notes)
     if len(frame.columns) == 0:
         raise SegwidgetsDataError("The file has no columns.")
