@@ -122,6 +122,28 @@ def test_a_dataframe_is_read_with_its_own_name_or_the_one_given(shop):
     assert read_table(labelled).source == "facebook_live"
 
 
+def test_a_named_index_is_kept_as_a_column():
+    # regression: a groupby result lost its keys (the index was dropped)
+    spend = pd.DataFrame({"region": ["north", "south", "north"], "spend": [1.0, 2.0, 3.0]})
+    by_region = spend.groupby("region").agg(total=("spend", "sum"), orders=("spend", "size"))
+    table = read_table(by_region)
+    assert table.frame.to_dict("list") == {"region": ["north", "south"], "total": [4.0, 2.0], "orders": [2, 1]}
+    assert "The index was kept as a column: region." in table.notes
+    assert by_region.index.name == "region"  # the caller's frame is unchanged
+    two = spend.groupby(["region", "spend"]).size().to_frame("n")
+    assert list(read_table(two).frame.columns) == ["region", "spend", "n"]
+    # an unnamed index is only row numbers
+    assert list(read_table(spend.iloc[1:]).frame.columns) == ["region", "spend"]
+
+
+def test_a_parquet_files_named_index_is_kept_as_a_column(tmp_path):
+    frame = pd.DataFrame({"spend": [1.5, 2.5]}, index=pd.Index(["C1", "C2"], name="customer_id"))
+    path = tmp_path / "by_customer.parquet"
+    frame.to_parquet(path)
+    table = read_table(path)
+    assert table.frame["customer_id"].tolist() == ["C1", "C2"] and table.frame["spend"].tolist() == [1.5, 2.5]
+
+
 def test_roles_and_feature_candidates(shop):
     table = read_table(shop.assign(shop_id=[f"S{i}" for i in range(4)]))
     assert roles_of(table) == table.roles == roles_of(table.columns)
