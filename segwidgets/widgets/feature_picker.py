@@ -12,100 +12,145 @@ from ..errors import SegwidgetsValueError
 from ..session import Segmentation
 from ._base import css, report_errors
 
+#: How each column role is shown next to its name.
 ROLE_WORDS = {
-    Role.NUMERIC: "number",
-    Role.BOOLEAN: "yes/no",
+    Role.NUMERIC: "numeric",
+    Role.BOOLEAN: "yes-no",
     Role.CATEGORICAL: "category",
     Role.DATETIME: "date-time",
     Role.IDENTIFIER: "identifier",
     Role.EMPTY: "empty",
 }
+#: Longest filter text used (the browser can send any length).
+MAX_FILTER_LENGTH = 200
+
+
+def role_word(role: Any) -> str:
+    """The word shown for a column role (``Role`` or its string value)."""
+    try:
+        return ROLE_WORDS[Role(role)]
+    except ValueError:
+        return str(role)
 
 
 class FeaturePicker(w.VBox):
     """Tick the columns to segment on.
 
-    Numeric, yes/no and categorical columns can be ticked; identifiers,
-    date-times and empty columns are listed (greyed, with the reason) only
-    when "Show all columns" is on, and can never be ticked.
+    Numeric, yes-no and categorical columns (``table.feature_candidates()``)
+    can be ticked; identifiers, date-times and empty columns are listed,
+    greyed and with the reason, only when "Show all columns" is on, and can
+    never be ticked (a tick from the browser is refused). Ticking sets
+    ``model.features`` in table order; unticking everything is allowed: the
+    model then says "Choose at least one feature" and the boxes stay as left.
 
     Data Attributes:
-        model: Segmentation — observed: table, features; sets features.
-        boxes: dict column -> Checkbox (css ``sw-feature-box``).
-        filter: Text (css ``sw-feature-filter``) — shows only matching columns.
-        show_all: Checkbox — also list the columns that cannot be features.
+        model: Segmentation — observed: ``table`` (rebuild), ``features``; sets ``features``.
+        boxes: dict column -> Checkbox (css ``sw-feature-box``), one per column;
+            those that cannot be features are disabled.
+        filter: Text (css ``sw-feature-filter``) — shows only columns whose
+            name contains the text (case-insensitive).
+        show_all: Checkbox (css ``sw-feature-show-all``) — also list the
+            columns that cannot be features.
+        all_numeric, none: Buttons (css ``sw-feature-all-numeric``,
+            ``sw-feature-none``) — tick the numeric and yes-no columns / untick all.
+        count: HTML (css ``sw-feature-count``) — "3 of 9 columns chosen".
+        list: VBox (css ``sw-feature-list``) — the rows (css ``sw-feature-row``,
+            greyed ones also ``sw-feature-row-unavailable``), scrolling past ``height``.
+
+    Style Attributes:
+        height: str (default: "240px") — the list's maximum height before it scrolls.
     """
 
     def __init__(self, model: Segmentation, *, height: str = "240px", **kwargs: Any) -> None:
         self.model = model
         self.boxes: dict[str, w.Checkbox] = {}
+        self._names: dict[int, str] = {}  # id(box) -> column: never trust a synced description
         self._rows: dict[str, w.HBox] = {}
+        self._usable: list[str] = []
         self._syncing = False
         self.filter = w.Text(placeholder="Filter columns", layout=w.Layout(width="100%"))
         self.filter.add_class(css("feature-filter"))
-        self.show_all = w.Checkbox(False, description="Show all columns", indent=False)
-        self.all_numeric = w.Button(description="All numeric", layout=w.Layout(width="auto"))
-        self.none = w.Button(description="None", layout=w.Layout(width="auto"))
-        self.list = w.VBox(layout=w.Layout(max_height=height, overflow_y="auto", width="100%"))
+        self.show_all = w.Checkbox(False, description="Show all columns", indent=False,
+                                   layout=w.Layout(width="auto"))
+        self.show_all.add_class(css("feature-show-all"))
+        self.all_numeric = w.Button(description="All numeric", layout=w.Layout(width="auto"),
+                                    tooltip="Tick the numeric and yes-no columns only")
+        self.all_numeric.add_class(css("feature-all-numeric"))
+        self.none = w.Button(description="None", layout=w.Layout(width="auto"),
+                             tooltip="Untick every column")
+        self.none.add_class(css("feature-none"))
+        self.count = w.HTML()
+        self.count.add_class(css("feature-count"))
+        self.list = w.VBox(layout=w.Layout(max_height=height, overflow="auto", width="100%"))
         self.list.add_class(css("feature-list"))
-        buttons = w.HBox([self.all_numeric, self.none, self.show_all], layout=w.Layout(flex_flow="row wrap"))
-        super().__init__([self.filter, buttons, self.list], **kwargs)
+        buttons = w.HBox([self.all_numeric, self.none, self.show_all],
+                         layout=w.Layout(flex_flow="row wrap", align_items="center"))
+        super().__init__([self.filter, buttons, self.count, self.list], **kwargs)
         self.add_class(css("feature-picker"))
-        self.filter.observe(self._show_rows, "value")
-        self.show_all.observe(self._show_rows, "value")
+        self.filter.observe(self._on_filter, "value")
+        self.show_all.observe(self._on_filter, "value")
         self.all_numeric.on_click(self._pick_numeric)
         self.none.on_click(self._pick_none)
-        model.observe(self._build, "table")
-        model.observe(self._sync, "features")
+        model.observe(self._on_table, "table")
+        model.observe(self._on_features, "features")
         self._build()
 
-    @report_errors
-    def _build(self, change: Any = None) -> None:
+    # ------------------------------------------------------------- building
+    def _build(self) -> None:
+        old = list(self._rows.values())
+        self.boxes, self._names, self._rows = {}, {}, {}
         table = self.model.table
-        self.boxes, self._rows = {}, {}
-        if table is None:
-            self.list.children = ()
-            return
-        chosen = set(self.model.features)
-        candidates = set(table.feature_candidates())
-        for name, info in table.columns.items():
-            usable = name in candidates
-            box = w.Checkbox(value=name in chosen, description=name, indent=False, disabled=not usable,
-                             layout=w.Layout(width="auto", flex="1 1 auto"))
-            box.add_class(css("feature-box"))
-            box.observe(self._on_box, "value")
-            role = ROLE_WORDS.get(info.role, str(info.role))
-            why = "" if usable else f" — {html.escape(info.reason)}"
-            badge = w.HTML(f"<small style='color:{'#555' if usable else '#999'}'>{role}{why}</small>")
-            self.boxes[name] = box
-            self._rows[name] = w.HBox([box, badge], layout=w.Layout(width="100%"))
+        self._usable = list(table.feature_candidates()) if table is not None else []
+        if table is not None:
+            chosen = set(self.model.features)
+            usable = set(self._usable)
+            for name, info in table.columns.items():
+                ok = name in usable
+                box = w.Checkbox(value=ok and name in chosen, description=str(name), indent=False,
+                                 disabled=not ok, tooltip=str(name),
+                                 layout=w.Layout(width="auto", flex="1 1 auto"))
+                box.add_class(css("feature-box"))
+                box.observe(self._on_box, "value")
+                role = html.escape(role_word(info.role))
+                if ok:
+                    badge = w.HTML(f"<small style='color:#555'>{role}</small>")
+                else:
+                    reason = html.escape(str(info.reason))
+                    badge = w.HTML(f"<small style='color:#999' title='{reason}'>{role} — {reason}</small>")
+                row = w.HBox([box, badge], layout=w.Layout(width="100%", align_items="center"))
+                row.add_class(css("feature-row"))
+                if not ok:
+                    row.add_class(css("feature-row-unavailable"))
+                self.boxes[name] = box
+                self._names[id(box)] = name
+                self._rows[name] = row
         self._show_rows()
+        self._show_count()
+        for row in old:  # widgets of a replaced table: free their comms
+            for child in row.children:
+                child.close()
+            row.close()
 
-    @report_errors
-    def _show_rows(self, change: Any = None) -> None:
-        table = self.model.table
-        if table is None:
-            return
-        needle = self.filter.value.strip().lower()
-        candidates = set(table.feature_candidates())
-        self.list.children = tuple(
+    def _show_rows(self) -> None:
+        needle = self.filter.value[:MAX_FILTER_LENGTH].strip().lower()
+        usable = set(self._usable)
+        rows = tuple(
             row for name, row in self._rows.items()
-            if (self.show_all.value or name in candidates) and needle in name.lower()
+            if (self.show_all.value or name in usable) and needle in str(name).lower()
         )
+        if self.model.table is None:
+            self.list.children = (w.HTML("<small>No table loaded yet.</small>"),)
+        elif not rows and not usable:
+            self.list.children = (w.HTML(
+                "<small>No column can be a feature. Tick “Show all columns” to see why.</small>"
+            ),)
+        else:
+            self.list.children = rows
 
-    @report_errors
-    def _on_box(self, change: dict) -> None:
-        if self._syncing:
-            return
-        table = self.model.table
-        candidates = set(table.feature_candidates())
-        owner = change["owner"]
-        name = owner.description
-        if change["new"] and name not in candidates:
-            self._set_box(owner, False)  # the browser ticked a column that cannot be a feature
-            raise SegwidgetsValueError(f"Column {name!r} cannot be a feature: {table.columns[name].reason}.")
-        chosen = [n for n, box in self.boxes.items() if box.value and n in candidates]
-        self.model.features = chosen
+    def _show_count(self) -> None:
+        n = sum(self.boxes[name].value for name in self._usable)
+        total = len(self._usable)
+        self.count.value = f"<small>{n} of {total} column{'s' if total != 1 else ''} chosen</small>"
 
     def _set_box(self, box: w.Checkbox, value: bool) -> None:
         self._syncing = True
@@ -114,17 +159,50 @@ class FeaturePicker(w.VBox):
         finally:
             self._syncing = False
 
+    # ------------------------------------------------------ controls -> model
     @report_errors
-    def _sync(self, change: Any = None) -> None:
-        chosen = set(self.model.features)
-        for name, box in self.boxes.items():
-            if box.value != (name in chosen):
-                self._set_box(box, name in chosen)
+    def _on_box(self, change: dict) -> None:
+        if self._syncing:
+            return
+        box = change["owner"]
+        name = self._names.get(id(box))
+        if name is None:  # a box of a table no longer loaded
+            return
+        if change["new"] and name not in set(self._usable):
+            self._set_box(box, False)  # ticked by a browser ignoring ``disabled``
+            reason = self.model.table.columns[name].reason if self.model.table is not None else ""
+            raise SegwidgetsValueError(f"Column {name!r} cannot be a feature: {reason}.")
+        self._send_features()
+
+    def _send_features(self) -> None:
+        self.model.features = [n for n in self._usable if self.boxes[n].value]  # table order
+        self._show_count()
+
+    @report_errors
+    def _on_filter(self, change: Any = None) -> None:
+        self._show_rows()
 
     @report_errors
     def _pick_numeric(self, button: Any = None) -> None:
-        self.model.features = self.model.table.default_features() if self.model.table else []
+        table = self.model.table
+        if table is None:
+            return
+        self.model.features = [n for n in table.default_features() if n in set(self._usable)]
 
     @report_errors
     def _pick_none(self, button: Any = None) -> None:
         self.model.features = []
+
+    # ------------------------------------------------------ model -> controls
+    @report_errors
+    def _on_table(self, change: Any = None) -> None:
+        self._build()
+
+    @report_errors
+    def _on_features(self, change: Any = None) -> None:
+        chosen = set(self.model.features) & set(self._usable)
+        for name, box in self.boxes.items():
+            want = name in chosen
+            if box.value != want:
+                self._set_box(box, want)
+        self._show_count()
