@@ -68,6 +68,9 @@ SEPARATORS = ",;\t|"
 NUMBER_TEXT = re.compile(r"^\(?[-+]?\s*[$€£¥]?\s*[-+]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?\s*[$€£¥]?\s*%?\)?$")
 #: Larger magnitudes overflow when squared over many rows: treated as missing, and said so.
 HUGE = 1e100
+#: What spreadsheets and exports write in a number column for "no number" (compared in lower case).
+PLACEHOLDERS = frozenset({"-", "--", "—", "?", ".", "n/a", "na", "none", "null", "nan", "#n/a", "#div/0!",
+                          "#value!", "#ref!", "#name?", "#num!", "#null!"})
 #: "1.234,56", "-2,50 €", "12,5 %": thousands dots and a decimal comma, as European Excel writes.
 EURO_NUMBER = re.compile(r"^\(?[-+]?\s*[$€£¥]?\s*[-+]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?\s*[$€£¥]?\s*%?\)?$")
 
@@ -309,6 +312,7 @@ def _convert(frame: pd.DataFrame, notes: list[str], euro: bool) -> tuple[pd.Data
     infinite: list[str] = []
     too_large: list[str] = []
     as_text: list[str] = []
+    placeholders: list[str] = []
     for name in frame.columns:
         column = frame[name]
         if column.dtype == object:
@@ -318,11 +322,15 @@ def _convert(frame: pd.DataFrame, notes: list[str], euro: bool) -> tuple[pd.Data
                 as_text.append(name)
         if not pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column) \
                 and not pd.api.types.is_datetime64_any_dtype(column):
-            numbers = _numeric_text(column, euro)
+            stand_ins = column.notna() & column.astype(str).str.strip().str.lower().isin(PLACEHOLDERS)
+            candidate = column.mask(stand_ins) if stand_ins.any() else column
+            numbers = _numeric_text(candidate, euro)
             if numbers is not None:
-                plain = column.dropna().astype(str).str.fullmatch(r"[-+]?\d+(\.\d+)?").all()
+                plain = candidate.dropna().astype(str).str.strip().str.fullmatch(r"[-+]?\d+(\.\d+)?").all()
                 if not plain:
                     converted.append(name)
+                if stand_ins.any():
+                    placeholders.append(f"{name} ({int(stand_ins.sum()):,})")
                 column = numbers
         if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
             column = pd.to_numeric(column, errors="coerce")
@@ -343,6 +351,9 @@ def _convert(frame: pd.DataFrame, notes: list[str], euro: bool) -> tuple[pd.Data
         notes.append(f"Lists and other collections were read as text: {', '.join(as_text)}.")
     if converted:
         notes.append(f"Numbers written with separators, currency or % were read as numbers: {', '.join(converted)}.")
+    if placeholders:
+        notes.append(f"Stand-ins for a missing number ('-', '?', '#DIV/0!' ...) were treated as missing: "
+                     f"{', '.join(placeholders)}.")
     if infinite:
         notes.append(f"Infinite values were treated as missing: {', '.join(infinite)}.")
     if too_large:
