@@ -377,6 +377,19 @@ def test_numbers_with_separators_currency_percent_and_parentheses():
     assert f"read as numbers: {', '.join(numeric)}." in notes_of(table)
 
 
+def test_spreadsheet_stand_ins_for_a_missing_number_do_not_turn_a_number_column_into_text():
+    # regression: one "#DIV/0!" made a margin column of 40 different numbers an identifier,
+    # silently left out of the features
+    rows = "\n".join(f"{i * 1.37:.2f},{i},{'ab'[i % 2]}" for i in range(40))
+    table = read_table(f"margin,visits,kind\n{rows}\n#DIV/0!,3,a\n-,4,b\n ? ,5,a\n".encode())
+    assert table.roles["margin"] == Role.NUMERIC
+    assert table.frame["margin"].isna().sum() == 3 and table.frame["margin"].iloc[39] == pytest.approx(53.43)
+    assert "were treated as missing: margin (3)." in notes_of(table)
+    assert table.default_features() == ["margin", "visits"]
+    # a text column keeps its "-"
+    assert read_table(b"kind,visits\na,1\n-,2\nb,3\n").frame["kind"].tolist() == ["a", "-", "b"]
+
+
 def test_text_that_only_partly_looks_like_numbers_stays_text():
     table = read_table(b"code,spend\n12-A,1\n1,234x,2\n$,3\n")
     assert table.roles["code"] == Role.CATEGORICAL
