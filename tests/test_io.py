@@ -353,7 +353,7 @@ def test_where_the_table_starts_and_how_lines_end_do_not_matter(data):
 def test_a_byte_order_mark_is_not_part_of_the_first_name():
     table = read_table(b"\xef\xbb\xbfcustomer_id,spend\nC1,1\nC2,2\nC3,3\n")
     assert list(table.frame.columns) == ["customer_id", "spend"]
-    assert not table.notes[:-1]  # nothing to say but the identifier
+    assert table.notes == ["Identifier column not used as features: customer_id."]
 
 
 # --- messy values ------------------------------------------------------------------
