@@ -1,0 +1,138 @@
+"""FeaturePicker: a person chooses the columns to segment on, seeing what each column is."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from traitlets import TraitError
+
+from segwidgets import datasets
+from segwidgets.session import Segmentation
+from segwidgets.widgets import FeaturePicker
+
+NUMERIC = ["num_reactions", "num_comments", "num_shares", "num_likes", "num_loves",
+           "num_wows", "num_hahas", "num_sads", "num_angrys"]
+
+
+@pytest.fixture(scope="module")
+def demo() -> pd.DataFrame:
+    return datasets.load("facebook_live")
+
+
+@pytest.fixture()
+def model(demo) -> Segmentation:
+    return Segmentation(demo, k=3, background=False)
+
+
+def listed(view: FeaturePicker) -> list[str]:
+    names = {id(row): name for name, row in view._rows.items()}
+    return [names[id(row)] for row in view.list.children if id(row) in names]
+
+
+def role_text(view: FeaturePicker, name: str) -> str:
+    return view._rows[name].children[1].value
+
+
+def test_the_list_shows_usable_columns_with_their_roles(model):
+    view = FeaturePicker(model)
+    assert "sw-feature-picker" in view._dom_classes
+    assert listed(view) == ["status_type", *NUMERIC]
+    assert "category" in role_text(view, "status_type")
+    assert "numeric" in role_text(view, "num_likes")
+    assert [n for n, box in view.boxes.items() if box.value] == NUMERIC
+    assert "9 of 10 columns chosen" in view.count.value
+
+
+def test_show_all_lists_identifiers_dates_and_empty_columns_greyed_with_the_reason(model):
+    view = FeaturePicker(model)
+    view.show_all.value = True
+    assert listed(view) == list(model.table.columns)
+    for name, role in [("status_id", "identifier"), ("status_published", "date-time"), ("Column1", "empty")]:
+        assert view.boxes[name].disabled and not view.boxes[name].value
+        assert role in role_text(view, name)
+        assert model.table.columns[name].reason in role_text(view, name)
+        assert "sw-feature-row-unavailable" in view._rows[name]._dom_classes
+    view.show_all.value = False
+    assert "status_id" not in listed(view)
+
+
+def test_unticking_and_ticking_set_features_in_table_order(model):
+    view = FeaturePicker(model)
+    view.boxes["num_likes"].value = False
+    assert model.features == [n for n in NUMERIC if n != "num_likes"]
+    view.boxes["status_type"].value = True
+    assert model.features[0] == "status_type"  # table order, not click order
+    assert model.state == "idle" and "status_type" in model.profile.category_shares.columns[0]
+
+
+def test_none_leaves_the_boxes_empty_and_the_model_asks_for_a_feature(model):
+    view = FeaturePicker(model)
+    labels = model.labels.copy()
+    view.none.click()
+    assert model.features == []
+    assert not any(box.value for box in view.boxes.values())  # the boxes stay as the person left them
+    assert model.state == "error" and "Choose at least one feature" in model.status
+    assert (model.labels == labels).all()  # the last good segments stay
+    view.boxes["num_shares"].value = True
+    assert model.features == ["num_shares"] and model.state == "idle"
+    view.all_numeric.click()
+    assert model.features == NUMERIC
+    assert [n for n, box in view.boxes.items() if box.value] == NUMERIC
+
+
+def test_the_boxes_follow_features_set_elsewhere(model):
+    view = FeaturePicker(model)
+    model.features = ["status_type", "num_shares"]
+    assert [n for n, box in view.boxes.items() if box.value] == ["status_type", "num_shares"]
+    assert "2 of 10 columns chosen" in view.count.value
+
+
+def test_a_new_upload_rebuilds_the_list(model):
+    view = FeaturePicker(model)
+    old_box = view.boxes["num_likes"]
+    upload = pd.DataFrame({"customer": [f"C{i}" for i in range(60)],
+                           "spend": np.arange(60.0), "visits": np.arange(60) % 7})
+    assert model.load_data(upload, filename="upload.csv")
+    assert list(view.boxes) == ["customer", "spend", "visits"]
+    assert listed(view) == ["spend", "visits"]
+    assert [n for n, box in view.boxes.items() if box.value] == ["spend", "visits"]
+    old_box.value = False  # a box of the old table no longer does anything
+    assert model.features == ["spend", "visits"]
+
+
+def test_a_wide_table_is_filtered_and_scrolls():
+    rng = np.random.default_rng(0)
+    wide = pd.DataFrame(rng.normal(size=(200, 150)), columns=[f"metric_{i:03d}" for i in range(150)])
+    wide["region"] = rng.choice(["north", "south"], size=200)
+    model = Segmentation(wide, features=["metric_000", "metric_001"], k=3, background=False)
+    view = FeaturePicker(model)
+    assert len(view.list.children) == 151
+    assert view.list.layout.max_height == "240px" and view.list.layout.overflow == "auto"
+    view.filter.value = "REG"
+    assert listed(view) == ["region"]
+    view.filter.value = "metric_01"
+    assert listed(view) == [f"metric_{i:03d}" for i in range(10, 20)]
+    view.boxes["metric_012"].value = True
+    assert model.features == ["metric_000", "metric_001", "metric_012"]
+    view.filter.value = "x" * 100_000  # the browser can send any text
+    assert listed(view) == []
+
+
+def test_a_column_that_cannot_be_a_feature_cannot_be_ticked_from_the_browser(model):
+    view = FeaturePicker(model)
+    features = list(model.features)
+    box = view.boxes["status_id"]
+    box.set_state({"disabled": False, "value": True})
+    assert "status_id" not in model.features and model.features == features
+    assert box.value is False
+    assert "cannot be a feature" in model.status
+    # Renaming the box in the page does not make it another column.
+    box.set_state({"description": "num_likes"})
+    box.set_state({"value": True})
+    assert model.features == features and box.value is False
+    with pytest.raises(TraitError):
+        view.boxes["num_likes"].set_state({"value": "true"})
+    assert model.features == features
+    model.k = 4
+    assert model.state == "idle" and len(model.segment_ids) == 4
