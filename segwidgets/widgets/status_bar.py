@@ -85,6 +85,7 @@ class StatusBar(w.VBox):
         self.children = (self.css_block, row, self.notes)
         self.add_class(css("status-bar"))
 
+        self._detached = False
         model.observe(self._on_status, names=["status", "state"])
         model.observe(self._on_timings, names="timings")
         model.observe(self._on_embedding, names="embedding_state")
@@ -203,13 +204,15 @@ class StatusBar(w.VBox):
             self._embedding_started = None
 
     def close(self) -> None:
-        """Stop the elapsed-time clock and close the widgets."""
-        self._stop()
-        for observer, names in (
-            (self._on_status, ["status", "state"]),
-            (self._on_timings, "timings"),
-            (self._on_embedding, "embedding_state"),
-            (self._on_warnings, "warnings"),
-        ):
-            self.model.unobserve(observer, names=names)
+        """Stop the elapsed-time clock, stop observing the model and close the widgets."""
+        if not getattr(self, "_detached", True):  # only once, and only if fully built
+            self._detached = True
+            self._stop()
+            for observer, names in (
+                (self._on_status, ["status", "state"]),
+                (self._on_timings, "timings"),
+                (self._on_embedding, "embedding_state"),
+                (self._on_warnings, "warnings"),
+            ):
+                self.model.unobserve(observer, names=names)
         super().close()
