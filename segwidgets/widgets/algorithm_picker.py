@@ -76,7 +76,8 @@ class AlgorithmPicker(w.VBox):
             options=[(info.label, key) for key, info in ALGORITHMS.items()],
             value=model.algorithm,
             description="Algorithm",
-            layout=w.Layout(width="100%"),
+            style={"description_width": "initial"},
+            layout=w.Layout(width="auto"),
         )
         self.dropdown.refused = self._refuse
         self.dropdown.add_class(css("algorithm-dropdown"))
@@ -86,14 +87,14 @@ class AlgorithmPicker(w.VBox):
             value=self._model_min_size(),
             description="Minimum segment size",
             style={"description_width": "initial"},
-            layout=w.Layout(width="100%"),
+            layout=w.Layout(width="auto"),
         )
         self.min_size.add_class(css("min-cluster-size"))
         self.seed = w.IntText(
             value=model.seed,
             description="Random seed",
             style={"description_width": "initial"},
-            layout=w.Layout(flex="1 1 auto", width="auto"),
+            layout=w.Layout(flex="1 1 160px", width="auto", min_width="0"),
         )
         self.seed.add_class(css("seed"))
         self.new_seed = w.Button(
@@ -106,7 +107,7 @@ class AlgorithmPicker(w.VBox):
             self.dropdown,
             self.about,
             self.min_size,
-            w.HBox([self.seed, self.new_seed], layout=w.Layout(width="100%", flex_flow="row wrap")),
+            w.HBox([self.seed, self.new_seed], layout=w.Layout(width="100%", flex_flow="row wrap", align_items="center")),
         )
         self.add_class(css("algorithm-picker"))
 
@@ -141,7 +142,7 @@ class AlgorithmPicker(w.VBox):
         with self.hold_sync():
             if self.dropdown.value != info.key:
                 self._set_quietly(self.dropdown, info.key)
-            self.about.value = f"<small>{html.escape(info.description)}</small>"
+            self.about.value = f"<small style='display:block;line-height:1.35'>{html.escape(info.description)}</small>"
             self.min_size.layout.display = None if info.key == "hdbscan" else "none"
 
     # ------------------------------------------------------ controls -> model

@@ -68,7 +68,7 @@ class FeaturePicker(w.VBox):
         self._rows: dict[str, w.HBox] = {}
         self._usable: list[str] = []
         self._syncing = False
-        self.filter = w.Text(placeholder="Filter columns", layout=w.Layout(width="100%"))
+        self.filter = w.Text(placeholder="Filter columns", layout=w.Layout(width="auto"))
         self.filter.add_class(css("feature-filter"))
         self.show_all = w.Checkbox(False, description="Show all columns", indent=False,
                                    layout=w.Layout(width="auto"))
@@ -112,12 +112,17 @@ class FeaturePicker(w.VBox):
                 box.add_class(css("feature-box"))
                 box.observe(self._on_box, "value")
                 role = html.escape(role_word(info.role))
-                if ok:
-                    badge = w.HTML(f"<small style='color:#555'>{role}</small>")
-                else:
+                badge = w.HTML(f"<small style='color:{'#555' if ok else '#999'}'>{role}</small>",
+                               layout=w.Layout(flex="0 0 auto"))
+                parts: list[w.Widget] = [box, badge]
+                if not ok:  # the reason on its own line under the name
                     reason = html.escape(str(info.reason))
-                    badge = w.HTML(f"<small style='color:#999' title='{reason}'>{role} — {reason}</small>")
-                row = w.HBox([box, badge], layout=w.Layout(width="100%", align_items="center"))
+                    parts.append(w.HTML(
+                        f"<small style='color:#999;padding-left:20px;display:block;line-height:1.35'>{reason}</small>",
+                        layout=w.Layout(flex="1 1 100%", width="auto", margin="-6px 2px 2px 2px"),
+                    ))
+                row = w.HBox(parts, layout=w.Layout(width="100%", flex="0 0 auto",
+                                                    flex_flow="row wrap", align_items="center"))
                 row.add_class(css("feature-row"))
                 if not ok:
                     row.add_class(css("feature-row-unavailable"))

@@ -63,7 +63,7 @@ class KSlider(w.VBox):
             description="Segments (k)",
             continuous_update=True,
             style={"description_width": "initial"},
-            layout=w.Layout(width="100%"),
+            layout=w.Layout(width="auto"),
         )
         self.slider.add_class(css("k-slider-input"))
         self.note = w.HTML("", layout=w.Layout(display="none"))
@@ -208,7 +208,7 @@ class KSlider(w.VBox):
                 self.note.value = ""
             else:
                 self.note.value = (
-                    f"<small>{html.escape(info.label)} finds the number of segments by itself; "
+                    f"<small style='display:block;line-height:1.35'>{html.escape(info.label)} finds the number of segments by itself; "
                     "k is not used.</small>"
                 )
                 self.note.layout.display = None

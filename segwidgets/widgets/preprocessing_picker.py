@@ -35,7 +35,7 @@ class PreprocessingPicker(w.VBox):
         self._syncing = False
 
         def wide() -> dict:
-            return {"style": {"description_width": "initial"}, "layout": w.Layout(width="100%")}
+            return {"style": {"description_width": "initial"}, "layout": w.Layout(width="auto")}
 
         self.scaling = GuardedDropdown(
             options=[(SCALING_LABELS[key], key) for key in SCALINGS],
@@ -56,7 +56,7 @@ class PreprocessingPicker(w.VBox):
             description="log(1 + x) for counts",
             indent=False,
             tooltip="Compress long-tailed counts (likes, shares ...) before scaling",
-            layout=w.Layout(width="100%"),
+            layout=w.Layout(width="auto"),
         )
         self.log1p.add_class(css("log1p"))
         for dropdown in (self.scaling, self.impute):

@@ -31,7 +31,7 @@ def listed(view: FeaturePicker) -> list[str]:
 
 
 def role_text(view: FeaturePicker, name: str) -> str:
-    return view._rows[name].children[1].value
+    return " ".join(part.value for part in view._rows[name].children[1:])
 
 
 def test_the_list_shows_usable_columns_with_their_roles(model):
