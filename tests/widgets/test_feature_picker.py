@@ -136,3 +136,13 @@ def test_a_column_that_cannot_be_a_feature_cannot_be_ticked_from_the_browser(mod
     assert model.features == features
     model.k = 4
     assert model.state == "idle" and len(model.segment_ids) == 4
+
+
+def test_a_picker_built_before_any_data_fills_in_when_a_table_arrives(demo):
+    model = Segmentation(background=False)
+    view = FeaturePicker(model)
+    assert "No table loaded yet" in view.list.children[0].value
+    assert model.load_data(demo)
+    assert listed(view) == ["status_type", *NUMERIC]
+    view.boxes["num_likes"].value = False
+    assert "num_likes" not in model.features and model.state == "idle"

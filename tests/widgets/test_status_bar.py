@@ -110,3 +110,10 @@ def test_closing_the_bar_stops_observing_the_model(model):
     bar.close()
     model.k = 5  # no error from a closed view
     assert model.state == "idle"
+
+
+def test_a_bar_built_before_any_data_says_ready():
+    model = Segmentation(background=False)
+    bar = StatusBar(model)
+    assert text(bar.line.value) == "Ready."
+    assert bar.fit_time.value == "" and bar.notes.layout.display == "none"
