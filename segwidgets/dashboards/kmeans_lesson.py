@@ -407,6 +407,11 @@ class KMeansLesson(w.VBox):
             parts.append(f"stopped after {self.MAX_ITER} iterations")
         else:
             parts.append(f"next: {self.stepper.next_phase}")
+        # The centroid list goes out before the status line, which is the last word.
+        coords = ", ".join(f"{j + 1}: ({c[0]:.3g}, {c[1]:.3g})"
+                           for j, c in enumerate(st.centroids))
+        self.centroid_text.value = (f"<span style='font-size:85%;color:#555'>Centroids — "
+                                    f"{html.escape(coords)}</span>")
         self.status = " · ".join(parts)
         self.status_line.value = f"<span>{html.escape(self.status)}</span>"
         self._say(error or st.message, error=bool(error))
@@ -416,10 +421,6 @@ class KMeansLesson(w.VBox):
                           else "Turn on “Standardise features” to see the difference.")
         self.advice.value = "<div style='font-size:90%;line-height:1.35'>" + "<br>".join(
             html.escape(a) for a in advice) + "</div>"
-        coords = ", ".join(f"{j + 1}: ({c[0]:.3g}, {c[1]:.3g})"
-                           for j, c in enumerate(st.centroids))
-        self.centroid_text.value = (f"<span style='font-size:85%;color:#555'>Centroids — "
-                                    f"{html.escape(coords)}</span>")
 
     def _say(self, message: str, *, error: bool = False) -> None:
         color = "#b00020" if error else "#222"

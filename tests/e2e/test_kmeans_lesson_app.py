@@ -147,6 +147,9 @@ def test_clicking_on_the_plot_places_centroids(page):
         box = dots.nth(i).bounding_box()
         page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
         expect(status(page)).to_contain_text(f"placing centroids: {n} placed")
+        # The status line and the centroid list are two widgets whose updates reach the
+        # browser one after the other: wait for the list rather than read it at once.
+        expect(page.locator(".sw-lesson-centroids")).to_contain_text(f"{n}: (")
         placed = centroids_shown(page)
         assert len(placed) == n
         assert np.all(np.abs(np.array(placed[-1]) - X[i]) <= 0.02 * span), (placed[-1], X[i])
