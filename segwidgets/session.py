@@ -22,7 +22,7 @@ import os
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,6 +44,7 @@ from traitlets import (
 )
 
 from .core.algorithms import ALGORITHMS, K_MAX, K_MIN, ClusterFit, algorithm_info, fit_prepared
+from .core.diagnostics import SweepResult, sweep_k
 from .core.embedding import EMBEDDINGS, pca_2d, umap_2d
 from .core.io import LoadedTable, read_table
 from .core.matching import match_segments
@@ -814,6 +815,72 @@ class Segmentation(HasTraits):
         except SegwidgetsError as exc:
             self.selection_profile = None
             self.status = str(exc)
+
+    # ----------------------------------------------------------- diagnostics
+    @property
+    def prepared(self) -> Prepared | None:
+        """The preprocessed rows behind the current result (None before the first fit).
+
+        ``prepared.X`` is what the algorithm saw; ``prepared.row_index`` maps its
+        rows to rows of ``data`` (rows dropped for missing values are absent).
+        """
+        with self._lock:
+            key = self._applied_prep_key
+            return None if key is None else self._prepared.get(key)
+
+    @property
+    def fit(self) -> ClusterFit | None:
+        """The fitted algorithm behind the current result (centres, estimator), or None."""
+        with self._lock:
+            key = self._applied_fit_key
+            fitted = None if key is None else self._fits.get(key)
+            return None if fitted is None else fitted.fit
+
+    def sweep(
+        self,
+        ks: Sequence[int] | range = range(2, 13),
+        *,
+        progress: Callable[[int, int], None] | None = None,
+        cancel: Callable[[], bool] | None = None,
+    ) -> SweepResult:
+        """Fit the current settings for each k and measure each fit.
+
+        Runs in the caller's thread (views run it on a thread of their own).
+        Each fit goes into the model's cache, so moving k to a swept value
+        afterwards is a cache hit. See :func:`segwidgets.core.diagnostics.sweep_k`.
+        """
+        if self.data is None:
+            raise SegwidgetsValueError("There is no data loaded yet.")
+        with self._lock:
+            request = self._snapshot(self._generation)
+        if not ALGORITHMS[request.algorithm].uses_k:
+            raise SegwidgetsValueError(
+                f"{ALGORITHMS[request.algorithm].label} chooses the number of segments by itself; "
+                "choose k-means, Ward or a Gaussian mixture to compare values of k."
+            )
+        prepared = self._prepared.get(request.prep_key)
+        if prepared is None:
+            self._compute(request)  # raises the same plain-words errors a refit would
+            prepared = self._prepared.get(request.prep_key)
+
+        def keep(k: int, fit: ClusterFit, metrics: dict) -> None:
+            key = dataclasses.replace(request, k=k).fit_key
+            labels = np.full(len(request.frame), -1, dtype=np.int64)
+            labels[prepared.row_index] = fit.labels
+            with self._lock:
+                if self._fits.get(key) is None:
+                    self._fits.put(key, _Fitted(fit=fit, labels=labels, metrics=dict(metrics),
+                                                seconds=dict(fit.timings)))
+
+        return sweep_k(prepared, ks, algorithm=request.algorithm, seed=request.seed,
+                       params=dict(request.params), progress=progress, cancel=cancel, on_fit=keep)
+
+    def is_cached(self, **changes: Any) -> bool:
+        """Whether the current settings with ``changes`` (e.g. ``k=5``) are in the cache."""
+        with self._lock:
+            request = dataclasses.replace(self._snapshot(self._generation), **changes)
+            return (self._fits.get(request.fit_key) is not None
+                    and self._prepared.get(request.prep_key) is not None)
 
     # ------------------------------------------------------------------ spec
     @property

@@ -346,8 +346,10 @@ def sweep_k(
     algorithm: str = "kmeans",
     seed: int = 0,
     sample_size: int = 2000,
+    params: dict[str, Any] | None = None,
     progress: Progress | None = None,
     cancel: Cancel | None = None,
+    on_fit: Callable[[int, Any, dict[str, Any]], None] | None = None,
 ) -> SweepResult:
     """Fit ``algorithm`` for each k and measure it.
 
@@ -355,8 +357,11 @@ def sweep_k(
     a fit uses on a large table) and cut it for each k: the same segments as
     fitting each k separately, at the cost of one fit. ``progress(done,
     total)`` is called after each k; ``cancel()`` is asked before each k and
-    a true answer stops the sweep with the ks done so far.
+    a true answer stops the sweep with the ks done so far. ``on_fit(k, fit,
+    metrics)`` receives each :class:`~segwidgets.core.algorithms.ClusterFit`
+    (not for hierarchical cuts) with its metrics, so a caller can cache them.
     """
+    prepared_in = X if isinstance(X, Prepared) else None
     X = _rows(X)
     info = algorithm_info(algorithm)
     if not info.uses_k:
@@ -366,13 +371,14 @@ def sweep_k(
         )
     ks = _ks(ks)
     n = len(X)
-    prepared = _as_prepared(X)
+    prepared = prepared_in if prepared_in is not None else _as_prepared(X)
     rows: list[dict[str, Any]] = []
     labels_by_k: dict[int, np.ndarray] = {}
     notes: list[str] = []
     cancelled = False
     tree: DendrogramResult | None = None
-    estimator = info.make(2, seed, {})
+    params = dict(params or {})
+    estimator = info.make(2, seed, params)
     linkage = getattr(estimator, "linkage", None)
     hierarchical = isinstance(estimator, AgglomerativeClustering) and linkage in LINKAGE_METHODS
     for done, k in enumerate(ks):
@@ -392,7 +398,7 @@ def sweep_k(
                         notes.append(f"{info.label}: {tree.note}")
                 labels = cut_by_k(tree, k)
             else:
-                fit = fit_prepared(prepared, algorithm, k, seed)
+                fit = fit_prepared(prepared, algorithm, k, seed, params)
                 labels = fit.labels.astype(np.int32)
                 notes.extend(w for w in fit.warnings if w not in notes)
                 if algorithm == "gmm":
@@ -402,6 +408,8 @@ def sweep_k(
             notes.append(f"Stopped at k={k}: {error}")
             break
         metrics = compute_metrics(X, labels, sample_size=sample_size, seed=seed)
+        if on_fit is not None and not hierarchical:
+            on_fit(k, fit, metrics)
         row = {
             "k": k,
             "inertia": metrics["inertia"],
