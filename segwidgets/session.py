@@ -15,6 +15,7 @@ Errors never escape an observer: they land in ``status`` in plain words,
 from __future__ import annotations
 
 import contextlib
+import copy
 import dataclasses
 import functools
 import logging
@@ -43,7 +44,16 @@ from traitlets import (
     validate,
 )
 
-from .core.algorithms import ALGORITHMS, K_MAX, K_MIN, ClusterFit, algorithm_info, fit_prepared
+from .core.algorithms import (
+    ALGORITHMS,
+    K_MAX,
+    K_MIN,
+    WARM_STARTABLE,
+    ClusterFit,
+    algorithm_info,
+    fit_prepared,
+    fit_warm,
+)
 from .core.diagnostics import SweepResult, sweep_k
 from .core.embedding import EMBEDDINGS, pca_2d, umap_2d
 from .core.io import LoadedTable, read_table
@@ -58,7 +68,7 @@ from .core.preprocess import (
     prepare,
     role_name,
 )
-from .core.profile import SegmentProfile, profile_segments
+from .core.profile import SegmentProfile, profile_inputs, profile_segments
 from .core.spec import SegmentationSpec
 from .errors import SegwidgetsError, SegwidgetsValueError
 
@@ -128,7 +138,7 @@ class _Fitted:
 
     fit: ClusterFit
     labels: np.ndarray  # raw labels over all rows of the frame
-    metrics: dict
+    metrics: dict | None  # None until measured (after the result is shown)
     seconds: dict
 
 
@@ -227,9 +237,15 @@ class Segmentation(HasTraits):
         embedding: str = "pca",
         segment_ids: Sequence[int] | None = None,
         background: bool = True,
+        warm_start: bool = True,
     ) -> None:
         super().__init__()
         self.background = background
+        #: k-means family, background mode: a k change first shows a fit started from the
+        #: previous centres (a few iterations), then the seeded fit replaces it.
+        self.warm_start = warm_start
+        self._closed = False
+        self._shown_fit: tuple[tuple, np.ndarray] | None = None
         self._lock = threading.RLock()
         self._wake = threading.Condition(self._lock)
         self._generation = 0
@@ -244,6 +260,8 @@ class Segmentation(HasTraits):
         self._fits: _LRU = _LRU(_CACHE_SIZE)
         self._profiles: _LRU = _LRU(_CACHE_SIZE)
         self._embeddings: _LRU = _LRU(16)
+        self._profile_inputs: _LRU = _LRU(2)
+        self._float32: _LRU = _LRU(1)
         self._umap_threads: dict[tuple, threading.Thread] = {}
         self._auto_names: dict[int, str] = {}
         self._applied_fit_key: tuple | None = None
@@ -459,6 +477,12 @@ class Segmentation(HasTraits):
             if fitted is not None and prepared is not None:
                 self._pending = None  # a cache hit overtakes whatever was waiting
                 self._apply(request, prepared, fitted, cached=True)
+                if fitted.metrics is None:  # measured off the caller's thread
+                    if self.background:
+                        threading.Thread(target=self._measure, args=(request, prepared, fitted),
+                                         name="segwidgets-metrics", daemon=True).start()
+                    else:
+                        self._measure(request, prepared, fitted)
                 return
             if not self.background:
                 self._run(request)
@@ -509,6 +533,8 @@ class Segmentation(HasTraits):
             with self._wake:
                 while self._pending is None:
                     self._idle.set()
+                    if self._closed:
+                        return
                     self._wake.wait()
                 request, self._pending = self._pending, None
             try:
@@ -530,6 +556,8 @@ class Segmentation(HasTraits):
     # --------------------------------------------------------------- fitting
     def _run(self, request: _Request) -> None:
         try:
+            if self._preview(request):
+                return  # a newer change is waiting: the seeded fit would be overtaken
             prepared, fitted = self._compute(request)
         except SegwidgetsError as exc:
             self._fail(request, str(exc))
@@ -542,6 +570,49 @@ class Segmentation(HasTraits):
             if request.generation != self._generation:
                 return  # overtaken by a newer change: drop it
             self._apply(request, prepared, fitted, cached=False)
+        self._measure(request, prepared, fitted)
+
+    def _measure(self, request: _Request, prepared: Prepared, fitted: _Fitted) -> None:
+        """Quality metrics, after the segments are shown (they are not needed to draw them)."""
+        if fitted.metrics is None:
+            t0 = time.perf_counter()
+            fitted.metrics = compute_metrics(prepared.X, fitted.fit.labels, seed=request.seed)
+            fitted.seconds["metrics"] = time.perf_counter() - t0
+        with self._lock:
+            if self._applied_fit_key == request.fit_key and request.generation == self._generation:
+                self.metrics = dict(fitted.metrics)
+
+    def _preview(self, request: _Request) -> bool:
+        """Show a fit warm-started from the current centres; True if a newer change waits.
+
+        Only for a k change of a k-means method with everything else unchanged, in
+        background mode, when the seeded fit is not cached. The preview is not cached:
+        the seeded fit that follows is the result (and what a saved spec reproduces).
+        """
+        shown = self._shown_fit
+        if (not (self.warm_start and self.background) or shown is None
+                or request.algorithm not in WARM_STARTABLE or self._fits.get(request.fit_key) is not None):
+            return False
+        (prep_key, algorithm, k_before, seed, params), centers = shown
+        if (prep_key, algorithm, seed, params) != (request.prep_key, request.algorithm, request.seed,
+                                                   request.params) or k_before == request.k:
+            return False
+        prepared = self._prepared.get(request.prep_key)
+        if prepared is None:
+            return False
+        rows32 = self._float32.get(request.prep_key)
+        if rows32 is None:  # a preview needs no float64: float32 halves the work of each iteration
+            rows32 = dataclasses.replace(prepared, X=prepared.X.astype(np.float32))
+            self._float32.put(request.prep_key, rows32)
+        fit = fit_warm(rows32, request.algorithm, request.k, centers, request.seed, dict(request.params))
+        labels = np.full(len(request.frame), -1, dtype=np.int64)
+        labels[prepared.row_index] = fit.labels
+        preview = _Fitted(fit=fit, labels=labels, metrics=None, seconds=dict(fit.timings))
+        with self._lock:
+            if request.generation != self._generation:
+                return True
+            self._apply(request, prepared, preview, cached=False, preview=True)
+            return self._pending is not None
 
     def _compute(self, request: _Request) -> tuple[Prepared, _Fitted]:
         if not request.features:
@@ -564,17 +635,12 @@ class Segmentation(HasTraits):
         fitted = self._fits.get(request.fit_key)
         if fitted is None:
             fit = fit_prepared(prepared, request.algorithm, request.k, request.seed, dict(request.params))
-            t0 = time.perf_counter()
-            metrics = compute_metrics(prepared.X, fit.labels, seed=request.seed)
             labels = np.full(len(request.frame), -1, dtype=np.int64)
             labels[prepared.row_index] = fit.labels
-            fitted = _Fitted(
-                fit=fit,
-                labels=labels,
-                metrics=metrics,
-                seconds={"preprocess": prep_seconds, **fit.timings, "metrics": time.perf_counter() - t0},
-            )
-            self._fits.put(request.fit_key, fitted)
+            fitted = _Fitted(fit=fit, labels=labels, metrics=None,
+                             seconds={"preprocess": prep_seconds, **fit.timings})
+            with self._lock:
+                self._fits.put(request.fit_key, fitted)
         if (request.prep_key, "pca") not in self._embeddings:  # off the caller's thread, after the fit
             self._embeddings.put((request.prep_key, "pca"), self._pca_map(prepared))
         return prepared, fitted
@@ -593,7 +659,8 @@ class Segmentation(HasTraits):
             self.state = "error"
             self.status = f"{message}{kept}"
 
-    def _apply(self, request: _Request, prepared: Prepared, fitted: _Fitted, cached: bool) -> None:
+    def _apply(self, request: _Request, prepared: Prepared, fitted: _Fitted, cached: bool,
+               preview: bool = False) -> None:
         """Turn a fit into result traits, matching segment ids to the previous ones."""
         started = time.perf_counter()
         previous = self.labels if request.data_version == self._applied_data_version() else None
@@ -608,11 +675,18 @@ class Segmentation(HasTraits):
         else:
             matching = match_segments(previous, fitted.labels, n_new, reserved=self.names.keys())
         labels = matching.labels
-        profile_key = (request.fit_key, matching.ids.tobytes())
-        profile = self._profiles.get(profile_key)
-        if profile is None:
-            profile = profile_segments(request.frame, labels, list(request.features), request.roles)
-            self._profiles.put(profile_key, profile)
+        profile_key = (request.fit_key, preview)
+        raw_profile = self._profiles.get(profile_key)
+        if raw_profile is None:  # profiled once per fit, by raw label; stable ids come after
+            inputs_key = (request.data_version, request.features)
+            inputs = self._profile_inputs.get(inputs_key)
+            if inputs is None:
+                inputs = profile_inputs(request.frame, list(request.features), request.roles)
+                self._profile_inputs.put(inputs_key, inputs)
+            raw_profile = profile_segments(request.frame, fitted.labels, list(request.features),
+                                           request.roles, inputs=inputs)
+            self._profiles.put(profile_key, raw_profile)
+        profile = raw_profile.relabel({i: int(matching.ids[i]) for i in range(len(matching.ids))})
         auto = {int(i): str(n) for i, n in profile.summary["name"].items()}
         ids = [int(i) for i in profile.summary.index]
         old_names = dict(self.segment_names)
@@ -629,6 +703,7 @@ class Segmentation(HasTraits):
         seconds = dict(fitted.seconds)
         seconds["apply"] = time.perf_counter() - started
         seconds["cache_hit"] = float(cached)
+        seconds["warm_start"] = float(preview)
         with self.hold_trait_notifications():
             self._auto_names = auto
             self.labels = labels
@@ -637,19 +712,37 @@ class Segmentation(HasTraits):
             self._base_profile = profile
             self.profile = self._named_profile(profile)
             self.segment_names = {i: self.names.get(i, auto[i]) for i in ids}
-            self.metrics = dict(fitted.metrics)
+            self.metrics = dict(fitted.metrics) if fitted.metrics is not None else {}
             self.coords, self.coord_rows = coords, map_rows
             self.center_coords = centers
             self.warnings = messages
             self.timings = seconds
-            self.state = "idle"
-            self.status = self._summary(request, fitted, seconds, cached)
+            self.state = "fitting" if preview else "idle"
+            self.status = self._summary(request, fitted, seconds, cached, preview)
             self._applied_ids = [int(i) for i in matching.ids]
-            self._applied_fit_key = request.fit_key
+            self._applied_fit_key = None if preview else request.fit_key
+            self._shown_fit = (request.fit_key, fitted.fit.centers_scaled)
             self._applied_prep_key = request.prep_key
             self._applied_version = request.data_version
             self._update_selection_profile()
             self.revision += 1
+
+    def clear_cache(self, *, keep_prepared: bool = False) -> None:
+        """Forget cached fits and profiles (and prepared rows unless ``keep_prepared``)."""
+        with self._lock:
+            self._fits.clear()
+            self._profiles.clear()
+            if not keep_prepared:
+                self._prepared.clear()
+                self._float32.clear()
+                self._embeddings.clear()
+
+    def close(self) -> None:
+        """Stop the background worker (views of this model stop updating)."""
+        with self._wake:
+            self._closed = True
+            self._pending = None
+            self._wake.notify_all()
 
     def _applied_data_version(self) -> int | None:
         return getattr(self, "_applied_version", None)
@@ -675,18 +768,27 @@ class Segmentation(HasTraits):
 
     @staticmethod
     def _centers(coords: np.ndarray, labels: np.ndarray, ids: Sequence[int]) -> dict[int, tuple[float, float]]:
-        out: dict[int, tuple[float, float]] = {}
-        for i in ids:
-            mask = labels == i
-            if mask.any():
-                x, y = coords[mask].mean(axis=0)
-                out[i] = (float(x), float(y))
-        return out
+        keep = labels >= 0
+        if not keep.any():
+            return {}
+        lab = labels[keep]
+        size = int(lab.max()) + 1
+        counts = np.bincount(lab, minlength=size)
+        xs = np.bincount(lab, weights=coords[keep, 0], minlength=size)
+        ys = np.bincount(lab, weights=coords[keep, 1], minlength=size)
+        return {int(i): (float(xs[i] / counts[i]), float(ys[i] / counts[i]))
+                for i in ids if 0 <= i < size and counts[i]}
 
-    def _summary(self, request: _Request, fitted: _Fitted, seconds: dict, cached: bool) -> str:
+    def _summary(self, request: _Request, fitted: _Fitted, seconds: dict, cached: bool,
+                 preview: bool = False) -> str:
         info = ALGORITHMS[request.algorithm]
         n = int((fitted.labels >= 0).sum())
-        took = "from cache" if cached else f"in {sum(v for k, v in seconds.items() if k != 'cache_hit'):.2f} s"
+        if preview:
+            took = "from the previous centres · refining…"
+        elif cached:
+            took = "from cache"
+        else:
+            took = f"in {sum(v for k, v in seconds.items() if k not in ('cache_hit', 'warm_start')):.2f} s"
         segments = fitted.fit.n_segments
         return (
             f"{segments} segment{'s' if segments != 1 else ''} of {n:,} rows · {info.label}"
@@ -777,7 +879,9 @@ class Segmentation(HasTraits):
         for i in summary.index:
             if int(i) in self.names:
                 summary.loc[i, "name"] = self.names[int(i)]
-        return dataclasses.replace(profile, summary=summary)
+        named = copy.copy(profile)  # not dataclasses.replace: it would compute the lazy medians
+        named.summary = summary
+        return named
 
     @observe("names")
     def _on_names(self, change: dict) -> None:

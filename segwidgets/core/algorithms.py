@@ -215,8 +215,14 @@ def fit_prepared(
     k: int,
     seed: int = 0,
     params: Mapping[str, Any] | None = None,
+    *,
+    init: np.ndarray | None = None,
 ) -> ClusterFit:
-    """Fit ``algorithm`` with ``k`` segments on prepared rows."""
+    """Fit ``algorithm`` with ``k`` segments on prepared rows.
+
+    ``init`` (k-means methods only): ``(k, p)`` starting centres instead of the
+    seeded k-means++ start (one run from there; see :func:`fit_warm`).
+    """
     info = algorithm_info(algorithm)
     params = dict(params or {})
     X = prepared.X
@@ -237,6 +243,10 @@ def fit_prepared(
     elif n < 2:
         raise SegwidgetsDataError("There must be at least 2 rows to segment.")
     estimator = info.make(k, seed, params)
+    if init is not None:
+        if algorithm not in WARM_STARTABLE:
+            raise SegwidgetsValueError(f"{info.label} cannot start from given centres.")
+        estimator.set_params(init=np.asarray(init, dtype=X.dtype), n_init=1)
     notes: list[str] = []
     sample_index = None
     X_fit = X
@@ -288,6 +298,63 @@ def fit_prepared(
         timings={"fit": fit_seconds},
         warnings=notes,
     )
+
+
+#: Algorithms that can start from given centres (:func:`fit_warm`).
+WARM_STARTABLE: tuple[str, ...] = ("kmeans", "minibatch_kmeans")
+
+
+def warm_centers(X: np.ndarray, centers: np.ndarray, k: int, *, seed: int = 0,
+                 sample: int = 20_000) -> np.ndarray:
+    """Starting centres for ``k`` segments from the centres of another k.
+
+    More segments: the current centres plus, one at a time, the row farthest
+    from every centre so far (on a seeded sample of at most ``sample`` rows).
+    Fewer: the two closest centres are merged into their mean until ``k`` are
+    left. Deterministic for the same inputs.
+    """
+    C = [np.asarray(c, dtype=float) for c in np.asarray(centers, dtype=float)]
+    if k > len(C):
+        rows = X
+        if len(X) > sample:
+            rows = X[np.sort(np.random.default_rng(seed).choice(len(X), size=sample, replace=False))]
+        rows = np.asarray(rows, dtype=float)
+        A = np.asarray(C)
+        dist = np.maximum((rows ** 2).sum(axis=1)[:, None] - 2.0 * rows @ A.T
+                          + (A ** 2).sum(axis=1)[None, :], 0.0).min(axis=1)
+        while len(C) < k:
+            far = rows[int(dist.argmax())]
+            C.append(far.copy())
+            dist = np.minimum(dist, ((rows - far) ** 2).sum(axis=1))
+    while len(C) > k:
+        A = np.asarray(C)
+        d = ((A[:, None, :] - A[None, :, :]) ** 2).sum(axis=2)
+        np.fill_diagonal(d, np.inf)
+        i, j = np.unravel_index(int(d.argmin()), d.shape)
+        merged = (C[i] + C[j]) / 2
+        C = [c for m, c in enumerate(C) if m not in (i, j)] + [merged]
+    return np.asarray(C)
+
+
+def fit_warm(
+    prepared: Prepared,
+    algorithm: str,
+    k: int,
+    centers: np.ndarray,
+    seed: int = 0,
+    params: Mapping[str, Any] | None = None,
+) -> ClusterFit:
+    """Fit a k-means method with ``k`` segments, started from another fit's ``centers``.
+
+    A few iterations from nearby centres instead of a full k-means++ start: what
+    a live k slider shows first. The result depends on where it started, so a
+    seeded :func:`fit_prepared` remains the reproducible result.
+    """
+    k = check_k(k)
+    init = warm_centers(prepared.X, centers, k, seed=seed)
+    fit = fit_prepared(prepared, algorithm, k, seed, params, init=init)
+    fit.timings["warm_start"] = 1.0
+    return fit
 
 
 def spread_labels(prepared: Prepared, labels: np.ndarray, n_rows: int) -> np.ndarray:

@@ -9,10 +9,12 @@ plain-language paragraph about a segment for a stakeholder.
 
 from __future__ import annotations
 
+import copy
 import math
-from collections.abc import Mapping, Sequence
+import warnings
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -33,9 +35,11 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "MAX_PROFILE_CATEGORIES",
+    "ProfileInputs",
     "SegmentProfile",
     "auto_names",
     "describe_segment",
+    "profile_inputs",
     "profile_segments",
 ]
 
@@ -63,7 +67,7 @@ def _guess_role(series: pd.Series) -> str:
     return "categorical"
 
 
-@dataclass
+@dataclass(eq=False)  # identity: comparing every frame would compute the lazy medians
 class SegmentProfile:
     """What every segment looks like.
 
@@ -76,7 +80,8 @@ class SegmentProfile:
             boolean feature, the segment mean in the feature's original units
             (a boolean's mean is the share of True). NaN when the segment has
             no value for the feature.
-        medians: pd.DataFrame — as ``means``, medians.
+        medians: pd.DataFrame — as ``means``, medians (computed on first
+            access: no view needs them to draw, and they cost a sort).
         zscores: pd.DataFrame — ``(segment mean - overall mean) / overall
             std``; the overall mean and (population, ddof=0) std are over all
             rows with a value, unassigned rows included; 0 where the std is 0
@@ -108,6 +113,35 @@ class SegmentProfile:
     roles: dict[str, str] = field(default_factory=dict)
     n_rows: int = 0
 
+    def __getattribute__(self, name: str) -> Any:
+        value = object.__getattribute__(self, name)
+        if name == "medians" and isinstance(value, _Lazy):
+            value = value()
+            object.__setattr__(self, "medians", value)
+        return value
+
+    def relabel(self, mapping: Mapping[int, int]) -> SegmentProfile:
+        """The same profile with segment ``i`` renamed ``mapping[i]`` (sorted by the new ids)."""
+        old = [int(i) for i in self.summary.index]
+        new = [int(mapping.get(i, i)) for i in old]
+        if new == old:
+            return self
+        order = np.argsort(new, kind="stable")
+        index = pd.Index(np.asarray(new, dtype=np.int64)[order], name="segment")
+
+        def moved(frame: pd.DataFrame) -> pd.DataFrame:
+            out = frame.iloc[order].copy()
+            out.index = index.rename(frame.index.name)
+            return out
+
+        medians = object.__getattribute__(self, "medians")
+        out = copy.copy(self)
+        out.summary, out.means, out.zscores = moved(self.summary), moved(self.means), moved(self.zscores)
+        out.category_shares = moved(self.category_shares)
+        object.__setattr__(out, "medians", _Lazy(lambda: moved(medians() if isinstance(medians, _Lazy)
+                                                              else medians)))
+        return out
+
     @property
     def segment_ids(self) -> list[int]:
         """Segment ids, sorted."""
@@ -135,6 +169,121 @@ class SegmentProfile:
                 self.category_shares.rename(columns=lambda c: f"{c} (share)" if c in taken else c)
             )
         return pd.concat(parts, axis=1)
+
+
+class _Lazy:
+    """A value computed when first read (see ``SegmentProfile.medians``)."""
+
+    def __init__(self, make: Callable[[], Any]) -> None:
+        self.make = make
+
+    def __call__(self) -> Any:
+        return self.make()
+
+
+@dataclass(eq=False)
+class ProfileInputs:
+    """What a profile needs that does not depend on the labels (reuse it across refits).
+
+    Built by :func:`profile_inputs` for one table and feature list.
+    """
+
+    n_rows: int
+    feature_roles: dict[str, str]
+    numeric: list[str]
+    categorical: list[str]
+    values: np.ndarray  # (n_rows, len(numeric)) float64, NaN for missing
+    has_missing: bool
+    overall_means: pd.Series
+    overall_stds: pd.Series
+    categories: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]  # codes, uniques, counts, keep
+
+
+def profile_inputs(frame: pd.DataFrame, features: Sequence[str], roles: Mapping[str, Role | str]) -> ProfileInputs:
+    """Check ``features`` against ``frame`` and precompute the label-free parts of a profile."""
+    if not isinstance(frame, pd.DataFrame):
+        raise SegwidgetsValueError("The table to profile must be a pandas DataFrame.")
+    if isinstance(features, str):
+        features = [features]
+    features = list(features)
+    missing = [f for f in features if f not in frame.columns]
+    if missing:
+        raise SegwidgetsValueError(
+            "These features are not columns of the table: " + ", ".join(repr(f) for f in missing) + "."
+        )
+    repeated = sorted({f for f in features if features.count(f) > 1}, key=features.index)
+    if repeated:
+        raise SegwidgetsValueError(
+            "These features are listed more than once: " + ", ".join(repr(f) for f in repeated) + "."
+        )
+    doubled = [f for f in features if int((frame.columns == f).sum()) > 1]
+    if doubled:
+        raise SegwidgetsDataError(
+            "The table has several columns called " + ", ".join(repr(f) for f in doubled) + "."
+        )
+    feature_roles: dict[str, str] = {}
+    for f in features:
+        feature_roles[f] = _role_text(roles[f]) if f in roles else _guess_role(frame[f])
+    numeric = [f for f in features if feature_roles[f] in _NUMERIC_ROLES]
+    categorical = [f for f in features if feature_roles[f] in _CATEGORICAL_ROLES]
+    n_rows = len(frame)
+    values = np.empty((n_rows, len(numeric)), dtype=np.float64)
+    for j, f in enumerate(numeric):
+        values[:, j] = _as_float(frame[f])
+    finite = ~np.isnan(values)
+    has_missing = not bool(finite.all())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        if has_missing:
+            means = np.nanmean(values, axis=0) if n_rows else np.full(len(numeric), np.nan)
+            stds = np.nanstd(values, axis=0) if n_rows else np.full(len(numeric), np.nan)
+        else:
+            means = values.mean(axis=0) if n_rows else np.full(len(numeric), np.nan)
+            stds = values.std(axis=0) if n_rows else np.full(len(numeric), np.nan)
+    categories = {}
+    for f in categorical:
+        series = frame[f]
+        text = series.astype(object).where(series.notna(), MISSING).astype(str)
+        codes, uniques = pd.factorize(text)
+        if len(uniques) == 0:
+            continue
+        counts_all = np.bincount(codes, minlength=len(uniques))
+        keep = np.argsort(-counts_all, kind="stable")[:MAX_PROFILE_CATEGORIES]
+        categories[f] = (codes, np.asarray(uniques, dtype=object), counts_all, keep)
+    return ProfileInputs(
+        n_rows=n_rows, feature_roles=feature_roles, numeric=numeric, categorical=categorical,
+        values=values, has_missing=has_missing,
+        overall_means=pd.Series(means, index=pd.Index(numeric), dtype="float64"),
+        overall_stds=pd.Series(stds, index=pd.Index(numeric), dtype="float64"),
+        categories=categories,
+    )
+
+
+def _group_means(values: np.ndarray, rows: np.ndarray, starts: np.ndarray, has_missing: bool) -> np.ndarray:
+    """Mean of each column per group; ``rows`` lists row positions grouped, ``starts`` each group's start."""
+    if values.shape[1] == 0 or len(starts) == 0:
+        return np.full((len(starts), values.shape[1]), np.nan)
+    block = values[rows]
+    if not has_missing:
+        sums = np.add.reduceat(block, starts, axis=0)
+        counts = np.diff(np.append(starts, len(rows)))[:, None].astype(float)
+    else:
+        present = ~np.isnan(block)
+        sums = np.add.reduceat(np.where(present, block, 0.0), starts, axis=0)
+        counts = np.add.reduceat(present, starts, axis=0).astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
+
+
+def _group_medians(values: np.ndarray, rows: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    ends = np.append(starts, len(rows))[1:]
+    out = np.full((len(starts), values.shape[1]), np.nan)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a segment with no value: NaN
+        for g, (a, b) in enumerate(zip(starts, ends)):
+            if b > a and values.shape[1]:
+                out[g] = np.nanmedian(values[rows[a:b]], axis=0)
+    return out
 
 
 def _check_labels(labels: object, n_rows: int) -> np.ndarray:
@@ -174,6 +323,8 @@ def profile_segments(
     features: Sequence[str],
     roles: Mapping[str, Role | str],
     names: Mapping[int, str] | None = None,
+    *,
+    inputs: ProfileInputs | None = None,
 ) -> SegmentProfile:
     """Summarise every segment of ``frame``.
 
@@ -192,40 +343,22 @@ def profile_segments(
             names from :func:`auto_names`. Ids that are not segments are
             ignored.
 
+        inputs: :func:`profile_inputs` of the same ``frame``, ``features`` and
+            ``roles``, to skip the label-free work when profiling again.
+
     Returns:
         A :class:`SegmentProfile` sorted by segment id. ``summary.share`` is
         the share of ALL rows of ``frame``, unassigned ``-1`` rows included,
         so shares sum to less than 1 when some rows are unassigned.
     """
-    if not isinstance(frame, pd.DataFrame):
-        raise SegwidgetsValueError("The table to profile must be a pandas DataFrame.")
-    if isinstance(features, str):
-        features = [features]
-    features = list(features)
-    n_rows = len(frame)
+    if inputs is None:
+        inputs = profile_inputs(frame, features, roles)
+    elif inputs.n_rows != len(frame):
+        raise SegwidgetsValueError("These profile inputs were built for another table.")
+    n_rows = inputs.n_rows
     labels = _check_labels(labels, n_rows)
-
-    missing = [f for f in features if f not in frame.columns]
-    if missing:
-        raise SegwidgetsValueError(
-            "These features are not columns of the table: " + ", ".join(repr(f) for f in missing) + "."
-        )
-    repeated = sorted({f for f in features if features.count(f) > 1}, key=features.index)
-    if repeated:
-        raise SegwidgetsValueError(
-            "These features are listed more than once: " + ", ".join(repr(f) for f in repeated) + "."
-        )
-    doubled = [f for f in features if int((frame.columns == f).sum()) > 1]
-    if doubled:
-        raise SegwidgetsDataError(
-            "The table has several columns called " + ", ".join(repr(f) for f in doubled) + "."
-        )
-
-    feature_roles: dict[str, str] = {}
-    for f in features:
-        feature_roles[f] = _role_text(roles[f]) if f in roles else _guess_role(frame[f])
-    numeric = [f for f in features if feature_roles[f] in _NUMERIC_ROLES]
-    categorical = [f for f in features if feature_roles[f] in _CATEGORICAL_ROLES]
+    feature_roles = inputs.feature_roles
+    numeric = inputs.numeric
 
     assigned = labels >= 0
     seg_labels = labels[assigned]
@@ -234,22 +367,22 @@ def profile_segments(
     positions = np.searchsorted(ids, seg_labels)  # 0..m-1 per assigned row
     sizes = np.bincount(positions, minlength=len(ids)).astype(np.int64)
 
-    # Numeric and boolean features: one float frame, one groupby.
-    values = pd.DataFrame(
-        {f: _as_float(frame[f]) for f in numeric}, columns=pd.Index(numeric)
-    )
-    if numeric and len(ids):
-        grouped = values[assigned].groupby(seg_labels, sort=True)
-        means = grouped.mean().reindex(ids)
-        medians = grouped.median().reindex(ids)
-    else:
-        means = pd.DataFrame(np.nan, index=ids, columns=values.columns, dtype="float64")
-        medians = means.copy()
-    means.index = index
-    medians.index = index
-    means.columns.name = medians.columns.name = None
-    overall_means = values.mean().astype("float64")
-    overall_stds = values.std(ddof=0).astype("float64")
+    # Numeric and boolean features: rows grouped by segment with one stable sort.
+    small = positions.astype(np.int16) if len(ids) < 2 ** 15 else positions
+    rows = np.flatnonzero(assigned)[np.argsort(small, kind="stable")]
+    starts = (np.cumsum(sizes) - sizes).astype(np.int64)
+    columns = pd.Index(numeric)
+    means = pd.DataFrame(_group_means(inputs.values, rows, starts, inputs.has_missing),
+                         index=index, columns=columns, dtype="float64")
+    values = inputs.values
+
+    def medians_now() -> pd.DataFrame:
+        return pd.DataFrame(_group_medians(values, rows, starts), index=index, columns=columns,
+                            dtype="float64")
+
+    medians = _Lazy(medians_now)
+    overall_means = inputs.overall_means
+    overall_stds = inputs.overall_stds
     spread = overall_stds.where(overall_stds > 0)
     zscores = (means - overall_means).div(spread)
     zscores = zscores.fillna(0.0).astype("float64")  # std 0, or no value: neutral
@@ -257,14 +390,7 @@ def profile_segments(
     # Categorical features: counts by (segment, value) with one bincount each.
     share_columns: dict[str, np.ndarray] = {}
     overall_values: dict[str, float] = {}
-    for f in categorical:
-        series = frame[f]
-        text = series.astype(object).where(series.notna(), MISSING).astype(str)
-        codes, uniques = pd.factorize(text)
-        if len(uniques) == 0:
-            continue
-        counts_all = np.bincount(codes, minlength=len(uniques))
-        keep = np.argsort(-counts_all, kind="stable")[:MAX_PROFILE_CATEGORIES]
+    for f, (codes, uniques, counts_all, keep) in inputs.categories.items():
         table = np.bincount(
             positions * len(uniques) + codes[assigned], minlength=len(ids) * len(uniques)
         ).reshape(len(ids), len(uniques))
