@@ -1,0 +1,431 @@
+"""The benchmark suite: every figure of the speed issue, each as a ratio to a baseline
+measured in the same run (these machines are shared and noisy).
+
+    python benchmarks/run.py                       # everything: 100k and 1M rows, browser included
+    python benchmarks/run.py --sizes 100000 --repeats 3 --skip-browser
+    python benchmarks/run.py --only kchange,sweep  # some sections only
+
+Sections (``--only`` takes their names):
+
+kchange   k change -> labels, profile and colour array ready in the ``Segmentation``
+          model (``background=False``, so the setter returns when the result is
+          applied), at each size x 20 features: cold (nothing to start from), warm-started
+          (from the previous k's centres) and cache hit. Baseline: the "rerun everything"
+          pipeline of the seed apps (read the CSV, scale, ``KMeans(n_init=10)``, PCA,
+          profile by groupby) on the same data.
+sweep     k = 2..12 with inertia, silhouette (2,000-row sample), Calinski-Harabasz and
+          Davies-Bouldin at 100k: ``Segmentation.sweep`` against the same plain
+          scikit-learn loop (``KMeans(n_init=10)`` and the three ``sklearn.metrics``).
+fresh     a fresh Python process: time to the first PCA view and to the UMAP view, at the
+          demo (7k) and 100k. Baseline: the same data through the seed pipeline in a fresh
+          process (imports included) and plain ``umap.UMAP().fit_transform``.
+browser   Voila first paint of the explorer (page opened -> status line shows the
+          segments) and slider key -> updated status line, in Chromium, at 7k and 100k.
+          Baseline: a one-slider notebook on the same server setup (first paint and
+          key -> label round trip).
+memory    peak resident memory of a fresh process that opens the explorer's model at 100k
+          and 1M and moves k three times. Baseline: the same process after only reading
+          the table (the data itself).
+
+Every figure is a median of ``--repeats`` runs (fewer where one run takes minutes: said
+in the output). Data are generated with scikit-learn's ``make_blobs`` (8 centres,
+``cluster_std=3``, so segments overlap as in real tables) and written to a temporary
+folder; nothing is committed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+SECTIONS = ("kchange", "sweep", "fresh", "browser", "memory")
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def make_table(n: int, p: int = 20, seed: int = 0):
+    """``n`` rows x ``p`` numeric features: 8 overlapping blobs."""
+    import numpy as np
+    import pandas as pd
+    from sklearn.datasets import make_blobs
+
+    X, _ = make_blobs(n_samples=n, n_features=p, centers=8, cluster_std=3.0, random_state=seed)
+    return pd.DataFrame(X.astype(np.float64), columns=[f"f{j:02d}" for j in range(p)])
+
+
+def csv_for(n: int, folder: Path, p: int = 20) -> Path:
+    path = folder / f"blobs_{n}x{p}.csv"
+    if not path.exists():
+        make_table(n, p).to_csv(path, index=False)
+    return path
+
+
+def median_time(fn: Callable[[], object], repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:,.1f} ms" if seconds < 10 else f"{seconds:,.1f} s"
+
+
+def line(label: str, value: float, baseline: float, unit: Callable[[float], str] = ms) -> None:
+    ratio = baseline / value if value > 0 else float("inf")
+    print(f"  {label:<44} {unit(value):>12}   {ratio:8.1f}x faster than baseline ({unit(baseline)})")
+
+
+def rerun_everything(csv: Path, k: int, seed: int = 0) -> None:
+    """The seed apps' pipeline: read, scale, KMeans(n_init=10), PCA, groupby profile."""
+    import pandas as pd
+    from sklearn.cluster import KMeans
+    from sklearn.decomposition import PCA
+    from sklearn.preprocessing import StandardScaler
+
+    df = pd.read_csv(csv)
+    X = StandardScaler().fit_transform(df)
+    labels = KMeans(n_clusters=k, n_init=10, random_state=seed).fit_predict(X)
+    PCA(n_components=2, random_state=seed).fit_transform(X)
+    df.assign(segment=labels).groupby("segment").agg(["mean", "median"])
+
+
+# --------------------------------------------------------------------------- sections
+
+
+def section_kchange(sizes: list[int], repeats: int, folder: Path) -> None:
+    from segwidgets import Segmentation
+
+    print("\n1. k change -> labels, profile and colours ready (Segmentation model, 20 features)")
+    for n in sizes:
+        csv = csv_for(n, folder)
+        df = make_table(n)
+        base_repeats = repeats if n <= 200_000 else max(1, min(repeats, 2))
+        baseline = median_time(lambda: rerun_everything(csv, 5), base_repeats)
+        print(f" {n:,} rows (baseline: median of {base_repeats}):")
+        model = Segmentation(df, k=4)  # background refits, as in the apps
+        ks = [5, 6, 7, 8, 9, 10, 11, 12, 4, 3][: max(3, repeats)]
+        shown: list[float] = []
+        model.observe(lambda change: shown.append(time.perf_counter()), "revision")
+
+        def run(k_values: list[int], warm: bool) -> list[float]:
+            out = []
+            for k in k_values:
+                model.warm_start = warm
+                model.clear_cache(keep_prepared=True)
+                model.k = k - 1  # a slider step: k - 1 -> k
+                model.wait()
+                shown.clear()
+                started = time.perf_counter()
+                model.k = k
+                model.wait()
+                # ready = the first result for this k applied (labels, profile, colours)
+                out.append(shown[0] - started)
+                assert len(model.segment_ids) == k and model.timings.get("cache_hit") == 0.0
+            return out
+
+        cold = run(ks, warm=False)
+        warm = run(ks, warm=True)
+        hits = []
+        for k in ks:
+            model.k = k  # now cached
+            model.wait()
+        for k in ks:
+            started = time.perf_counter()
+            model.k = k
+            hits.append(time.perf_counter() - started)
+            assert model.timings.get("cache_hit") == 1.0
+        line("cold (no previous centres)", statistics.median(cold), baseline)
+        line("warm-started (from k - 1's centres)", statistics.median(warm), baseline)
+        line("cache hit", statistics.median(hits), baseline)
+        print(f"    (medians over k = {', '.join(map(str, ks))}, each a step from k - 1 with nothing cached)")
+        model.close()
+
+
+def section_sweep(repeats: int, n: int = 100_000) -> None:
+    import numpy as np
+    from sklearn.cluster import KMeans
+    from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score, silhouette_score
+
+    from segwidgets import Segmentation
+
+    print(f"\n2. sweep k = 2..12 with every metric, {n:,} rows x 20")
+    df = make_table(n)
+    model = Segmentation(df, k=4, background=False)
+    X = model.prepared.X
+
+    def plain() -> None:
+        for k in range(2, 13):
+            km = KMeans(n_clusters=k, n_init=10, random_state=0).fit(X)
+            silhouette_score(X, km.labels_, sample_size=2000, random_state=0)
+            calinski_harabasz_score(X, km.labels_)
+            davies_bouldin_score(X, km.labels_)
+            _ = km.inertia_
+
+    def ours() -> None:
+        model.clear_cache(keep_prepared=True)
+        result = model.sweep(range(2, 13))
+        assert list(result.table.index) == list(range(2, 13))
+
+    r = max(1, min(repeats, 3))
+    baseline = median_time(plain, r)
+    value = median_time(ours, r)
+    line("Segmentation.sweep(range(2, 13))", value, baseline)
+    started = time.perf_counter()
+    model.k = 9
+    hit = time.perf_counter() - started
+    print(f"  then k=9 on the slider: {ms(hit)} (cache hit: {model.timings.get('cache_hit') == 1.0}); "
+          f"median of {r}; knee found at k={model.sweep(range(2, 13)).knee}")
+    del np
+    model.close()
+
+
+FRESH_OURS = """
+import sys, time, json
+t0 = time.perf_counter()
+from segwidgets import Segmentation
+import pandas as pd
+source = sys.argv[1]
+data = pd.read_csv(source) if source.endswith('.csv') else source
+model = Segmentation(data, k=4, background=False)
+assert model.coords is not None
+pca = time.perf_counter() - t0
+model.embedding = 'umap'
+assert model.wait_embedding(600)
+umap = time.perf_counter() - t0
+print(json.dumps({'pca': pca, 'umap': umap}))
+"""
+
+FRESH_BASELINE = """
+import sys, time, json
+t0 = time.perf_counter()
+import pandas as pd
+from sklearn.cluster import KMeans
+from sklearn.decomposition import PCA
+from sklearn.preprocessing import StandardScaler
+source = sys.argv[1]
+if source.endswith('.csv'):
+    df = pd.read_csv(source)
+else:
+    from segwidgets.datasets import load
+    df = load(source)
+df = df.select_dtypes('number').dropna(axis=1, how='all')
+df = df.fillna(df.median())
+X = StandardScaler().fit_transform(df)
+labels = KMeans(n_clusters=4, n_init=10, random_state=0).fit_predict(X)
+PCA(n_components=2).fit_transform(X)
+df.assign(segment=labels).groupby('segment').mean()
+pca = time.perf_counter() - t0
+import umap
+umap.UMAP(random_state=0).fit_transform(X[:100_000])
+print(json.dumps({'pca': pca, 'umap': time.perf_counter() - t0}))
+"""
+
+
+def run_script(code: str, *args: str) -> dict:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=env,
+                         timeout=1800)
+    if out.returncode != 0:
+        raise RuntimeError(out.stderr[-2000:])
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def section_fresh(repeats: int, folder: Path) -> None:
+    print("\n3. fresh process: first PCA view and UMAP view (imports included)")
+    for label, source in (("demo (7,050 rows)", "facebook_live"),
+                          ("100,000 rows x 20", str(csv_for(100_000, folder)))):
+        r = max(1, min(repeats, 3))
+        ours = [run_script(FRESH_OURS, source) for _ in range(r)]
+        base = [run_script(FRESH_BASELINE, source) for _ in range(r)]
+        print(f" {label} (median of {r}):")
+        line("first PCA view", statistics.median(o["pca"] for o in ours),
+             statistics.median(b["pca"] for b in base))
+        line("UMAP view", statistics.median(o["umap"] for o in ours),
+             statistics.median(b["umap"] for b in base))
+
+
+MEMORY_SCRIPT = """
+import sys, json, resource
+import pandas as pd
+df = pd.read_csv(sys.argv[1])
+data_only = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+if sys.argv[2] == 'model':
+    from segwidgets import Segmentation
+    model = Segmentation(df, k=4, background=False)
+    for k in (5, 6, 7):
+        model.k = k
+print(json.dumps({'data': data_only, 'peak': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def section_memory(sizes: list[int], folder: Path) -> None:
+    print("\n5. peak kernel memory (a fresh process: read the table, open the model, move k 3 times)")
+    for n in sizes:
+        csv = csv_for(n, folder)
+        base = run_script(MEMORY_SCRIPT, str(csv), "data")
+        ours = run_script(MEMORY_SCRIPT, str(csv), "model")
+        print(f"  {n:>9,} rows x 20: peak {ours['peak']:,.0f} MB; reading the table alone "
+              f"{base['peak']:,.0f} MB ({ours['peak'] / base['peak']:.1f}x baseline); "
+              f"{'within' if ours['peak'] <= 2048 else 'OVER'} the 2 GB budget")
+
+
+BASELINE_NOTEBOOK = {
+    "cells": [{
+        "cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
+        "source": textwrap.dedent("""\
+            import ipywidgets as w
+            slider = w.IntSlider(value=4, min=2, max=12)
+            slider.add_class("sw-k-slider")
+            label = w.HTML("4 segments of baseline rows")
+            label.add_class("sw-status")
+            slider.observe(lambda c: setattr(label, "value", f"{c['new']} segments of baseline rows"), "value")
+            w.VBox([slider, label])
+            """),
+    }],
+    "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}},
+    "nbformat": 4, "nbformat_minor": 5,
+}
+
+
+def _serve(notebook: Path, env: dict[str, str]) -> tuple[subprocess.Popen, str]:
+    from segwidgets.cli import voila_command
+
+    port = _free_port()
+    log = open(notebook.with_suffix(".log"), "w")  # noqa: SIM115 - closed with the process
+    server = subprocess.Popen(voila_command(notebook, port=port), stdout=log, stderr=subprocess.STDOUT,
+                              env={**os.environ, **env}, start_new_session=True)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url + "voila/static/voila.js", timeout=2)
+            return server, url
+        except Exception:  # noqa: BLE001 - not up yet
+            time.sleep(0.3)
+    raise RuntimeError(f"Voila did not start for {notebook}")
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _stop(server: subprocess.Popen) -> None:
+    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(10)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+
+
+def _visit(browser, url: str, ready_text: str, after_text: str) -> tuple[float, float]:
+    """Open ``url``; seconds to ``ready_text`` in the status line, then key -> ``after_text``."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    try:
+        started = time.perf_counter()
+        page.goto(url, wait_until="commit", timeout=300_000)
+        status = page.locator(".sw-status")
+        status.filter(has_text=ready_text).first.wait_for(timeout=300_000)
+        paint = time.perf_counter() - started
+        page.locator(".sw-k-slider [role=slider], .sw-k-slider .noUi-handle, .sw-k-slider input").first.focus()
+        pressed = time.perf_counter()
+        page.keyboard.press("ArrowRight")
+        status.filter(has_text=after_text).first.wait_for(timeout=120_000)
+        return paint, time.perf_counter() - pressed
+    finally:
+        context.close()
+
+
+def section_browser(repeats: int, folder: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from segwidgets.cli import app_path
+
+    print("\n4. browser (Voila + Chromium): first paint, and slider key -> updated status line")
+    baseline_nb = folder / "baseline_slider.ipynb"
+    baseline_nb.write_text(json.dumps(BASELINE_NOTEBOOK))
+    cases = [("demo (7,050 rows)", {}, "7,050 rows"),
+             ("100,000 rows x 20", {"SEGWIDGETS_DATA": str(csv_for(100_000, folder))}, "100,000 rows")]
+    r = max(1, min(repeats, 3))
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        server, url = _serve(baseline_nb, {})
+        try:
+            base = [_visit(browser, url, "4 segments", "5 segments") for _ in range(r)]
+        finally:
+            _stop(server)
+        base_paint = statistics.median(b[0] for b in base)
+        base_key = statistics.median(b[1] for b in base)
+        for label, env, rows in cases:
+            server, url = _serve(app_path("explorer"), env)
+            try:
+                ours = [_visit(browser, url, f"4 segments of {rows}", f"5 segments of {rows}")
+                        for _ in range(r)]
+            finally:
+                _stop(server)
+            print(f" {label} (median of {r} visits; baseline: a one-slider notebook):")
+            line("first paint (page opened -> segments shown)", statistics.median(o[0] for o in ours), base_paint)
+            line("slider key -> updated status line", statistics.median(o[1] for o in ours), base_key)
+        browser.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100000,1000000",
+                        help="rows for the k-change and memory sections (comma-separated)")
+    parser.add_argument("--repeats", type=int, default=5, help="runs per figure (median)")
+    parser.add_argument("--only", default=",".join(SECTIONS), help=f"sections: {', '.join(SECTIONS)}")
+    parser.add_argument("--skip-browser", action="store_true", help="leave out the browser section")
+    parser.add_argument("--sweep-rows", type=int, default=100_000)
+    args = parser.parse_args(argv)
+    sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+    only = [s.strip() for s in args.only.split(",") if s.strip()]
+    unknown = sorted(set(only) - set(SECTIONS))
+    if unknown:
+        parser.error(f"unknown sections: {', '.join(unknown)}")
+    if args.skip_browser and "browser" in only:
+        only.remove("browser")
+    print(f"segwidgets benchmarks · {os.cpu_count()} cores · python {sys.version.split()[0]} · "
+          f"sizes {', '.join(f'{n:,}' for n in sizes)} · repeats {args.repeats}")
+    with tempfile.TemporaryDirectory(prefix="segwidgets-bench-") as tmp:
+        folder = Path(tmp)
+        if "kchange" in only:
+            section_kchange(sizes, args.repeats, folder)
+        if "sweep" in only:
+            section_sweep(args.repeats, args.sweep_rows)
+        if "fresh" in only:
+            section_fresh(args.repeats, folder)
+        if "browser" in only:
+            section_browser(args.repeats, folder)
+        if "memory" in only:
+            section_memory(sizes, folder)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
