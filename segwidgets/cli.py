@@ -69,9 +69,15 @@ def voila_env(extra_env: Mapping[str, str] | None = None) -> dict[str, str]:
 
 
 def voila_args(*, port: int = config.DEFAULT_PORT, ip: str = config.DEFAULT_IP,
-               open_browser: bool = False) -> list[str]:
+               open_browser: bool = False, pool_size: int = config.KERNEL_POOL_SIZE) -> list[str]:
     """Voila options for a server that several people share (see DESIGN.md)."""
-    return [
+    preheat = [
+        # Kernels started ahead of visitors run the notebook up to the app's
+        # wait for the visitor's request (segwidgets.dashboards.apps.request_query).
+        "--VoilaConfiguration.preheat_kernel=True",
+        f"--VoilaConfiguration.default_pool_size={int(pool_size)}",
+    ] if pool_size > 0 else []
+    return [*preheat,
         "--no-browser" if not open_browser else "--Voila.open_browser=True",
         f"--Voila.ip={ip}",
         f"--Voila.port={int(port)}",
@@ -101,7 +107,7 @@ def voila_args(*, port: int = config.DEFAULT_PORT, ip: str = config.DEFAULT_IP,
 
 def voila_command(notebook: str | os.PathLike, *, port: int = config.DEFAULT_PORT,
                   ip: str = config.DEFAULT_IP, extra_env: Mapping[str, str] | None = None,
-                  open_browser: bool = False) -> list[str]:
+                  open_browser: bool = False, pool_size: int = config.KERNEL_POOL_SIZE) -> list[str]:
     """The full command line that serves ``notebook`` with Voila.
 
     It starts with ``env NAME=VALUE ...`` (see :func:`voila_env`), so the list
@@ -114,7 +120,7 @@ def voila_command(notebook: str | os.PathLike, *, port: int = config.DEFAULT_POR
         shutil.which("env") or "/usr/bin/env",
         *env_prefix,
         sys.executable, "-m", "voila", str(notebook),
-        *voila_args(port=port, ip=ip, open_browser=open_browser),
+        *voila_args(port=port, ip=ip, open_browser=open_browser, pool_size=pool_size),
     ]
 
 
@@ -152,6 +158,9 @@ def build_parser() -> argparse.ArgumentParser:
                          help="open a web browser on the app")
         sub.add_argument("--no-browser", dest="open_browser", action="store_false",
                          help="do not open a web browser (the default)")
+        sub.add_argument("--pool-size", type=_pool_size, default=config.KERNEL_POOL_SIZE, metavar="N",
+                         help="kernels kept started ahead of visitors, so pages open at once "
+                              "(default: %(default)s; 0 turns it off; each holds the app's memory)")
         sub.add_argument("--print-command", action="store_true",
                          help="print the Voila command line and exit")
 
@@ -180,6 +189,16 @@ def build_parser() -> argparse.ArgumentParser:
         description="Serve the step-by-step k-means lesson.")
     server_options(lesson)
     return parser
+
+
+def _pool_size(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"the pool size must be a whole number, not {text!r}") from None
+    if not 0 <= value <= 16:
+        raise argparse.ArgumentTypeError(f"the pool size must be from 0 to 16, not {value}")
+    return value
 
 
 def _existing_dir(text: str) -> Path:
@@ -215,7 +234,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"segwidgets: {exc}", file=sys.stderr)
         return 1
     command = voila_command(notebook, port=args.port, ip=args.ip, extra_env=extra_env,
-                            open_browser=args.open_browser)
+                            open_browser=args.open_browser, pool_size=args.pool_size)
     if args.print_command:
         print(shlex.join(command))
         return 0

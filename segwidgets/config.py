@@ -24,6 +24,10 @@ DEFAULT_PORT = 8866
 #: they have been idle this long, checking every ``KERNEL_CULL_INTERVAL_SECONDS``.
 KERNEL_CULL_IDLE_SECONDS = 600
 KERNEL_CULL_INTERVAL_SECONDS = 60
+#: Kernels Voila starts ahead of visitors ("preheated"): each has run the app's
+#: notebook up to the point where it waits for the visitor's link, so a page
+#: opens without waiting for imports, data and the first fit. 0 turns it off.
+KERNEL_POOL_SIZE = 1
 
 #: Environment variables the apps read.
 ENV_DATA = "SEGWIDGETS_DATA"  # absolute path of the table to open

@@ -457,6 +457,15 @@ class Segmentation(HasTraits):
                 if run:
                     self._request()
 
+    def batch(self) -> contextlib.AbstractContextManager[None]:
+        """Change several settings with a single refit at the end::
+
+            with model.batch():
+                model.k = 6
+                model.scaling = "robust"
+        """
+        return self._batch()
+
     @observe("features", "scaling", "impute", "log1p", "algorithm", "k", "seed", "params")
     def _on_spec(self, change: dict) -> None:
         if change["name"] == "k" and not ALGORITHMS[self.algorithm].uses_k and self.labels is not None:

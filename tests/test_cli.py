@@ -70,6 +70,7 @@ def test_voila_reads_the_settings_as_we_mean_them(monkeypatch):
     assert voila_conf.template == "segwidgets"
     assert voila_conf.allow_template_override == "NO"
     assert voila_conf.show_tracebacks is False
+    assert voila_conf.preheat_kernel is True and voila_conf.default_pool_size == config.KERNEL_POOL_SIZE
     ours = str(cli.VOILA_CONFIG_DIR / "voila" / "templates" / "segwidgets")
     assert app.template_paths[0] == ours
 
@@ -124,3 +125,16 @@ def test_report_passes_the_spec(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(cli, "app_path", lambda name: ROOT / "apps" / "explorer.ipynb")
     assert cli.main(["report", str(spec), "--print-command"]) == 0
     assert f"SEGWIDGETS_SPEC={spec.resolve()}" in capsys.readouterr().out
+
+
+def test_pool_size_sets_or_turns_off_preheated_kernels(capsys):
+    assert cli.main(["app", "--pool-size", "3", "--print-command"]) == 0
+    line = capsys.readouterr().out
+    assert "--VoilaConfiguration.preheat_kernel=True" in line
+    assert "--VoilaConfiguration.default_pool_size=3" in line
+    assert cli.main(["lesson", "--pool-size", "0", "--print-command"]) == 0
+    assert "preheat_kernel" not in capsys.readouterr().out
+    for bad in ("-1", "two", "99"):
+        with pytest.raises(SystemExit):
+            cli.main(["app", "--pool-size", bad])
+        assert "pool size" in capsys.readouterr().err

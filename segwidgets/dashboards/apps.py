@@ -94,25 +94,39 @@ def explorer_app(data: Any = None, query: str | None = None) -> w.Widget:
     from .explorer import Explorer
 
     source = data or os.environ.get(ENV_DATA) or "facebook_live"
-    query = request_query() if query is None else query
-    notice = None
-    try:
-        settings = _spec_settings(query)
-    except SegwidgetsError as exc:
-        settings, notice = {}, f"The link's settings were ignored: {exc}"
-    features = settings.pop("features", None)
-    model = Segmentation(source, **settings)
-    if features:
-        try:
-            model.features = features
-        except Exception as exc:  # noqa: BLE001 - a link naming unknown columns
-            notice = f"The link's features were ignored: {exc}"
-    model.wait(60)
+    # Everything slow happens before the visitor's link is read: a preheated kernel
+    # (segwidgets.cli.voila_args) has done it by the time somebody opens the page.
+    model = Segmentation(source)
     explorer = Explorer(model, data_panel=DataPanel(model, limit=upload_limit_bytes()))
     explorer.add_tab("Download", DownloadPanel(model))
+    query = request_query() if query is None else query
+    notice = apply_link_settings(model, query)
+    model.wait(60)
     if notice:
         model.status = notice
     return explorer
+
+
+def apply_link_settings(model: Any, query: str) -> str | None:
+    """Apply a link's settings (``?k=5&features=a,b``) with one refit; a notice if some were ignored."""
+    try:
+        settings = _spec_settings(query)
+    except SegwidgetsError as exc:
+        return f"The link's settings were ignored: {exc}"
+    features = settings.pop("features", None)
+    notice = None
+    with model.batch():
+        for name, value in settings.items():
+            try:
+                setattr(model, name, value)
+            except Exception as exc:  # noqa: BLE001 - a link with a value the model refuses
+                notice = f"The link's {name} was ignored: {exc}"
+        if features:
+            try:
+                model.features = features
+            except Exception as exc:  # noqa: BLE001 - a link naming unknown columns
+                notice = f"The link's features were ignored: {exc}"
+    return notice
 
 
 @_guard
@@ -120,7 +134,7 @@ def report_app(spec: str | os.PathLike | None = None, data: Any = None, query: s
                specs_dir: str | os.PathLike | None = None) -> w.Widget:
     """The report app: ``?spec=NAME`` read only from the specs folder, or ``$SEGWIDGETS_SPEC``."""
     from ..core.spec_store import resolve_spec
-    from .report import Report
+    from .report import Report  # imports before the wait: a preheated kernel has done them
 
     query = request_query() if query is None else query
     name = parse_qs(query.lstrip("?")).get("spec", [None])[0]

@@ -1,0 +1,30 @@
+"""A link's settings reach a model that was built before the link was read (preheated kernels)."""
+
+from __future__ import annotations
+
+from segwidgets import Segmentation
+from segwidgets.dashboards.apps import apply_link_settings
+
+
+def test_link_settings_refit_once():
+    model = Segmentation("facebook_live", background=False)
+    revision = model.revision
+    assert apply_link_settings(model, "k=6&scaling=robust") is None
+    assert (model.k, model.scaling) == (6, "robust")
+    assert model.revision == revision + 1 and len(model.segment_ids) == 6
+
+
+def test_bad_link_settings_are_named_and_the_rest_applies():
+    model = Segmentation("facebook_live", background=False)
+    notice = apply_link_settings(model, "k=5&features=no_such_column")
+    assert notice and "features were ignored" in notice
+    assert model.k == 5 and model.state == "idle"
+    notice = apply_link_settings(model, "k=banana")
+    assert notice and "ignored" in notice and model.k == 5
+
+
+def test_an_empty_link_changes_nothing():
+    model = Segmentation("facebook_live", background=False)
+    revision = model.revision
+    assert apply_link_settings(model, "") is None
+    assert model.revision == revision
