@@ -206,6 +206,7 @@ class ComparisonPanel(w.VBox):
         self.message.add_class(css("compare-message"))
         self.table = w.HTML()
         self.table.add_class(css("compare-table"))
+        self.table.layout.overflow_x = "auto"
         self.ari = w.HTML()
         self.ari.add_class(css("compare-ari"))
         self.reading = w.HTML()

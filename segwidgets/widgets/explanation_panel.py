@@ -223,7 +223,9 @@ class ExplanationPanel(w.VBox):
             layout=w.Layout(width="520px", height="200px"),
         )
         self.importance_figure.add_class(css("explain-importance"))
-        self.importance_figure.layout.display = "none"
+        # a bqplot figure created inside a hidden element draws empty once shown:
+        # figures enter their box when there is something to draw, and leave it when not
+        self.importance_box = w.Box()
         self.importance_text = w.HTML()
         self.importance_text.add_class(css("explain-accuracy"))
 
@@ -252,7 +254,7 @@ class ExplanationPanel(w.VBox):
             layout=w.Layout(width="520px", height="200px"),
         )
         self.row_figure.add_class(css("explain-row-chart"))
-        self.row_figure.layout.display = "none"
+        self.row_box = w.Box()
 
         # ---- rules
         self.depth = w.IntSlider(value=2, min=DEPTHS[0], max=DEPTHS[1], description="Depth",
@@ -271,11 +273,11 @@ class ExplanationPanel(w.VBox):
                 self.profile_view,
                 w.HTML("<h4>Which features tell the segments apart</h4>"),
                 self.importance_text,
-                self.importance_figure,
+                self.importance_box,
                 w.HTML("<h4>Why one row is in its segment</h4>"),
                 self.row_input,
                 self.row_message,
-                w.HBox([self.row_figure, self.row_table], layout=w.Layout(flex_flow="row wrap")),
+                w.HBox([self.row_box, self.row_table], layout=w.Layout(flex_flow="row wrap")),
                 w.HTML("<h4>The segments as rules</h4>"),
                 self.depth,
                 self.rules_view,
@@ -492,7 +494,7 @@ class ExplanationPanel(w.VBox):
             self.importance_bars.x = features[::-1]  # the vertical axis reads bottom-up: largest on top
             self.importance_bars.y = np.maximum(importance.to_numpy(dtype=float)[::-1], 0.0)
             self.importance_figure.layout.height = f"{70 + 26 * len(features)}px"
-        self.importance_figure.layout.display = "flex"
+        self.importance_box.children = (self.importance_figure,)
         top = [pretty_feature_name(f) for f, v in importance.items() if v > 0][:3]
         lead = (f" It relies most on {', '.join(top[:-1]) + ' and ' + top[-1] if len(top) > 1 else top[0]}."
                 if top else " No single feature matters much on its own.")
@@ -622,7 +624,7 @@ class ExplanationPanel(w.VBox):
             self.row_result = None
             self.row_message.value = _esc(result)
             self.row_table.value = ""
-            self.row_figure.layout.display = "none"
+            self.row_box.children = ()
             return
         self.row_result = result
         self.row_message.value = _esc(self.row_sentence(result)) + (
@@ -656,7 +658,7 @@ class ExplanationPanel(w.VBox):
             self.row_bars.y = shown.to_numpy(dtype=float)
             self.row_bars.colors = [own_colour if v >= 0 else other_colour for v in shown]
             self.row_figure.layout.height = f"{70 + 26 * len(shown)}px"
-        self.row_figure.layout.display = "flex"
+        self.row_box.children = (self.row_figure,)
 
 
 class _Nothing(Exception):

@@ -101,9 +101,9 @@ def test_non_centroid_algorithms_say_plainly_that_there_is_no_exact_split(model)
     text = panel.row_message.value
     assert "centroid methods (k-means" in text
     assert "Hierarchical (Ward)" in text
-    assert panel.row_table.value == "" and panel.row_figure.layout.display == "none"
+    assert panel.row_table.value == "" and panel.row_box.children == ()
     model.algorithm = "kmeans"
-    assert panel.row_result is not None
+    assert panel.row_result is not None and panel.row_box.children == (panel.row_figure,)
 
 
 @pytest.mark.parametrize("row", [-1, 900, 10**9])
@@ -147,7 +147,7 @@ def test_importance_and_rules_appear_after_run_with_accuracy_and_fidelity(model)
     accuracy = panel.importance.accuracy
     assert (f"The surrogate model reproduces the segments for {accuracy:.0%} of held-out rows"
             in panel.importance_text.value)
-    assert panel.importance_figure.layout.display != "none"
+    assert panel.importance_box.children == (panel.importance_figure,)
     assert list(panel.importance_bars.x)[::-1] == list(panel.importance.importance.index)
     fidelity = panel.rules[0].fidelity
     assert f"put {fidelity:.0%} of rows in their own segment" in panel.rules_view.value
