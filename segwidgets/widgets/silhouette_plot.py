@@ -1,0 +1,262 @@
+"""``SilhouettePlot``: how well each row sits in its segment, grouped by segment.
+
+The classic silhouette plot: one thin horizontal bar per row of a seeded
+sample, grouped by segment and sorted within it, in the segment's colour,
+with a dashed line at the mean. A silhouette near 1 means the row sits well
+inside its segment, near 0 on a border, below 0 closer to another segment.
+
+Cost (measured, 100,000 × 8 blobs): silhouettes of a 2,000-row sample take
+about 0.07 s, 3,000 rows 0.16 s, 5,000 rows 0.4 s. The revision observer runs
+while the model applies a result, so with ``background=True`` anything above
+:data:`INLINE_ROWS` rows is computed on a thread of its own; a newer revision
+overtakes an older computation (its result is dropped).
+"""
+
+from __future__ import annotations
+
+import html
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+import bqplot as bq
+import ipywidgets as w
+import numpy as np
+import pandas as pd
+
+from ..core.diagnostics import silhouette_samples_by_segment
+from ..core.preprocess import Prepared
+from ..errors import SegwidgetsError
+from ..session import Segmentation
+from ._base import css, log, report_errors
+
+__all__ = ["SilhouettePlot"]
+
+#: Rows up to which silhouettes are computed in the observer's thread (about 0.02 s).
+INLINE_ROWS = 1000
+#: Share of a segment's rows with a negative silhouette that the message points out.
+NEGATIVE_SHARE = 0.10
+MEAN_COLOR = "#d62728"
+
+
+@dataclass
+class _Job:
+    """What one computation needs, read from the model in the observer's thread."""
+
+    generation: int
+    prepared: Prepared
+    labels: np.ndarray
+    seed: int
+
+
+class SilhouettePlot(w.VBox):
+    """Silhouette of each row (of a sample), grouped by segment, with the mean.
+
+    Data Attributes:
+        model: Segmentation — observed: revision; read: prepared, labels,
+            colors, segment_names, seed.
+        sample_size: int (default: 2000) — rows whose silhouettes are drawn.
+        background: bool (default: True) — compute large samples on a thread.
+        result: pandas.DataFrame | None — the silhouettes drawn (``row``,
+            ``segment`` as stable ids, ``silhouette``), sorted as drawn;
+            ``attrs["note"]`` says when it is a sample.
+        groups: dict segment id -> (first, last) y positions of its bars.
+        bands: dict segment id -> bq.Lines (a filled outline of its bars).
+        mean: float | None — the mean silhouette drawn.
+        message: HTML (css ``sw-silhouette-message``): mean, weak segments, sample.
+        figure: bq.Figure (css ``sw-silhouette-figure``).
+
+    CSS: ``sw-silhouette-plot`` on the view.
+    """
+
+    def __init__(self, model: Segmentation, *, sample_size: int = 2000, background: bool = True,
+                 **kwargs: Any) -> None:
+        self.model = model
+        self.sample_size = int(sample_size)
+        self.background = background
+        self.result: pd.DataFrame | None = None
+        self.groups: dict[int, tuple[int, int]] = {}
+        self.bands: dict[int, bq.Lines] = {}
+        self.mean: float | None = None
+        self._lock = threading.RLock()
+        self._generation = 0
+        self._thread: threading.Thread | None = None
+        self._computed_for: tuple[Prepared, np.ndarray, int] | None = None
+        self._noise = 0
+
+        self.x_scale = bq.LinearScale(min=-0.1, max=1.0, allow_padding=False)
+        self.y_scale = bq.LinearScale(min=0.0, max=1.0, reverse=True, allow_padding=False)
+        xy = {"x": self.x_scale, "y": self.y_scale}
+        self.mean_line = bq.Lines(x=[0.0, 0.0], y=[0.0, 1.0], scales=xy, colors=[MEAN_COLOR],
+                                  line_style="dashed", stroke_width=2, visible=False)
+        self.zero_line = bq.Lines(x=[0.0, 0.0], y=[0.0, 1.0], scales=xy, colors=["#888888"],
+                                  stroke_width=1)
+        self.names = bq.Label(x=[], y=[], text=[], scales=xy, colors=[], align="end",
+                              font_weight="bold", default_size=13)
+        self.figure = bq.Figure(
+            marks=[self.zero_line, self.mean_line, self.names],
+            axes=[bq.Axis(scale=self.x_scale, label="silhouette", tick_format=".1f", num_ticks=6)],
+            animation_duration=0, fig_margin={"top": 10, "bottom": 45, "left": 15, "right": 15},
+            layout=w.Layout(width="100%", height="420px"),
+        )
+        self.figure.add_class(css("silhouette-figure"))
+        self.message = w.HTML()
+        self.message.add_class(css("silhouette-message"))
+        super().__init__([self.figure, self.message], **kwargs)
+        self.add_class(css("silhouette-plot"))
+        model.observe(self._on_revision, "revision")
+        self._on_revision()
+
+    # ------------------------------------------------------------ scheduling
+    @report_errors
+    def _on_revision(self, change: Any = None) -> None:
+        model = self.model
+        prepared, labels = model.prepared, model.labels
+        with self._lock:
+            self._generation += 1
+            generation = self._generation
+        if prepared is None or labels is None:
+            self._clear("No segments yet: load data and choose features to see silhouettes.")
+            return
+        stable = np.asarray(labels)[prepared.row_index]
+        done = self._computed_for
+        if (done is not None and done[0] is prepared and done[2] == model.seed
+                and np.array_equal(done[1], stable) and self.result is not None):
+            self._draw()  # same rows, same segments: names or colours changed
+            return
+        job = _Job(generation, prepared, stable, int(model.seed))
+        rows = min(int((stable >= 0).sum()), self.sample_size)
+        if self.background and rows > INLINE_ROWS:
+            self._say(f"Computing silhouettes of {rows:,} rows…")
+            thread = threading.Thread(target=self._work, args=(job,), daemon=True,
+                                      name="segwidgets-silhouette")
+            self._thread = thread
+            thread.start()
+        else:
+            self._work(job)
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until the computation in progress (if any) is done; True if done in time."""
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+            return not thread.is_alive()
+        return True
+
+    def _work(self, job: _Job) -> None:
+        try:
+            result = silhouette_samples_by_segment(job.prepared, job.labels,
+                                                   sample_size=self.sample_size, seed=job.seed)
+            error = None
+        except SegwidgetsError as exc:
+            result, error = None, self._explain(job.labels, str(exc))
+        except Exception as exc:  # noqa: BLE001 - a view never shows a traceback
+            log.exception("silhouettes failed")
+            result, error = None, f"Silhouettes could not be computed ({type(exc).__name__}: {exc})."
+        with self._lock:
+            if job.generation != self._generation:
+                return  # overtaken by a newer result of the model
+            try:
+                if error is not None:
+                    self._computed_for = None
+                    self._clear(error)
+                    return
+                self.result = result
+                self._noise = int((job.labels < 0).sum())
+                self._computed_for = (job.prepared, job.labels, job.seed)
+                self._draw()
+            except Exception as exc:  # noqa: BLE001
+                log.exception("drawing silhouettes failed")
+                self._say(f"The silhouettes could not be drawn ({type(exc).__name__}).")
+
+    def _explain(self, labels: np.ndarray, message: str) -> str:
+        """Plain words for a silhouette that cannot be computed."""
+        segments = np.unique(labels[labels >= 0])
+        if len(segments) == 0:
+            return ("Silhouettes need at least 2 segments: no row is in a segment "
+                    "(every row was left out as noise).")
+        if len(segments) == 1:
+            name = self.model.segment_names.get(int(segments[0]), f"Segment {int(segments[0])}")
+            noise = int((labels < 0).sum())
+            extra = f" ({noise:,} rows are left out as noise)" if noise else ""
+            return (f"Silhouettes need at least 2 segments: every row is in "
+                    f"‘{html.escape(name)}’{extra}, so there is nothing to compare with.")
+        return html.escape(message)
+
+    # ---------------------------------------------------------------- drawing
+    def _say(self, text: str) -> None:
+        self.message.value = text
+
+    def _clear(self, text: str) -> None:
+        self.result = None
+        self.groups = {}
+        self.bands = {}
+        self.mean = None
+        with self.figure.hold_sync():
+            self.mean_line.visible = False
+            self.names.x, self.names.y, self.names.text = [], [], []
+            self.figure.marks = [self.zero_line, self.mean_line, self.names]
+        self._say(text)
+
+    def _draw(self) -> None:
+        frame = self.result
+        if frame is None:
+            return
+        model = self.model
+        gap = max(10, len(frame) // 50)
+        y0 = 0
+        groups: dict[int, tuple[int, int]] = {}
+        bands: dict[int, bq.Lines] = {}
+        xy = {"x": self.x_scale, "y": self.y_scale}
+        order = [s for s in model.segment_ids if s in set(frame["segment"])]
+        order += [int(s) for s in pd.unique(frame["segment"]) if int(s) not in order]
+        for segment in order:
+            values = frame.loc[frame["segment"] == segment, "silhouette"].to_numpy()
+            n = len(values)
+            ys = np.arange(y0, y0 + n, dtype=float)
+            # the outline of n bars of height 1 from x = 0: down the bar ends, back along 0
+            x = np.concatenate([[0.0], values, [0.0]])
+            y = np.concatenate([[ys[0]], ys, [ys[-1]]])
+            colour = model.colors.get(segment, "#999999")
+            band = bq.Lines(x=x, y=y, scales=xy, colors=[colour], fill="inside",
+                            fill_colors=[colour], fill_opacities=[0.85], stroke_width=1)
+            band.segment = segment
+            bands[segment] = band
+            groups[segment] = (y0, y0 + n - 1)
+            y0 += n + gap
+        top = max(y0 - gap, 1)
+        values = frame["silhouette"].to_numpy()
+        mean = float(values.mean())
+        low = float(min(-0.1, np.floor((values.min() - 0.05) * 10) / 10))
+        names = [model.segment_names.get(s, f"Segment {s}") for s in order]
+        with self.figure.hold_sync():
+            self.x_scale.min, self.x_scale.max = low, 1.0
+            self.y_scale.min, self.y_scale.max = -gap / 2, top + gap / 2
+            self.zero_line.y = [-gap / 2, top + gap / 2]
+            self.mean_line.x, self.mean_line.y = [mean, mean], [-gap / 2, top + gap / 2]
+            self.mean_line.visible = True
+            self.names.x = [0.98] * len(order)
+            self.names.y = [(groups[s][0] + groups[s][1]) / 2 for s in order]
+            self.names.text = [f"{name} ({groups[s][1] - groups[s][0] + 1:,})"
+                               for name, s in zip(names, order)]
+            self.names.colors = [model.colors.get(s, "#333333") for s in order]
+            self.figure.marks = [*bands.values(), self.zero_line, self.mean_line, self.names]
+        self.groups, self.bands, self.mean = groups, bands, mean
+        self._say(self._summary(frame, order, names, mean))
+
+    def _summary(self, frame: pd.DataFrame, order: list[int], names: list[str], mean: float) -> str:
+        parts = [
+            f"<b>Mean silhouette: {mean:.2f}</b> (dashed line). Near 1: rows sit well inside "
+            "their segment; near 0: on a border; below 0: closer to another segment."
+        ]
+        for segment, name in zip(order, names):
+            values = frame.loc[frame["segment"] == segment, "silhouette"].to_numpy()
+            share = float((values < 0).mean()) if len(values) else 0.0
+            if share >= NEGATIVE_SHARE:
+                parts.append(f"{share:.0%} of ‘{html.escape(name)}’ sit closer to another segment.")
+        note = frame.attrs.get("note")
+        if note:
+            parts.append(html.escape(note))
+        if self._noise:
+            parts.append(f"{self._noise:,} rows with no segment (noise) are left out.")
+        return "<br>".join(parts)
