@@ -4,6 +4,7 @@ agreement matrix, and switches the model to the algorithm she prefers."""
 from __future__ import annotations
 
 import re
+import threading
 from html.parser import HTMLParser
 
 import numpy as np
@@ -12,6 +13,8 @@ import pytest
 from sklearn.datasets import make_blobs
 
 from segwidgets import Segmentation
+from segwidgets.errors import SegwidgetsValueError
+from segwidgets.widgets._background import BackgroundJob
 from segwidgets.widgets.comparison_panel import ComparisonPanel, best_rows, read_ari
 
 
@@ -177,3 +180,22 @@ def test_the_agreement_reads_as_a_sentence():
     two = read_ari(ari.loc[["kmeans", "gmm"], ["kmeans", "gmm"]])
     assert "k-means and Gaussian mixture disagree (ARI 0.41)" in two
     assert re.search(r"only one", read_ari(ari.loc[["ward"], ["ward"]]), re.I)
+
+
+def test_background_job_drops_an_overtaken_result_and_words_errors():
+    job = BackgroundJob(background=True)
+    shown, errors = [], []
+    release = threading.Event()
+    job.start(lambda: (release.wait(), "old")[1], shown.append, errors.append)
+    job.start(lambda: "new", shown.append, errors.append, wait=True)
+    release.set()
+    first = [t for t in threading.enumerate() if t.name == "segwidgets-view"]
+    for thread in first:
+        thread.join()
+    assert shown == ["new"]
+
+    def fails():
+        raise SegwidgetsValueError("Choose at least one algorithm to compare.")
+
+    job.start(fails, shown.append, lambda exc: errors.append(str(exc)), wait=True)
+    assert errors == ["Choose at least one algorithm to compare."]

@@ -190,3 +190,26 @@ def test_run_with_no_data_is_a_message():
     panel.run()
     assert "Load data" in panel.message.value
     assert "Load data" in panel.row_message.value
+
+
+def test_a_newer_run_overtakes_an_older_one(model):
+    panel = ExplanationPanel(model)
+    panel.run()  # not waited for
+    model.k = 4
+    panel.run(wait=True)
+    assert panel.wait(timeout=None)
+    assert not panel.stale
+    assert panel.importance.segments == model.segment_ids
+    assert [r.segment for r in panel.rules] == model.segment_ids
+
+
+def test_a_browser_pushing_the_depth_past_the_limit_gets_words_not_a_traceback(model):
+    panel = ExplanationPanel(model, background=False)
+    panel.run()
+    panel.depth.set_state({"max": 9})
+    panel.depth.set_state({"value": 9})
+    assert "The rules could not be computed" in panel.message.value
+    assert "from 1 to 5" in panel.rules_view.value
+    panel.depth.value = 2  # still usable
+    assert "a tree of depth 2" in panel.rules_view.value
+    assert "could not" not in panel.message.value
