@@ -134,7 +134,7 @@ class DendrogramView(w.VBox):
         self.message = w.HTML()
         self.message.add_class(css("dendrogram-message"))
         super().__init__([
-            w.HBox([self.linkage, self.cut_by]),
+            w.HBox([self.linkage, self.cut_by], layout=w.Layout(flex_flow="row wrap")),
             w.HBox([self.k_slider, self.height_slider]),
             self.figure, self.cut_info, w.HBox([self.use_button, self.switch_button]),
             self.message,
@@ -170,7 +170,7 @@ class DendrogramView(w.VBox):
         self.linkage.add_class(css("dendrogram-linkage"))
         self.cut_by = w.ToggleButtons(options=[("Number of segments", "k"), ("Height", "height")],
                                       value="k", description="Cut by",
-                                      style={"description_width": "50px", "button_width": "auto"})
+                                      style={"description_width": "initial", "button_width": "auto"})
         self.cut_by.add_class(css("dendrogram-cut-by"))
         self.k_slider = w.IntSlider(value=K_MIN, min=K_MIN, max=K_MIN + 1, description="Segments",
                                     continuous_update=True, layout=w.Layout(width="320px"))
@@ -431,11 +431,17 @@ class DendrogramView(w.VBox):
 
     @report_errors
     def _on_use(self, button: Any = None) -> None:
-        self.use_k()
+        try:
+            self.use_k()
+        except SegwidgetsError as exc:  # about this view's cut, not the model: said here
+            self._say(html.escape(str(exc)))
 
     @report_errors
     def _on_switch(self, button: Any = None) -> None:
-        self.use_k(switch_algorithm=True)
+        try:
+            self.use_k(switch_algorithm=True)
+        except SegwidgetsError as exc:
+            self._say(html.escape(str(exc)))
 
     def use_k(self, *, switch_algorithm: bool = False) -> None:
         """Give the model this cut's number of segments (and the tree's algorithm if asked)."""

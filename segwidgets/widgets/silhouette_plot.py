@@ -36,7 +36,9 @@ __all__ = ["SilhouettePlot"]
 INLINE_ROWS = 1000
 #: Share of a segment's rows with a negative silhouette that the message points out.
 NEGATIVE_SHARE = 0.10
-MEAN_COLOR = "#d62728"
+MEAN_COLOR = "#222222"
+#: Segment names are dark text: a name in its own colour vanishes over its own band.
+NAME_COLOR = "#222222"
 
 
 @dataclass
@@ -91,11 +93,12 @@ class SilhouettePlot(w.VBox):
                                   line_style="dashed", stroke_width=2, visible=False)
         self.zero_line = bq.Lines(x=[0.0, 0.0], y=[0.0, 1.0], scales=xy, colors=["#888888"],
                                   stroke_width=1)
-        self.names = bq.Label(x=[], y=[], text=[], scales=xy, colors=[], align="end",
+        self.names = bq.Label(x=[], y=[], text=[], scales=xy, colors=[NAME_COLOR], align="end",
                               font_weight="bold", default_size=13)
         self.figure = bq.Figure(
             marks=[self.zero_line, self.mean_line, self.names],
-            axes=[bq.Axis(scale=self.x_scale, label="silhouette", tick_format=".1f", num_ticks=6)],
+            axes=[bq.Axis(scale=self.x_scale, label="silhouette", tick_format=".1f",
+                          tick_values=np.round(np.arange(-0.2, 1.01, 0.2), 1))],
             animation_duration=0, fig_margin={"top": 10, "bottom": 45, "left": 15, "right": 15},
             layout=w.Layout(width="100%", height="420px"),
         )
@@ -231,6 +234,7 @@ class SilhouettePlot(w.VBox):
         names = [model.segment_names.get(s, f"Segment {s}") for s in order]
         with self.figure.hold_sync():
             self.x_scale.min, self.x_scale.max = low, 1.0
+            self.figure.axes[0].tick_values = np.round(np.arange(np.ceil(low * 5) / 5, 1.01, 0.2), 1)
             self.y_scale.min, self.y_scale.max = -gap / 2, top + gap / 2
             self.zero_line.y = [-gap / 2, top + gap / 2]
             self.mean_line.x, self.mean_line.y = [mean, mean], [-gap / 2, top + gap / 2]
@@ -239,7 +243,6 @@ class SilhouettePlot(w.VBox):
             self.names.y = [(groups[s][0] + groups[s][1]) / 2 for s in order]
             self.names.text = [f"{name} ({groups[s][1] - groups[s][0] + 1:,})"
                                for name, s in zip(names, order)]
-            self.names.colors = [model.colors.get(s, "#333333") for s in order]
             self.figure.marks = [*bands.values(), self.zero_line, self.mean_line, self.names]
         self.groups, self.bands, self.mean = groups, bands, mean
         self._say(self._summary(frame, order, names, mean))

