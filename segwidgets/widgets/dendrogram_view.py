@@ -141,6 +141,7 @@ class DendrogramView(w.VBox):
         ], **kwargs)
         self.add_class(css("dendrogram-view"))
         model.observe(self._on_revision, "revision")
+        self._detached = False
         self._on_revision()
 
     # ---------------------------------------------------------------- build
@@ -232,6 +233,15 @@ class DendrogramView(w.VBox):
             thread.start()
         else:
             self._build(job)
+
+    def close(self) -> None:
+        """Stop observing the model (a computation still running is dropped) and close the view."""
+        if not getattr(self, "_detached", True):  # only once, and only if fully built
+            self._detached = True
+            with self._lock:
+                self._generation += 1
+            self.model.unobserve(self._on_revision, names="revision")
+        super().close()
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the tree being built (if any) is shown; True if done in time."""

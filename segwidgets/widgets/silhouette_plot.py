@@ -108,6 +108,7 @@ class SilhouettePlot(w.VBox):
         super().__init__([self.figure, self.message], **kwargs)
         self.add_class(css("silhouette-plot"))
         model.observe(self._on_revision, "revision")
+        self._detached = False
         self._on_revision()
 
     # ------------------------------------------------------------ scheduling
@@ -137,6 +138,15 @@ class SilhouettePlot(w.VBox):
             thread.start()
         else:
             self._work(job)
+
+    def close(self) -> None:
+        """Stop observing the model (a computation still running is dropped) and close the view."""
+        if not getattr(self, "_detached", True):  # only once, and only if fully built
+            self._detached = True
+            with self._lock:
+                self._generation += 1
+            self.model.unobserve(self._on_revision, names="revision")
+        super().close()
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the computation in progress (if any) is done; True if done in time."""

@@ -225,3 +225,11 @@ def test_the_tree_builds_on_a_thread_when_in_the_background(model):
     assert view.wait(timeout=60)
     assert view.result.method == "complete"
     np.testing.assert_allclose(view.result.X, model.prepared.X)
+
+
+def test_a_closed_view_no_longer_follows_the_model(view, model):
+    tree = view.result
+    view.close()
+    view.close()  # twice is harmless
+    model.scaling = "robust"
+    assert view.result is tree and view.cut_k == 4 and model.state == "idle"

@@ -180,3 +180,12 @@ def test_large_samples_are_computed_on_a_thread_and_match_the_core():
     model.k = 3  # overtakes the computation for k=5
     assert view.wait(timeout=60)
     assert set(view.bands) == set(model.segment_ids) and len(view.bands) == 3
+
+
+def test_a_closed_view_no_longer_follows_the_model(model):
+    view = SilhouettePlot(model, background=False)
+    result = view.result
+    view.close()
+    view.close()  # twice is harmless
+    model.k = 5
+    assert view.result is result and model.state == "idle"
