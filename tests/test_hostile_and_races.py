@@ -96,6 +96,7 @@ def test_a_thousand_rapid_slider_moves_end_with_the_last_value(frame):
     for value in values:
         send(explorer.k_slider.slider, {"value": int(value)})
     assert model.wait(120)
+    explorer.scatter.flush()  # the map redraws 0.15 s after the last result
     assert model.k == 7 and len(model.segment_ids) == 7
     assert explorer.profile.table.value.count("sw-profile-row") == 7
     assert len(np.unique(explorer.scatter.mark.color)) == 7
@@ -114,6 +115,7 @@ def test_changes_during_a_umap_computation_end_with_the_view_matching_the_last_v
     assert model.wait(60)
     assert model.wait_embedding(300)
     model.wait(30)
+    explorer.scatter.flush()
     assert model.k == 5 and len(model.segment_ids) == 5
     assert model.features == ["a", "b"]
     assert len(np.unique(explorer.scatter.mark.color)) == 5

@@ -72,8 +72,10 @@ def boolean_values(column: pd.Series) -> pd.Series | None:
     if pd.api.types.is_bool_dtype(column):
         return column.astype("boolean")
     if pd.api.types.is_numeric_dtype(column):
-        uniques = set(pd.unique(values))
-        if uniques == {0, 1}:
+        # vectorised: a set of a million distinct floats took seconds
+        array = values.to_numpy(dtype="float64")
+        zero, one = array == 0, array == 1
+        if (zero | one).all() and zero.any() and one.any():
             return column.astype("Float64").astype("boolean")
         return None
     text = _text_values(column).str.lower()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import threading
 from typing import Any
 
 import bqplot as bq
@@ -12,7 +13,7 @@ from bqplot_gl import ScatterGL
 
 from ..core.embedding import EMBEDDING_LABELS
 from ..errors import SegwidgetsValueError
-from ..session import UNASSIGNED_COLOR, Segmentation
+from ..session import PALETTE, UNASSIGNED_COLOR, Segmentation
 from ._base import css, report_errors
 
 DETAIL_ROWS = 5
@@ -43,7 +44,11 @@ class EmbeddingScatter(w.VBox):
         self._coords: np.ndarray | None = None
         self._syncing = False
         self.x_scale, self.y_scale = bq.LinearScale(), bq.LinearScale()
-        self.color_scale = bq.ColorScale(colors=[UNASSIGNED_COLOR, UNASSIGNED_COLOR], min=0, max=1)
+        # One fixed scale: code i is PALETTE[i] (a stable id's colour), the last code is grey.
+        # A refit then changes only the colour codes: one redraw in the browser, not three.
+        self.color_scale = bq.ColorScale(colors=[*PALETTE, UNASSIGNED_COLOR], min=0, max=len(PALETTE))
+        self._redraw_timer: threading.Timer | None = None
+        self._redraw_lock = threading.Lock()
         self.mark = ScatterGL(
             x=np.zeros(0, dtype=np.float32), y=np.zeros(0, dtype=np.float32),
             color=np.zeros(0, dtype=np.float32),
@@ -90,7 +95,7 @@ class EmbeddingScatter(w.VBox):
         self.range_button.on_click(self._on_range)
         self.clear_button.on_click(self._on_clear)
         self.mark.observe(self._on_mark_selected, "selected")
-        model.observe(self._render, "revision")
+        model.observe(self._schedule, "revision")
         model.observe(self._on_model_embedding, ["embedding", "embedding_state"])
         model.observe(self._on_selection, "selection")
         model.observe(self._on_features, ["features", "table"])
@@ -100,23 +105,46 @@ class EmbeddingScatter(w.VBox):
 
     # ------------------------------------------------------------ drawing
     def colour_codes(self) -> tuple[np.ndarray, list[str]]:
-        """Per drawn point, the index of its segment's colour (unassigned: the last colour)."""
-        model = self.model
-        ids = list(model.segment_ids)
-        colours = [model.colors[i] for i in ids] + [UNASSIGNED_COLOR]
-        lookup = {segment: position for position, segment in enumerate(ids)}
-        labels = model.labels[model.coord_rows]
-        codes = np.full(len(labels), len(ids), dtype=np.int32)
-        for segment, position in lookup.items():
-            codes[labels == segment] = position
-        return codes, colours
+        """Per drawn point, the index of its segment's colour in the scale's colours
+        (a stable id ``i`` has colour ``PALETTE[i % len(PALETTE)]``; unassigned: the last)."""
+        labels = self.model.labels[self.model.coord_rows]
+        codes = np.where(labels >= 0, labels % len(PALETTE), len(PALETTE)).astype(np.int32)
+        return codes, list(self.color_scale.colors)
+
+    #: Seconds a background model's result waits before the map redraws, so that a
+    #: warm-started preview and the seeded fit right behind it cost one redraw.
+    redraw_delay = 0.15
+
+    def _schedule(self, change: Any = None) -> None:
+        if not self.model.background or self.redraw_delay <= 0:
+            self._render()
+            return
+        with self._redraw_lock:
+            if self._redraw_timer is not None:
+                self._redraw_timer.cancel()
+            self._redraw_timer = threading.Timer(self.redraw_delay, self._render)
+            self._redraw_timer.daemon = True
+            self._redraw_timer.start()
+
+    def flush(self) -> None:
+        """Redraw now if a redraw is waiting (see ``redraw_delay``)."""
+        with self._redraw_lock:
+            timer, self._redraw_timer = self._redraw_timer, None
+        if timer is not None:
+            timer.cancel()
+            self._render()
+
+    @staticmethod
+    def point_size(n_points: int) -> int:
+        """Marker area for a map of ``n_points``: smaller points where they crowd."""
+        return 12 if n_points <= 20_000 else 6 if n_points <= 60_000 else 4
 
     @report_errors
     def _render(self, change: Any = None) -> None:
         model = self.model
         if model.coords is None or model.labels is None:
             return
-        codes, colours = self.colour_codes()
+        codes, _ = self.colour_codes()
         centres = [model.center_coords[i] for i in model.segment_ids if i in model.center_coords]
         names = [model.segment_names.get(i, "") for i in model.segment_ids if i in model.center_coords]
         with self.mark.hold_sync(), self.color_scale.hold_sync(), self.centers.hold_sync():
@@ -124,10 +152,9 @@ class EmbeddingScatter(w.VBox):
                 self._coords = model.coords
                 self.mark.x = np.ascontiguousarray(model.coords[:, 0], dtype=np.float32)
                 self.mark.y = np.ascontiguousarray(model.coords[:, 1], dtype=np.float32)
+                self.mark.default_size = self.point_size(len(model.coords))
                 method = "UMAP" if model.embedding == "umap" and model.embedding_state == "ready" else "Component"
                 self.x_axis.label, self.y_axis.label = f"{method} 1", f"{method} 2"
-            self.color_scale.colors = colours
-            self.color_scale.min, self.color_scale.max = 0, max(len(colours) - 1, 1)
             self.mark.color = codes
             self.centers.x = np.array([c[0] for c in centres], dtype=np.float64)
             self.centers.y = np.array([c[1] for c in centres], dtype=np.float64)

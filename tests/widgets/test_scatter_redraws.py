@@ -1,0 +1,53 @@
+"""The map sends as little as it can on a refit: colour codes only, and at most once per burst."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.datasets import make_blobs
+
+from segwidgets import Segmentation
+from segwidgets.session import PALETTE, UNASSIGNED_COLOR
+from segwidgets.widgets import EmbeddingScatter
+
+
+@pytest.fixture()
+def frame() -> pd.DataFrame:
+    X, _ = make_blobs(n_samples=900, centers=5, n_features=4, random_state=2)
+    return pd.DataFrame(X, columns=list("abcd"))
+
+
+def test_a_refit_changes_the_colour_codes_and_nothing_else(frame):
+    model = Segmentation(frame, k=3, background=False)
+    scatter = EmbeddingScatter(model)
+    sent = []
+    scatter.color_scale.observe(lambda change: sent.append(change["name"]), names=["colors", "min", "max"])
+    scatter.mark.observe(lambda change: sent.append(change["name"]), names=["x", "y", "color"])
+    model.k = 5
+    assert sent == ["color"]
+    codes = scatter.mark.color
+    drawn = model.labels[model.coord_rows]
+    for segment in model.segment_ids:
+        assert {scatter.color_scale.colors[c] for c in codes[drawn == segment]} == {model.colors[segment]}
+    assert list(scatter.color_scale.colors) == [*PALETTE, UNASSIGNED_COLOR]
+
+
+def test_a_background_model_redraws_after_the_burst(frame):
+    model = Segmentation(frame, k=3)
+    assert model.wait(60)
+    scatter = EmbeddingScatter(model)
+    scatter.redraw_delay = 30.0  # long enough that nothing redraws before flush
+    before = scatter.mark.color
+    for k in (4, 5, 6):
+        model.k = k
+    assert model.wait(60)
+    assert scatter.mark.color is before  # not redrawn yet: the burst is still settling
+    scatter.flush()
+    assert len(np.unique(scatter.mark.color)) == 6
+    scatter.flush()  # nothing waiting: no error, no change
+
+
+def test_points_get_smaller_as_the_map_gets_crowded():
+    sizes = [EmbeddingScatter.point_size(n) for n in (500, 20_000, 50_000, 100_000)]
+    assert sizes == sorted(sizes, reverse=True) and sizes[0] > sizes[-1]
