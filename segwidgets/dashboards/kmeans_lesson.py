@@ -22,8 +22,6 @@ import contextlib
 import html
 import logging
 import math
-import struct
-import zlib
 from collections.abc import Callable
 from typing import Any
 
@@ -40,6 +38,7 @@ from ..core.kmeans_steps import (
     standardise,
 )
 from ..errors import SegwidgetsError
+from ..widgets._base import CLEAR_PNG as _CLEAR_PNG
 
 log = logging.getLogger("segwidgets.dashboards.kmeans_lesson")
 
@@ -51,23 +50,6 @@ PALETTE = [
     "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac",
 ]
 UNASSIGNED = "#9aa0a6"
-
-
-
-def _clear_png() -> bytes:
-    """A 1×1 fully transparent PNG: the click surface over the plot area."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    header = struct.pack(">IIBBBBB", 1, 1, 8, 6, 0, 0, 0)  # 1×1, 8-bit RGBA
-    pixels = zlib.compress(b"\x00" + b"\x00\x00\x00\x00")  # filter byte + one clear pixel
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels)
-            + chunk(b"IEND", b""))
-
-
-_CLEAR_PNG = _clear_png()
 
 
 def _css(name: str) -> str:

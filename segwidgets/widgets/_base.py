@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 import logging
+import struct
+import zlib
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -53,3 +55,22 @@ def _show(view: Any, message: str) -> None:
 def css(name: str) -> str:
     """The stable CSS class of a component, e.g. ``css("k-slider") == "sw-k-slider"``."""
     return f"sw-{name}"
+
+
+def _clear_png() -> bytes:
+    """A 1×1 fully transparent PNG."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 6, 0, 0, 0)  # 1×1, 8-bit RGBA
+    pixels = zlib.compress(b"\x00" + b"\x00\x00\x00\x00")
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels)
+            + chunk(b"IEND", b""))
+
+
+#: The image of a click surface: a transparent ``bq.Image`` mark over a plot whose
+#: ``on_element_click`` reports the clicked point in data coordinates. bqplot's
+#: selectors do not reach Python in Voila; this does (see DESIGN.md).
+CLEAR_PNG = _clear_png()

@@ -23,9 +23,7 @@ from __future__ import annotations
 
 import html
 import math
-import struct
 import threading
-import zlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,7 +42,7 @@ from ..core.diagnostics import (
 from ..core.preprocess import Prepared
 from ..errors import SegwidgetsError
 from ..session import Segmentation
-from ._base import css, log, report_errors
+from ._base import CLEAR_PNG as _CLEAR_PNG, css, log, report_errors
 
 __all__ = ["DendrogramView"]
 
@@ -54,20 +52,6 @@ BRANCH_COLOR = "#4a4a4a"
 CUT_COLOR = "#d62728"
 
 
-def _clear_png() -> bytes:
-    """A 1×1 fully transparent PNG: the click surface over the plot area."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    header = struct.pack(">IIBBBBB", 1, 1, 8, 6, 0, 0, 0)  # 1×1, 8-bit RGBA
-    pixels = zlib.compress(b"\x00" + b"\x00\x00\x00\x00")
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels)
-            + chunk(b"IEND", b""))
-
-
-_CLEAR_PNG = _clear_png()
 
 
 @dataclass
