@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as w
@@ -36,10 +37,22 @@ class Explorer(w.AppLayout):
         model: Segmentation — the one source of truth every part observes.
         k_slider, features, algorithm, preprocessing, status, scatter, legend,
         profile: the components, for people who want to reuse or restyle them.
-        extra_tabs: dict of tab title -> widget shown beside the map (diagnostics ...).
+        tabs: Tab — the map first, then the diagnostics (built when first opened).
+        DIAGNOSTICS: the diagnostic tabs: title -> factory(model) -> widget.
 
     ``Explorer(df)`` builds its own model; ``Explorer(model)`` views an existing one.
+    ``diagnostics=False`` leaves the diagnostic tabs out. Each diagnostic is built the
+    first time its tab is opened (or :meth:`diagnostic` is called), so an explorer
+    nobody inspects does no diagnostic work.
     """
+
+    DIAGNOSTICS: dict[str, Callable[[Segmentation], w.Widget]] = {
+        "Choose k": lambda model: _choose_k(model),
+        "Silhouette": lambda model: _widget("SilhouettePlot", model),
+        "Tree": lambda model: _widget("DendrogramView", model),
+        "Compare": lambda model: _widget("ComparisonPanel", model),
+        "Explain": lambda model: _widget("ExplanationPanel", model),
+    }
 
     def __init__(
         self,
@@ -47,6 +60,7 @@ class Explorer(w.AppLayout):
         *,
         title: str = "Segment explorer",
         data_panel: w.Widget | None = None,
+        diagnostics: bool = True,
         **settings: Any,
     ) -> None:
         model = data if isinstance(data, Segmentation) else Segmentation(data, **settings)
@@ -77,6 +91,12 @@ class Explorer(w.AppLayout):
         self.tabs = w.Tab(children=[map_row])
         self.tabs.set_title(0, "Map")
         self.tabs.add_class(css("explorer-tabs"))
+        self._lazy: dict[int, tuple[str, Callable[[Segmentation], w.Widget]]] = {}
+        self._built: dict[str, w.Widget] = {}
+        if diagnostics:
+            for name, factory in self.DIAGNOSTICS.items():
+                self.add_lazy_tab(name, factory)
+        self.tabs.observe(self._on_tab, "selected_index")
         center = w.VBox([self.tabs, _section("Segment profiles", self.profile, "profile")],
                         layout=w.Layout(width="100%"))
 
@@ -97,6 +117,56 @@ class Explorer(w.AppLayout):
         """Show another view (e.g. a diagnostic) as a tab beside the map."""
         self.tabs.children = (*self.tabs.children, widget)
         self.tabs.set_title(len(self.tabs.children) - 1, title)
+
+    def add_lazy_tab(self, title: str, factory: Callable[[Segmentation], w.Widget]) -> None:
+        """A tab whose view ``factory(model)`` is built the first time the tab is opened."""
+        holder = w.VBox([w.HTML("<i>Opening…</i>")], layout=w.Layout(width="100%"))
+        holder.add_class(css("lazy-tab"))
+        self.add_tab(title, holder)
+        self._lazy[len(self.tabs.children) - 1] = (title, factory)
+
+    def diagnostic(self, title: str) -> w.Widget:
+        """The view of tab ``title`` (e.g. ``"Silhouette"``), built now if it was not yet."""
+        if title in self._built:
+            return self._built[title]
+        for index, (name, _) in self._lazy.items():
+            if name == title:
+                self._build(index)
+                return self._built[title]
+        raise KeyError(f"No diagnostic tab called {title!r}; there are: {', '.join(self.DIAGNOSTICS)}.")
+
+    def _on_tab(self, change: dict) -> None:
+        if change["new"] in self._lazy:
+            self._build(change["new"])
+
+    def _build(self, index: int) -> None:
+        title, factory = self._lazy.pop(index)
+        holder = self.tabs.children[index]
+        try:
+            view = factory(self.model)
+        except Exception as exc:  # noqa: BLE001 - a view that cannot start says so in its tab
+            import logging
+
+            logging.getLogger("segwidgets.explorer").exception("tab %s failed", title)
+            view = w.HTML(f"<span style='color:#b00020'>This view could not start: {_escape(exc)}</span>")
+        self._built[title] = view
+        holder.children = (view,)
+
+
+def _widget(name: str, model: Segmentation) -> w.Widget:
+    from .. import widgets
+
+    return getattr(widgets, name)(model)
+
+
+def _choose_k(model: Segmentation) -> w.Widget:
+    """The sweep over k with its elbow, and the stability of each k below it."""
+    from .. import widgets
+
+    box = w.VBox([widgets.KSweepPanel(model), widgets.StabilityPanel(model)],
+                 layout=w.Layout(width="100%"))
+    box.add_class(css("choose-k"))
+    return box
 
 
 def _escape(text: str) -> str:

@@ -21,6 +21,12 @@ _COMPONENTS = {
     "ProfileTable": "profile_table",
     "DataPanel": "data_panel",
     "DownloadPanel": "download_panel",
+    "KSweepPanel": "choose_k",
+    "StabilityPanel": "choose_k",
+    "SilhouettePlot": "silhouette_plot",
+    "DendrogramView": "dendrogram_view",
+    "ComparisonPanel": "comparison_panel",
+    "ExplanationPanel": "explanation_panel",
 }
 
 __all__ = sorted(_COMPONENTS)
