@@ -140,6 +140,7 @@ class _Fitted:
     labels: np.ndarray  # raw labels over all rows of the frame
     metrics: dict | None  # None until measured (after the result is shown)
     seconds: dict
+    map_centres: tuple[np.ndarray, dict[int, tuple[float, float]]] | None = None  # (coords, by raw label)
 
 
 class _LRU(OrderedDict):
@@ -701,7 +702,9 @@ class Segmentation(HasTraits):
         old_names = dict(self.segment_names)
         coords = self._coords_for(request, prepared)
         map_rows = prepared.row_index[map_positions(prepared.n_rows)]
-        centers = self._centers(coords, labels[map_rows], ids)
+        if fitted.map_centres is None or fitted.map_centres[0] is not coords:
+            fitted.map_centres = (coords, self._centers(coords, fitted.labels[map_rows], range(n_new)))
+        centers = {int(matching.ids[raw]): xy for raw, xy in fitted.map_centres[1].items()}
         messages = list(prepared.notes) + list(fitted.fit.warnings)
         if prepared.n_rows > MAX_MAP_POINTS:
             messages.append(

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import sklearn
 from sklearn.cluster import HDBSCAN, AgglomerativeClustering, KMeans, MiniBatchKMeans
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.mixture import GaussianMixture
@@ -234,7 +235,7 @@ def fit_prepared(
             raise SegwidgetsDataError(
                 f"k={k} is too many: there {'is' if n == 1 else 'are'} {rows} to segment."
             )
-        distinct = _distinct_rows_at_least(X, k)
+        distinct = None if init is not None else _distinct_rows_at_least(X, k)  # a warm start: checked by the seeded fit
         if distinct is not None:
             raise SegwidgetsDataError(
                 f"k={k} is more than the {distinct:,} distinct rows in the data; "
@@ -246,7 +247,8 @@ def fit_prepared(
     if init is not None:
         if algorithm not in WARM_STARTABLE:
             raise SegwidgetsValueError(f"{info.label} cannot start from given centres.")
-        estimator.set_params(init=np.asarray(init, dtype=X.dtype), n_init=1)
+        # one run from the given centres, within a few iterations
+        estimator.set_params(init=np.asarray(init, dtype=X.dtype), n_init=1, max_iter=30)
     notes: list[str] = []
     sample_index = None
     X_fit = X
@@ -259,7 +261,8 @@ def fit_prepared(
             "(its cost grows with rows squared); the other rows joined the nearest segment centre."
         )
     started = time.perf_counter()
-    with warnings.catch_warnings(record=True) as caught:
+    with warnings.catch_warnings(record=True) as caught, sklearn.config_context(assume_finite=True):
+        # prepared rows are finite (preprocessing imputes or drops): skip scikit-learn's re-check
         warnings.simplefilter("always", ConvergenceWarning)
         fit_labels = np.asarray(estimator.fit_predict(X_fit), dtype=np.int64)
     fit_seconds = time.perf_counter() - started
@@ -283,7 +286,7 @@ def fit_prepared(
         labels[sample_index] = fit_labels  # noise in the sample stays noise
     else:
         labels = fit_labels
-    found = len(np.unique(labels[labels >= 0]))
+    found = int(np.count_nonzero(np.bincount(labels[labels >= 0], minlength=1)))
     if info.uses_k and found < k:
         notes.append(f"{info.label} found only {found} distinct segments where {k} were asked.")
     noise = int((labels < 0).sum())
@@ -315,9 +318,7 @@ def warm_centers(X: np.ndarray, centers: np.ndarray, k: int, *, seed: int = 0,
     """
     C = [np.asarray(c, dtype=float) for c in np.asarray(centers, dtype=float)]
     if k > len(C):
-        rows = X
-        if len(X) > sample:
-            rows = X[np.sort(np.random.default_rng(seed).choice(len(X), size=sample, replace=False))]
+        rows = X if len(X) <= sample else X[:: -(-len(X) // sample)]  # an even spread of rows
         rows = np.asarray(rows, dtype=float)
         A = np.asarray(C)
         dist = np.maximum((rows ** 2).sum(axis=1)[:, None] - 2.0 * rows @ A.T

@@ -48,6 +48,23 @@ def _fresh_ids(taken: set[int]) -> Iterable[int]:
         candidate += 1
 
 
+def _overlaps(previous: np.ndarray, raw: np.ndarray, both: np.ndarray,
+              n_new: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rows shared by each old id (that has shared rows) and each new label; old ids; old sizes."""
+    assigned = previous[previous >= 0]
+    top = int(assigned.max()) + 1 if len(assigned) else 0
+    if top <= 100_000:  # stable ids are small: count with bincount, no sort
+        shared = np.bincount(previous[both] * n_new + raw[both], minlength=top * n_new).reshape(top, n_new)
+        old_ids = np.flatnonzero(shared.sum(axis=1) > 0)
+        sizes = np.bincount(assigned, minlength=top)
+        return shared[old_ids], old_ids, sizes[old_ids].astype(float)
+    old_ids, old_codes = np.unique(previous[both], return_inverse=True)
+    table = np.zeros((len(old_ids), n_new), dtype=np.int64)
+    np.add.at(table, (old_codes, raw[both]), 1)
+    present, counts = np.unique(assigned, return_counts=True)
+    return table, old_ids, counts[np.searchsorted(present, old_ids)].astype(float)
+
+
 def match_segments(
     previous: np.ndarray | None,
     raw: np.ndarray,
@@ -71,12 +88,8 @@ def match_segments(
     if previous is not None and len(previous) == len(raw):
         previous = np.asarray(previous, dtype=np.int64)
         both = (previous >= 0) & (raw >= 0)
-        old_ids, old_codes = np.unique(previous[both], return_inverse=True)
+        table, old_ids, old_sizes = _overlaps(previous, raw, both, n_new)
         if len(old_ids):
-            table = np.zeros((len(old_ids), n_new), dtype=np.int64)
-            np.add.at(table, (old_codes, raw[both]), 1)
-            present, counts = np.unique(previous[previous >= 0], return_counts=True)
-            old_sizes = counts[np.searchsorted(present, old_ids)].astype(float)
             new_sizes = np.bincount(raw[raw >= 0], minlength=n_new).astype(float)
             union = old_sizes[:, None] + new_sizes[None, :] - table
             jaccard = np.where(union > 0, table / np.maximum(union, 1), 0.0)

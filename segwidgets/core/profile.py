@@ -227,7 +227,7 @@ def profile_inputs(frame: pd.DataFrame, features: Sequence[str], roles: Mapping[
     numeric = [f for f in features if feature_roles[f] in _NUMERIC_ROLES]
     categorical = [f for f in features if feature_roles[f] in _CATEGORICAL_ROLES]
     n_rows = len(frame)
-    values = np.empty((n_rows, len(numeric)), dtype=np.float64)
+    values = np.empty((n_rows, len(numeric)), dtype=np.float64, order="F")  # columns contiguous
     for j, f in enumerate(numeric):
         values[:, j] = _as_float(frame[f])
     finite = ~np.isnan(values)
@@ -259,20 +259,26 @@ def profile_inputs(frame: pd.DataFrame, features: Sequence[str], roles: Mapping[
     )
 
 
-def _group_means(values: np.ndarray, rows: np.ndarray, starts: np.ndarray, has_missing: bool) -> np.ndarray:
-    """Mean of each column per group; ``rows`` lists row positions grouped, ``starts`` each group's start."""
-    if values.shape[1] == 0 or len(starts) == 0:
-        return np.full((len(starts), values.shape[1]), np.nan)
-    block = values[rows]
-    if not has_missing:
-        sums = np.add.reduceat(block, starts, axis=0)
-        counts = np.diff(np.append(starts, len(rows)))[:, None].astype(float)
-    else:
-        present = ~np.isnan(block)
-        sums = np.add.reduceat(np.where(present, block, 0.0), starts, axis=0)
-        counts = np.add.reduceat(present, starts, axis=0).astype(float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
+def _group_means(values: np.ndarray, assigned: np.ndarray, positions: np.ndarray, groups: int,
+                 has_missing: bool) -> np.ndarray:
+    """Mean of each column per group: a weighted bincount per (contiguous) column."""
+    out = np.full((groups, values.shape[1]), np.nan)
+    if groups == 0:
+        return out
+    sizes = np.bincount(positions, minlength=groups).astype(float)
+    every = bool(assigned.all())
+    for j in range(values.shape[1]):
+        column = values[:, j] if every else values[:, j][assigned]
+        if has_missing:
+            present = ~np.isnan(column)
+            sums = np.bincount(positions, weights=np.where(present, column, 0.0), minlength=groups)
+            counts = np.bincount(positions, weights=present.astype(float), minlength=groups)
+        else:
+            sums = np.bincount(positions, weights=column, minlength=groups)
+            counts = sizes
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out[:, j] = np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
+    return out
 
 
 def _group_medians(values: np.ndarray, rows: np.ndarray, starts: np.ndarray) -> np.ndarray:
@@ -362,21 +368,29 @@ def profile_segments(
 
     assigned = labels >= 0
     seg_labels = labels[assigned]
-    ids = np.unique(seg_labels)
+    top = int(seg_labels.max()) + 1 if len(seg_labels) else 0
+    if top <= 100_000:  # segment ids are small: count, no sort
+        counts = np.bincount(seg_labels, minlength=top)
+        ids = np.flatnonzero(counts)
+        lookup = np.full(top, -1, dtype=np.int64)
+        lookup[ids] = np.arange(len(ids))
+        positions = lookup[seg_labels]  # 0..m-1 per assigned row
+    else:
+        ids = np.unique(seg_labels)
+        positions = np.searchsorted(ids, seg_labels)
     index = pd.Index(ids.astype(np.int64), name="segment")
-    positions = np.searchsorted(ids, seg_labels)  # 0..m-1 per assigned row
     sizes = np.bincount(positions, minlength=len(ids)).astype(np.int64)
 
-    # Numeric and boolean features: rows grouped by segment with one stable sort.
-    small = positions.astype(np.int16) if len(ids) < 2 ** 15 else positions
-    rows = np.flatnonzero(assigned)[np.argsort(small, kind="stable")]
-    starts = (np.cumsum(sizes) - sizes).astype(np.int64)
     columns = pd.Index(numeric)
-    means = pd.DataFrame(_group_means(inputs.values, rows, starts, inputs.has_missing),
+    means = pd.DataFrame(_group_means(inputs.values, assigned, positions, len(ids), inputs.has_missing),
                          index=index, columns=columns, dtype="float64")
     values = inputs.values
 
     def medians_now() -> pd.DataFrame:
+        # rows grouped by segment with one stable sort, only when somebody reads the medians
+        small = positions.astype(np.int16) if len(ids) < 2 ** 15 else positions
+        rows = np.flatnonzero(assigned)[np.argsort(small, kind="stable")]
+        starts = (np.cumsum(sizes) - sizes).astype(np.int64)
         return pd.DataFrame(_group_medians(values, rows, starts), index=index, columns=columns,
                             dtype="float64")
 
