@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import html
 import logging
 import struct
 import zlib
@@ -74,3 +75,20 @@ def _clear_png() -> bytes:
 #: ``on_element_click`` reports the clicked point in data coordinates. bqplot's
 #: selectors do not reach Python in Voila; this does (see DESIGN.md).
 CLEAR_PNG = _clear_png()
+
+
+def escape(text: object) -> str:
+    """Any value as HTML text (quotes too)."""
+    return html.escape(str(text), quote=True)
+
+
+def spinner_style(scope: str) -> str:
+    """CSS for a small spinning circle ``<span class='sw-spinner'>`` inside ``.scope``."""
+    return f"""<style>
+.{scope} .sw-spinner {{
+  display: inline-block; width: 0.8em; height: 0.8em; margin-right: 6px; vertical-align: -1px;
+  border: 2px solid #c8c8c8; border-top-color: #4e79a7; border-radius: 50%;
+  animation: sw-spin 0.8s linear infinite;
+}}
+@keyframes sw-spin {{ to {{ transform: rotate(360deg); }} }}
+</style>"""

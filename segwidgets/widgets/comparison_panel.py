@@ -9,7 +9,6 @@ and a "Use …" button per algorithm that switches the model to it.
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -23,7 +22,7 @@ from ..core.diagnostics import COMPARE_MAX_ROWS, Comparison, compare_algorithms
 from ..errors import SegwidgetsValueError
 from ..session import Segmentation
 from ._background import BackgroundJob, plain_words
-from ._base import css, report_errors
+from ._base import css, escape, report_errors, spinner_style
 from .profile_table import format_number
 
 STALE_MESSAGE = "Settings changed — press Run to update."
@@ -50,17 +49,11 @@ _STYLE = """<style>
 .sw-compare-panel .sw-stale { opacity: 0.45; }
 .sw-compare-panel .sw-compare-message.sw-warning { color: #8a6d00; }
 .sw-compare-panel .sw-compare-message.sw-error { color: #c62828; font-weight: 600; }
-.sw-compare-panel .sw-spinner {
-  display: inline-block; width: 0.8em; height: 0.8em; margin-right: 6px; vertical-align: -1px;
-  border: 2px solid #c8c8c8; border-top-color: #4e79a7; border-radius: 50%;
-  animation: sw-spin 0.8s linear infinite;
-}
-@keyframes sw-spin { to { transform: rotate(360deg); } }
-</style>"""
+</style>""" + spinner_style("sw-compare-panel")
 
 
 def _esc(text: Any) -> str:
-    return html.escape(str(text), quote=True)
+    return escape(text)
 
 
 def _label(key: str) -> str:

@@ -24,7 +24,6 @@ segments change.
 from __future__ import annotations
 
 import hashlib
-import html
 import math
 import threading
 from dataclasses import dataclass
@@ -47,7 +46,7 @@ from ..core.explain import (
 from ..core.naming import category_lift, pretty_feature_name, split_category_column
 from ..session import Segmentation
 from ._background import BackgroundJob, plain_words
-from ._base import css, report_errors
+from ._base import css, escape, report_errors, spinner_style
 
 STALE_MESSAGE = "Settings changed — press Run to update."
 #: Distinctive features listed per segment in the global view.
@@ -72,17 +71,11 @@ _STYLE = """<style>
 .sw-explain-panel .sw-explain-message.sw-error,
 .sw-explain-panel .sw-explain-row-message.sw-error { color: #c62828; font-weight: 600; }
 .sw-explain-panel .sw-rule-stats { color: #666; font-size: 0.9em; }
-.sw-explain-panel .sw-spinner {
-  display: inline-block; width: 0.8em; height: 0.8em; margin-right: 6px; vertical-align: -1px;
-  border: 2px solid #c8c8c8; border-top-color: #4e79a7; border-radius: 50%;
-  animation: sw-spin 0.8s linear infinite;
-}
-@keyframes sw-spin { to { transform: rotate(360deg); } }
-</style>"""
+</style>""" + spinner_style("sw-explain-panel")
 
 
 def _esc(text: Any) -> str:
-    return html.escape(str(text), quote=True)
+    return escape(text)
 
 
 def _signed(value: float, decimals: int = 1) -> str:
