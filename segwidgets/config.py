@@ -34,6 +34,9 @@ ENV_DATA = "SEGWIDGETS_DATA"  # absolute path of the table to open
 ENV_SPEC = "SEGWIDGETS_SPEC"  # absolute path of a saved segmentation spec (JSON)
 ENV_SPECS_DIR = "SEGWIDGETS_SPECS_DIR"  # folder that report links (?spec=NAME) may read
 ENV_UPLOAD_LIMIT_MB = "SEGWIDGETS_UPLOAD_LIMIT_MB"  # a smaller upload limit for one server
+#: "0" stops the explorer app compiling UMAP's numba code in the background when its kernel
+#: starts (about 30 s of one core, once per kernel; with preheated kernels, before a visitor).
+ENV_UMAP_WARMUP = "SEGWIDGETS_UMAP_WARMUP"
 
 
 def upload_limit_bytes(environ=None) -> int:

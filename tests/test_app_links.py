@@ -28,3 +28,15 @@ def test_an_empty_link_changes_nothing():
     revision = model.revision
     assert apply_link_settings(model, "") is None
     assert model.revision == revision
+
+
+def test_umap_warm_up_runs_in_the_background_unless_turned_off(monkeypatch):
+    from segwidgets.dashboards.apps import start_umap_warm_up
+
+    monkeypatch.setenv("SEGWIDGETS_UMAP_WARMUP", "0")
+    assert start_umap_warm_up() is None
+    monkeypatch.delenv("SEGWIDGETS_UMAP_WARMUP")
+    thread = start_umap_warm_up()
+    assert thread is not None and thread.daemon
+    thread.join(300)
+    assert not thread.is_alive()

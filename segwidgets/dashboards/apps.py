@@ -10,13 +10,14 @@ from __future__ import annotations
 import html
 import logging
 import os
+import threading
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
 import ipywidgets as w
 
-from ..config import ENV_DATA, ENV_SPEC, ENV_SPECS_DIR, upload_limit_bytes
+from ..config import ENV_DATA, ENV_SPEC, ENV_SPECS_DIR, ENV_UMAP_WARMUP, upload_limit_bytes
 from ..errors import SegwidgetsError
 from ..widgets._base import css
 
@@ -97,6 +98,7 @@ def explorer_app(data: Any = None, query: str | None = None) -> w.Widget:
     # Everything slow happens before the visitor's link is read: a preheated kernel
     # (segwidgets.cli.voila_args) has done it by the time somebody opens the page.
     model = Segmentation(source)
+    start_umap_warm_up()
     explorer = Explorer(model, data_panel=DataPanel(model, limit=upload_limit_bytes()))
     explorer.add_tab("Download", DownloadPanel(model))
     query = request_query() if query is None else query
@@ -105,6 +107,24 @@ def explorer_app(data: Any = None, query: str | None = None) -> w.Widget:
     if notice:
         model.status = notice
     return explorer
+
+
+def start_umap_warm_up() -> threading.Thread | None:
+    """Compile UMAP's numba code on a background thread, so a person's first UMAP map
+    takes seconds rather than half a minute (``$SEGWIDGETS_UMAP_WARMUP=0``: don't)."""
+    if os.environ.get(ENV_UMAP_WARMUP, "1").strip() == "0":
+        return None
+    from ..core.embedding import warm_up_umap
+
+    def work() -> None:
+        try:
+            warm_up_umap()
+        except Exception:  # noqa: BLE001 - only a head start: UMAP still works without it
+            log.warning("UMAP warm-up failed", exc_info=True)
+
+    thread = threading.Thread(target=work, name="segwidgets-umap-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 def apply_link_settings(model: Any, query: str) -> str | None:
