@@ -23,8 +23,6 @@ from __future__ import annotations
 
 import html
 import math
-import threading
-from dataclasses import dataclass
 from typing import Any
 
 import bqplot as bq
@@ -42,7 +40,8 @@ from ..core.diagnostics import (
 from ..core.preprocess import Prepared
 from ..errors import SegwidgetsError
 from ..session import Segmentation
-from ._base import CLEAR_PNG as _CLEAR_PNG, css, log, report_errors
+from ._background import BackgroundJob
+from ._base import CLEAR_PNG as _CLEAR_PNG, css, report_errors
 
 __all__ = ["DendrogramView"]
 
@@ -50,15 +49,6 @@ __all__ = ["DendrogramView"]
 LEAVES = 30
 BRANCH_COLOR = "#4a4a4a"
 CUT_COLOR = "#d62728"
-
-
-
-
-@dataclass
-class _Job:
-    generation: int
-    prepared: Prepared
-    key: tuple
 
 
 def _algorithm_for(method: str) -> str | None:
@@ -104,9 +94,7 @@ class DendrogramView(w.VBox):
         self.coordinates: dict[str, Any] | None = None
         self.cut_k: int | None = None
         self.cut_height: float | None = None
-        self._lock = threading.RLock()
-        self._generation = 0
-        self._thread: threading.Thread | None = None
+        self._job = BackgroundJob(background, name="segwidgets-dendrogram")
         self._key: tuple | None = None  # what the shown (or coming) tree is built from
         self._prepared: Prepared | None = None
         self._model_k: int | None = None
@@ -193,9 +181,8 @@ class DendrogramView(w.VBox):
         """Rebuild the tree if its rows or linkage changed; else follow the model's k."""
         prepared = self.model.prepared
         if prepared is None:
-            with self._lock:
-                self._generation += 1
-                self._key, self._prepared = None, None
+            self._job.drop()
+            self._key, self._prepared = None, None
             self._show_empty("No tree yet: load data and choose features to see it.")
             return
         key = (id(prepared), int(self.model.seed), self.linkage.value, self.max_rows)
@@ -203,62 +190,37 @@ class DendrogramView(w.VBox):
             self._follow_model_k()
             self._update_buttons()
             return
-        with self._lock:
-            self._generation += 1
-            job = _Job(self._generation, prepared, key)
-            self._key, self._prepared = key, prepared
+        self._key, self._prepared = key, prepared
         rows = min(prepared.n_rows, self.max_rows)
         self._say(f"Building the {self.linkage.value} tree from {rows:,} rows…")
         self._set_controls_enabled(False)
-        if self.background:
-            thread = threading.Thread(target=self._build, args=(job,), daemon=True,
-                                      name="segwidgets-dendrogram")
-            self._thread = thread
-            thread.start()
-        else:
-            self._build(job)
+        seed, method, max_rows = key[1], key[2], self.max_rows
+
+        def work() -> tuple[DendrogramResult, dict[str, Any]]:
+            result = dendrogram_data(prepared, max_rows=max_rows, seed=seed, method=method)
+            return result, result.coordinates(LEAVES)
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, SegwidgetsError):
+                self._show_empty(html.escape(str(exc)))
+            else:
+                self._show_empty(f"The tree could not be built ({type(exc).__name__}: "
+                                 f"{html.escape(str(exc))}).")
+
+        self._job.background = self.background
+        self._job.start(work, lambda built: self._show_tree(*built), failed)
 
     def close(self) -> None:
         """Stop observing the model (a computation still running is dropped) and close the view."""
         if not getattr(self, "_detached", True):  # only once, and only if fully built
             self._detached = True
-            with self._lock:
-                self._generation += 1
+            self._job.drop()
             self.model.unobserve(self._on_revision, names="revision")
         super().close()
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the tree being built (if any) is shown; True if done in time."""
-        thread = self._thread
-        if thread is not None:
-            thread.join(timeout)
-            return not thread.is_alive()
-        return True
-
-    def _build(self, job: _Job) -> None:
-        method = job.key[2]
-        try:
-            result = dendrogram_data(job.prepared, max_rows=self.max_rows, seed=job.key[1],
-                                     method=method)
-            coordinates = result.coordinates(LEAVES)
-            error = None
-        except SegwidgetsError as exc:
-            result, coordinates, error = None, None, html.escape(str(exc))
-        except Exception as exc:  # noqa: BLE001 - a view never shows a traceback
-            log.exception("dendrogram failed")
-            result, coordinates = None, None
-            error = f"The tree could not be built ({type(exc).__name__}: {html.escape(str(exc))})."
-        with self._lock:
-            if job.generation != self._generation:
-                return  # a newer build overtook this one
-            try:
-                if error is not None:
-                    self._show_empty(error)
-                    return
-                self._show_tree(result, coordinates)
-            except Exception as exc:  # noqa: BLE001
-                log.exception("drawing the dendrogram failed")
-                self._say(f"The tree could not be drawn ({type(exc).__name__}).")
+        return self._job.wait(timeout)
 
     # --------------------------------------------------------------- drawing
     def _say(self, text: str) -> None:

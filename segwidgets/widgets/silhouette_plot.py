@@ -15,8 +15,6 @@ overtakes an older computation (its result is dropped).
 from __future__ import annotations
 
 import html
-import threading
-from dataclasses import dataclass
 from typing import Any
 
 import bqplot as bq
@@ -28,7 +26,8 @@ from ..core.diagnostics import silhouette_samples_by_segment
 from ..core.preprocess import Prepared
 from ..errors import SegwidgetsError
 from ..session import Segmentation
-from ._base import css, log, report_errors
+from ._background import BackgroundJob
+from ._base import css, report_errors
 
 __all__ = ["SilhouettePlot"]
 
@@ -39,16 +38,6 @@ NEGATIVE_SHARE = 0.10
 MEAN_COLOR = "#222222"
 #: Segment names are dark text: a name in its own colour vanishes over its own band.
 NAME_COLOR = "#222222"
-
-
-@dataclass
-class _Job:
-    """What one computation needs, read from the model in the observer's thread."""
-
-    generation: int
-    prepared: Prepared
-    labels: np.ndarray
-    seed: int
 
 
 class SilhouettePlot(w.VBox):
@@ -80,9 +69,7 @@ class SilhouettePlot(w.VBox):
         self.groups: dict[int, tuple[int, int]] = {}
         self.bands: dict[int, bq.Lines] = {}
         self.mean: float | None = None
-        self._lock = threading.RLock()
-        self._generation = 0
-        self._thread: threading.Thread | None = None
+        self._job = BackgroundJob(background, name="segwidgets-silhouette")
         self._computed_for: tuple[Prepared, np.ndarray, int] | None = None
         self._noise = 0
 
@@ -116,71 +103,53 @@ class SilhouettePlot(w.VBox):
     def _on_revision(self, change: Any = None) -> None:
         model = self.model
         prepared, labels = model.prepared, model.labels
-        with self._lock:
-            self._generation += 1
-            generation = self._generation
         if prepared is None or labels is None:
+            self._job.drop()
             self._clear("No segments yet: load data and choose features to see silhouettes.")
             return
         stable = np.asarray(labels)[prepared.row_index]
         done = self._computed_for
         if (done is not None and done[0] is prepared and done[2] == model.seed
                 and np.array_equal(done[1], stable) and self.result is not None):
+            self._job.drop()
             self._draw()  # same rows, same segments: names or colours changed
             return
-        job = _Job(generation, prepared, stable, int(model.seed))
-        rows = min(int((stable >= 0).sum()), self.sample_size)
-        if self.background and rows > INLINE_ROWS:
+        seed, sample_size = int(model.seed), self.sample_size
+        rows = min(int((stable >= 0).sum()), sample_size)
+        self._job.background = self.background and rows > INLINE_ROWS
+        if self._job.background:
             self._say(f"Computing silhouettes of {rows:,} rows…")
-            thread = threading.Thread(target=self._work, args=(job,), daemon=True,
-                                      name="segwidgets-silhouette")
-            self._thread = thread
-            thread.start()
-        else:
-            self._work(job)
+
+        def work() -> pd.DataFrame:
+            return silhouette_samples_by_segment(prepared, stable, sample_size=sample_size, seed=seed)
+
+        def done(result: pd.DataFrame) -> None:
+            self.result = result
+            self._noise = int((stable < 0).sum())
+            self._computed_for = (prepared, stable, seed)
+            self._draw()
+
+        def failed(exc: BaseException) -> None:
+            self._computed_for = None
+            if isinstance(exc, SegwidgetsError):
+                self._clear(self._explain(stable, str(exc)))
+            else:
+                self._clear(f"Silhouettes could not be computed ({type(exc).__name__}: "
+                            f"{html.escape(str(exc))}).")
+
+        self._job.start(work, done, failed)
 
     def close(self) -> None:
         """Stop observing the model (a computation still running is dropped) and close the view."""
         if not getattr(self, "_detached", True):  # only once, and only if fully built
             self._detached = True
-            with self._lock:
-                self._generation += 1
+            self._job.drop()
             self.model.unobserve(self._on_revision, names="revision")
         super().close()
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the computation in progress (if any) is done; True if done in time."""
-        thread = self._thread
-        if thread is not None:
-            thread.join(timeout)
-            return not thread.is_alive()
-        return True
-
-    def _work(self, job: _Job) -> None:
-        try:
-            result = silhouette_samples_by_segment(job.prepared, job.labels,
-                                                   sample_size=self.sample_size, seed=job.seed)
-            error = None
-        except SegwidgetsError as exc:
-            result, error = None, self._explain(job.labels, str(exc))
-        except Exception as exc:  # noqa: BLE001 - a view never shows a traceback
-            log.exception("silhouettes failed")
-            result, error = None, f"Silhouettes could not be computed ({type(exc).__name__}: {exc})."
-        with self._lock:
-            if job.generation != self._generation:
-                return  # overtaken by a newer result of the model
-            try:
-                if error is not None:
-                    self._computed_for = None
-                    self._clear(error)
-                    return
-                self.result = result
-                self._noise = int((job.labels < 0).sum())
-                self._computed_for = (job.prepared, job.labels, job.seed)
-                self._draw()
-            except Exception as exc:  # noqa: BLE001
-                log.exception("drawing silhouettes failed")
-                self._say(f"The silhouettes could not be drawn ({type(exc).__name__}).")
+        return self._job.wait(timeout)
 
     def _explain(self, labels: np.ndarray, message: str) -> str:
         """Plain words for a silhouette that cannot be computed."""
