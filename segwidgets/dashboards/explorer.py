@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import os
 from collections.abc import Callable
 from typing import Any
@@ -100,7 +101,7 @@ class Explorer(w.AppLayout):
         center = w.VBox([self.tabs, _section("Segment profiles", self.profile, "profile")],
                         layout=w.Layout(width="100%"))
 
-        header = w.VBox([w.HTML(f"<h2 style='margin:4px 0'>{_escape(title)}</h2>"), self.status])
+        header = w.VBox([w.HTML(f"<h2 style='margin:4px 0'>{html.escape(title)}</h2>"), self.status])
         header.add_class(css("header"))
         super().__init__(
             header=header,
@@ -148,7 +149,7 @@ class Explorer(w.AppLayout):
             import logging
 
             logging.getLogger("segwidgets.explorer").exception("tab %s failed", title)
-            view = w.HTML(f"<span style='color:#b00020'>This view could not start: {_escape(exc)}</span>")
+            view = w.HTML(f"<span style='color:#b00020'>This view could not start: {html.escape(str(exc))}</span>")
         self._built[title] = view
         holder.children = (view,)
 
@@ -167,12 +168,6 @@ def _choose_k(model: Segmentation) -> w.Widget:
                  layout=w.Layout(width="100%"))
     box.add_class(css("choose-k"))
     return box
-
-
-def _escape(text: str) -> str:
-    import html
-
-    return html.escape(str(text))
 
 
 def explore(data: Segmentation | pd.DataFrame | str | os.PathLike, **settings: Any) -> Explorer:
