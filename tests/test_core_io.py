@@ -164,3 +164,30 @@ def test_a_hundred_thousand_rows_read_with_their_roles():
     assert len(table.frame) == n
     assert table.roles["user_id"] == Role.IDENTIFIER
     assert table.roles["x0"] == Role.NUMERIC and table.roles["region"] == Role.CATEGORICAL
+
+
+def test_a_large_csv_is_read_without_holding_extra_copies_of_it(tmp_path):
+    """A 1M-row CSV once peaked at 8x its size (a copy in io.StringIO at 4 bytes per
+    character, another from strip()), which put the explorer's kernel over 2 GB."""
+    import tracemalloc
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.normal(size=(150_000, 10)).round(6), columns=[f"f{i}" for i in range(10)])
+    path = tmp_path / "large.csv"
+    frame.to_csv(path, index=False)
+    size = path.stat().st_size
+    tracemalloc.start()
+    try:
+        table = read_table(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert table.frame.shape == (150_000, 10)
+    assert np.allclose(table.frame.to_numpy(), frame.to_numpy())
+    assert peak < 4 * size, f"reading a {size / 1e6:.0f} MB file peaked at {peak / 1e6:.0f} MB"
+
+
+def test_a_header_name_with_a_line_break_in_quotes_is_one_column():
+    table = read_table(b'"first\nname",age\nAda,36\nAlan,41\n', filename="people.csv")
+    assert list(table.frame.columns) == ["first\nname", "age"]
+    assert table.frame["age"].tolist() == [36, 41]
