@@ -228,7 +228,7 @@ def _parse_csv(text: str, notes: list[str]) -> pd.DataFrame:
 
 
 def _read_format(data: bytes, filename: str, notes: list[str]) -> pd.DataFrame | None:
-    """A Parquet or Excel file's frame; None for text (a CSV), which :func:`_read_text` reads."""
+    """A Parquet or Excel file's frame; None for text (a CSV, which :func:`read_table` decodes)."""
     kind = MAGIC.get(data[:4])
     if kind == "parquet":
         try:
@@ -261,15 +261,6 @@ def _read_format(data: bytes, filename: str, notes: list[str]) -> pd.DataFrame |
             )
         raise SegwidgetsDataError("Old Excel (.xls) files are not supported; save it as .xlsx or CSV.")
     return None
-
-
-def _read_text(holder: list[bytes], notes: list[str]) -> pd.DataFrame:
-    """Decode and parse a CSV, letting go of its bytes (``holder``'s only item) once they
-    are text: a large file is then never held three times over (bytes, text, table)."""
-    text, encoding = _decode(holder.pop())
-    if encoding:
-        notes.append(f"The file is encoded as {encoding}.")
-    return _parse_csv(text, notes)
 
 
 def _clean_headers(frame: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
@@ -431,9 +422,13 @@ def read_table(
         if not data or data.isspace():  # not data.strip(): that copies the whole file
             raise SegwidgetsDataError("The file is empty.")
         frame = _read_format(data, name, notes)
-        if frame is None:
-            holder, data = [data], None
-            frame = _read_text(holder, notes)
+        if frame is None:  # a CSV: once it is text, its bytes go, so a large file is never
+            text, encoding = _decode(data)  # held three times over (bytes, text, table)
+            data = None
+            if encoding:
+                notes.append(f"The file is encoded as {encoding}.")
+            frame = _parse_csv(text, notes)
+            text = None
         euro = any("';'" in n for n in notes)
     frame = _keep_named_index(frame, notes)
     frame = _clean_headers(frame, notes)
