@@ -437,6 +437,15 @@ def _peak_mb(pid: int) -> float:
     raise RuntimeError(f"no VmHWM for process {pid}")
 
 
+def _step_k(page, status, text: str, timeout: float) -> float:
+    """Seconds from an ArrowRight key press on the k slider until ``status`` shows ``text``."""
+    page.locator(".sw-k-slider [role=slider], .sw-k-slider .noUi-handle, .sw-k-slider input").first.focus()
+    pressed = time.perf_counter()
+    page.keyboard.press("ArrowRight")
+    status.filter(has_text=text).first.wait_for(timeout=timeout)
+    return time.perf_counter() - pressed
+
+
 def _kernel_memory(folder: Path, csv: Path, n: int) -> dict:
     """Peak memory of the kernel a Chromium visit gets: the explorer app on ``csv`` (page
     opened, k moved three times with the keyboard) against a page that only reads it."""
@@ -470,12 +479,7 @@ def _kernel_memory(folder: Path, csv: Path, n: int) -> dict:
                         _wait_pool(log, 2, server.pid, timeout=900)
                     keys = []
                     for text in steps:
-                        page.locator(".sw-k-slider [role=slider], .sw-k-slider .noUi-handle, "
-                                     ".sw-k-slider input").first.focus()
-                        pressed = time.perf_counter()
-                        page.keyboard.press("ArrowRight")
-                        status.filter(has_text=text).first.wait_for(timeout=300_000)
-                        keys.append(time.perf_counter() - pressed)
+                        keys.append(_step_k(page, status, text, timeout=300_000))
                     if steps:
                         out["keys"] = keys
                         page.wait_for_timeout(2000)  # the seeded fit and its metrics follow the preview
@@ -527,12 +531,8 @@ def _visit(browser, url: str, ready_text: str, after_text: str, log: Path, visit
         paint = time.perf_counter() - started
         _wait_pool(log, visit + 2, server_pid)
         page.wait_for_timeout(500)
-        page.locator(".sw-k-slider [role=slider], .sw-k-slider .noUi-handle, .sw-k-slider input").first.focus()
         page.evaluate(LONG_TASKS)
-        pressed = time.perf_counter()
-        page.keyboard.press("ArrowRight")
-        status.filter(has_text=after_text).first.wait_for(timeout=120_000)
-        key = time.perf_counter() - pressed
+        key = _step_k(page, status, after_text, timeout=120_000)
         page.wait_for_timeout(4000)  # the map's redraw follows the status line
         busy = page.evaluate("() => window.__swLongest || 0") / 1000
         return paint, key, busy
