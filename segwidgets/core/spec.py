@@ -22,59 +22,14 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import math
-import numbers
 from typing import Any
 from urllib.parse import quote, unquote_plus
 
 from ..errors import SegwidgetsValueError
-from .algorithms import ALGORITHMS, K_MAX, K_MIN
-from .embedding import EMBEDDINGS
-from .preprocess import IMPUTATIONS, SCALINGS
+from .constraints import short
+from .schema import FIELD, FIELDS, MAX_FEATURES, MAX_NAME_LENGTH, SPEC_VERSION
 
-SPEC_VERSION = 1
-MAX_NAME_LENGTH = 80
-MAX_FEATURES = 500
-
-
-def _choice(field: str, value: Any, options: tuple[str, ...] | list[str]) -> str:
-    if value not in options:
-        raise SegwidgetsValueError(f"{field} must be one of {', '.join(options)}, not {value!r}.")
-    return value
-
-
-def _whole(field: str, value: Any, low: int, high: int) -> int:
-    if isinstance(value, bool):
-        raise SegwidgetsValueError(f"{field} must be a whole number from {low} to {high}, not {value!r}.")
-    if isinstance(value, str):
-        try:
-            value = int(value.strip())
-        except ValueError:
-            raise SegwidgetsValueError(
-                f"{field} must be a whole number from {low} to {high}, not {_short(value)}."
-            ) from None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    elif isinstance(value, numbers.Integral):  # numpy integers
-        value = int(value)
-    if not isinstance(value, int) or not low <= value <= high:
-        raise SegwidgetsValueError(f"{field} must be a whole number from {low} to {high}, not {_short(value)}.")
-    return value
-
-
-def _text(what: str, value: str) -> str:
-    """``value`` if it can be saved (UTF-8 encodable), else a plain error."""
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise SegwidgetsValueError(f"{what} contains characters that cannot be saved.") from None
-    return value
-
-
-def _short(value: Any) -> str:
-    """``repr`` of a value for a message, cut to a readable length."""
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "…"
+__all__ = ["MAX_FEATURES", "MAX_NAME_LENGTH", "SPEC_VERSION", "SegmentationSpec"]
 
 
 def _param_to_query(value: Any) -> str:
@@ -94,129 +49,43 @@ def _param_from_query(text: str) -> Any:
         return text
 
 
-def _flag(field: str, value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in ("1", "true", "yes", "on"):
-        return True
-    if text in ("0", "false", "no", "off", ""):
-        return False
-    raise SegwidgetsValueError(f"{field} must be yes or no (1 or 0), not {value!r}.")
-
-
-@dataclasses.dataclass
-class SegmentationSpec:
+class _SpecMethods:
     """Everything needed to redo a segmentation: versioned, validated, serialisable.
 
-    Attributes:
-        source: dataset name or file the data came from (None: supplied separately).
-        features: columns used (empty: the table's default features).
-        scaling, impute, log1p: preprocessing.
-        algorithm, k, seed, params: the fit.
-        names: segment id -> name given by a person.
-        embedding: "pca" or "umap".
-        segment_ids: the stable id of each of the fit's segments, in the order the
-            algorithm numbers them, so a reloaded spec gives the same ids (and
-            names land on the same segments). Empty: ids 0..k-1.
-        version: format version (:data:`SPEC_VERSION`).
-    """
+    Its attributes are the fields of :data:`segwidgets.core.schema.FIELDS`
+    (source, features, scaling, impute, log1p, algorithm, k, seed, params,
+    names, embedding, segment_ids, version), each checked by its declared
+    constraint when the spec is made:
 
-    source: str | None = None
-    features: list[str] = dataclasses.field(default_factory=list)
-    scaling: str = "standard"
-    impute: str = "median"
-    log1p: bool = False
-    algorithm: str = "kmeans"
-    k: int = 4
-    seed: int = 0
-    params: dict[str, Any] = dataclasses.field(default_factory=dict)
-    names: dict[int, str] = dataclasses.field(default_factory=dict)
-    embedding: str = "pca"
-    segment_ids: list[int] = dataclasses.field(default_factory=list)
-    version: int = SPEC_VERSION
+    - source: dataset name or file the data came from (None: supplied separately).
+    - features: columns used (empty: the table's default features).
+    - segment_ids: the stable id of each of the fit's segments, in the order the
+      algorithm numbers them, so a reloaded spec gives the same ids (and names
+      land on the same segments). Empty: ids 0..k-1.
+    - version: format version (:data:`SPEC_VERSION`).
+    """
 
     def __post_init__(self) -> None:
         self.validate()
 
     def validate(self) -> None:
         """Check and normalise every field; raise a plain-words error for a bad one."""
-        version = _whole("The spec version", self.version, 1, 10**6)
+        version = FIELD["version"].check(self.version)
         if version > SPEC_VERSION:
             raise SegwidgetsValueError(
                 f"This spec was saved by a newer segwidgets (format {version}); "
                 f"this version reads format {SPEC_VERSION}. Update segwidgets."
             )
-        if self.source is not None:
-            if not isinstance(self.source, str):
-                raise SegwidgetsValueError(f"The data source must be text, not {_short(self.source)}.")
-            _text("The data source", self.source)
-        if isinstance(self.features, str) or not isinstance(self.features, (list, tuple)):
-            raise SegwidgetsValueError("features must be a list of column names.")
-        if len(self.features) > MAX_FEATURES:
-            raise SegwidgetsValueError(
-                f"features must be at most {MAX_FEATURES} column names, not {len(self.features)}."
-            )
-        for feature in self.features:
-            if not isinstance(feature, str) or not feature:
-                raise SegwidgetsValueError(
-                    f"Every feature must be a column name (non-empty text), not {_short(feature)}."
-                )
-            _text(f"The feature name {feature!r}", feature)
-        self.features = list(dict.fromkeys(self.features))
-        self.scaling = _choice("scaling", self.scaling, SCALINGS)
-        self.impute = _choice("impute", self.impute, IMPUTATIONS)
-        self.log1p = _flag("log1p", self.log1p)
-        self.algorithm = _choice("algorithm", self.algorithm, list(ALGORITHMS))
-        self.k = _whole("k", self.k, K_MIN, K_MAX)
-        self.seed = _whole("The seed", self.seed, 0, 2**32 - 1)
-        self.embedding = _choice("embedding", self.embedding, EMBEDDINGS)
-        if not isinstance(self.params, dict):
-            raise SegwidgetsValueError("params must be a mapping of setting names to values.")
-        params: dict[str, Any] = {}
-        for key, value in self.params.items():
-            if not isinstance(key, str) or not key:
-                raise SegwidgetsValueError(f"Algorithm setting names must be text, not {_short(key)}.")
-            _text(f"The algorithm setting name {key!r}", key)
-            if not isinstance(value, (int, float, str, bool, type(None))):
-                raise SegwidgetsValueError(
-                    f"Algorithm setting {key!r} must be a number, yes/no or text, not {_short(value)}."
-                )
-            if isinstance(value, float) and not math.isfinite(value):
-                raise SegwidgetsValueError(f"Algorithm setting {key!r} must be a finite number, not {value}.")
-            if isinstance(value, str):
-                _text(f"Algorithm setting {key!r}", value)
-            params[key] = value
-        self.params = params
-        if not isinstance(self.names, dict):
-            raise SegwidgetsValueError("names must map segment numbers to names.")
-        names: dict[int, str] = {}
-        for key, name in self.names.items():
-            segment = _whole("A segment number", key, 0, 10_000)
-            if not isinstance(name, str):
-                raise SegwidgetsValueError(f"The name of segment {segment} must be text, not {_short(name)}.")
-            _text(f"The name of segment {segment}", name)
-            if len(name) > MAX_NAME_LENGTH:
-                raise SegwidgetsValueError(
-                    f"The name of segment {segment} is longer than {MAX_NAME_LENGTH} characters."
-                )
-            names[segment] = name
-        self.names = names
-        if not isinstance(self.segment_ids, (list, tuple)):
-            raise SegwidgetsValueError("segment_ids must be a list of segment numbers.")
-        ids = [_whole("A segment number", i, 0, 10_000) for i in self.segment_ids]
-        if len(set(ids)) != len(ids) or len(ids) > K_MAX + 1000:
-            raise SegwidgetsValueError("segment_ids must be distinct segment numbers.")
-        self.segment_ids = ids
+        for field in FIELDS:
+            setattr(self, field.name, field.check(getattr(self, field.name)))
         self.version = SPEC_VERSION
 
     def replace(self, **changes: Any) -> SegmentationSpec:
         """A copy with some fields changed (validated)."""
-        known = {f.name for f in dataclasses.fields(self)}
-        unknown = sorted(set(changes) - known)
+        unknown = sorted(set(changes) - set(FIELD))
         if unknown:
             raise SegwidgetsValueError(
-                f"A spec has no setting {unknown[0]!r}; its settings are {', '.join(sorted(known))}."
+                f"A spec has no setting {unknown[0]!r}; its settings are {', '.join(sorted(FIELD))}."
             )
         return dataclasses.replace(self, **changes)
 
@@ -232,8 +101,7 @@ class SegmentationSpec:
         """Read :meth:`to_dict` output; missing fields take defaults, unknown ones are ignored."""
         if not isinstance(data, dict):
             raise SegwidgetsValueError("A spec must be a JSON object.")
-        known = {f.name for f in dataclasses.fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in known})
+        return cls(**{k: v for k, v in data.items() if k in FIELD})
 
     def to_json(self) -> str:
         """The spec as JSON text, with its format ``version``."""
@@ -251,13 +119,13 @@ class SegmentationSpec:
     # -- query string
     def to_query(self) -> str:
         """The spec as a URL query string without the leading ``?`` (format in the module doc)."""
-        parts = [
-            f"v={self.version}", f"k={self.k}", f"algorithm={self.algorithm}",
-            f"scaling={self.scaling}", f"impute={self.impute}", f"log1p={int(self.log1p)}",
-            f"seed={self.seed}", f"embedding={self.embedding}",
-        ]
-        if self.source is not None:
-            parts.append(f"source={quote(self.source, safe='')}")
+        parts = []
+        for field in FIELDS:
+            value = getattr(self, field.name)
+            if field.query is None or (value is None and field.name == "source"):
+                continue
+            text = str(int(value)) if isinstance(value, bool) else str(value)
+            parts.append(f"{field.query}={quote(text, safe='')}")
         if self.features:
             parts.append("features=" + ",".join(quote(f, safe="") for f in self.features))
         if self.segment_ids:
@@ -274,6 +142,7 @@ class SegmentationSpec:
             query = query.decode("utf-8", errors="replace")
         if not isinstance(query, str):
             raise SegwidgetsValueError("A link's settings must be text (a URL query string).")
+        by_key = {f.query: f.name for f in FIELDS if f.query is not None}
         fields: dict[str, Any] = {}
         names: dict[str, str] = {}
         params: dict[str, Any] = {}
@@ -287,7 +156,7 @@ class SegmentationSpec:
             elif key.startswith("name."):
                 if not key[5:].strip().isdecimal():
                     raise SegwidgetsValueError(
-                        f"The link's setting {_short(key)} must end in a segment number, "
+                        f"The link's setting {short(key)} must end in a segment number, "
                         "as in name.3=Big%20fans."
                     )
                 names[key[5:]] = unquote_plus(raw)
@@ -295,14 +164,19 @@ class SegmentationSpec:
                 params[key[6:]] = _param_from_query(unquote_plus(raw))
             elif key == "ids":
                 fields["segment_ids"] = [unquote_plus(i) for i in raw.split(",") if i]
-            elif key == "v":
-                fields["version"] = unquote_plus(raw)
-            elif key in ("k", "seed", "algorithm", "scaling", "impute", "log1p", "embedding"):
-                fields[key] = unquote_plus(raw)
-            elif key == "source":
-                fields["source"] = unquote_plus(raw)
+            elif key in by_key:
+                fields[by_key[key]] = unquote_plus(raw)
         if names:
             fields["names"] = names
         if params:
             fields["params"] = params
         return cls(**fields)
+
+
+#: The spec's dataclass, its fields made from :data:`~segwidgets.core.schema.FIELDS`.
+SegmentationSpec = dataclasses.make_dataclass(
+    "SegmentationSpec",
+    [(f.name, Any, dataclasses.field(default_factory=f.default)) for f in FIELDS],
+    bases=(_SpecMethods,),
+    namespace={"__doc__": _SpecMethods.__doc__, "__module__": __name__},
+)

@@ -1,0 +1,131 @@
+"""The fields of a segmentation spec, declared once.
+
+Every field has a name, a default, a :mod:`constraint <segwidgets.core.constraints>`,
+a label for messages, a line of help, what a change of it invalidates, and its
+key in a link. The model's traits and their validator
+(:class:`segwidgets.session.Segmentation`), :class:`~segwidgets.core.spec.SegmentationSpec`
+(its fields, ``validate``, JSON and the link parser) all read :data:`FIELDS`;
+nothing else lists the fields.
+
+What a change invalidates:
+    ``"data"``     another table (everything);
+    ``"prepare"``  the prepared rows (preprocessing, then the fit);
+    ``"fit"``      the fit (labels, profile, metrics) but not the prepared rows or the map;
+    ``"view"``     only how the result is shown (names, map method): no refit;
+    ``"none"``     bookkeeping of the file format.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import SegwidgetsValueError
+from .algorithms import ALGORITHMS, K_MAX, K_MIN, PARAMS_CONSTRAINT
+from .constraints import (
+    Columns,
+    Constraint,
+    Flag,
+    OneOf,
+    SegmentIds,
+    SegmentNames,
+    Whole,
+    saveable,
+    short,
+)
+from .embedding import EMBEDDINGS
+from .preprocess import IMPUTATIONS, SCALINGS
+
+SPEC_VERSION = 1
+#: Longest segment name, in characters.
+MAX_NAME_LENGTH = 80
+#: Highest stable segment id.
+MAX_SEGMENT_ID = 10_000
+#: Most features a spec may name.
+MAX_FEATURES = 500
+#: Highest seed (scikit-learn takes seeds below 2**32).
+MAX_SEED = 2**32 - 1
+
+
+@dataclass(frozen=True)
+class Source(Constraint):
+    """Where the data came from: text, or None (the table is passed in separately)."""
+
+    def describe(self) -> str:
+        return "text (a dataset name or a file)"
+
+    def check(self, label: str, value: Any) -> str | None:
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            raise SegwidgetsValueError(f"{label} must be text, not {short(value)}.")
+        return saveable(label, value)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of a spec.
+
+    Attributes:
+        name: the attribute of the spec and, for ``trait`` fields, of the model.
+        default: a factory for the default value.
+        constraint: what the field accepts (normalises and checks).
+        label: how a message names it ("k", "The seed").
+        help: one line for people.
+        invalidates: ``"data"``, ``"prepare"``, ``"fit"``, ``"view"`` or ``"none"``.
+        query: its key in a link; None where the link spells it another way.
+        trait: whether the model has a trait of this name that a person sets.
+    """
+
+    name: str
+    default: Callable[[], Any]
+    constraint: Constraint
+    label: str
+    help: str
+    invalidates: str
+    query: str | None
+    trait: bool = True
+
+    def check(self, value: Any) -> Any:
+        """The value normalised, or a plain-words :class:`SegwidgetsValueError`."""
+        return self.constraint.check(self.label, value)
+
+
+FIELDS: tuple[Field, ...] = (
+    Field("source", lambda: None, Source(), "The data source",
+          "Where the data came from: a dataset name or a file.", "data", "source", trait=False),
+    Field("features", list, Columns(MAX_FEATURES), "features",
+          "Columns used to segment (empty: the table's numeric and yes/no columns).", "prepare", None),
+    Field("scaling", lambda: "standard", OneOf(SCALINGS), "scaling",
+          "How features are scaled.", "prepare", "scaling"),
+    Field("impute", lambda: "median", OneOf(IMPUTATIONS), "impute",
+          "How missing values are handled.", "prepare", "impute"),
+    Field("log1p", lambda: False, Flag(), "log1p",
+          "Apply log(1 + x) to non-negative numeric features.", "prepare", "log1p"),
+    Field("algorithm", lambda: "kmeans", OneOf(tuple(ALGORITHMS)), "algorithm",
+          "Clustering algorithm.", "fit", "algorithm"),
+    Field("k", lambda: 4, Whole(K_MIN, K_MAX), "k", "Number of segments.", "fit", "k"),
+    Field("seed", lambda: 0, Whole(0, MAX_SEED), "The seed", "Random seed.", "fit", "seed"),
+    Field("params", dict, PARAMS_CONSTRAINT, "params",
+          "Algorithm-specific settings, e.g. min_cluster_size for HDBSCAN.", "fit", None),
+    Field("names", dict, SegmentNames(MAX_NAME_LENGTH, MAX_SEGMENT_ID), "names",
+          "Segment names given by a person: segment id -> name.", "view", None),
+    Field("embedding", lambda: "pca", OneOf(EMBEDDINGS), "embedding",
+          "2-D map of the rows: PCA or UMAP.", "view", "embedding"),
+    Field("segment_ids", list, SegmentIds(K_MAX + 1000, MAX_SEGMENT_ID), "segment_ids",
+          "The stable id of each of the fit's segments, in the order the algorithm numbers them.",
+          "view", None, trait=False),
+    Field("version", lambda: SPEC_VERSION, Whole(1, 10**6), "The spec version",
+          "Format version of the spec.", "none", "v", trait=False),
+)
+
+#: Fields by name.
+FIELD = {field.name: field for field in FIELDS}
+#: The spec fields that are traits of the model a person sets.
+TRAIT_FIELDS: tuple[str, ...] = tuple(f.name for f in FIELDS if f.trait)
+
+
+def fields_invalidating(*levels: str) -> tuple[str, ...]:
+    """Names of the trait fields whose change invalidates one of ``levels``."""
+    return tuple(f.name for f in FIELDS if f.trait and f.invalidates in levels)
