@@ -207,7 +207,8 @@ class SegmentNames(Constraint):
             saveable(f"The name of segment {segment}", name)
             if len(name) > self.longest:
                 raise SegwidgetsValueError(
-                    f"The name of segment {segment} is longer than {self.longest} characters."
+                    f"The name of segment {segment} is longer than {self.longest} characters. A name can be at most "
+                    f"{self.longest} characters long."
                 )
             out[segment] = name
         return out

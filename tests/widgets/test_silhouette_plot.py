@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from sklearn.datasets import make_blobs
 
+from tests.helpers import publish
 from segwidgets.core.diagnostics import silhouette_samples_by_segment
 from segwidgets.session import Segmentation
 from segwidgets.widgets.silhouette_plot import SilhouettePlot
@@ -135,13 +136,9 @@ def test_noise_rows_are_left_out_and_said():
 
 def one_segment_result(model: Segmentation, labels: np.ndarray) -> None:
     """Apply a result as the model does (no algorithm here fits a single segment)."""
-    ids = sorted(int(i) for i in np.unique(labels) if i >= 0)
-    with model.hold_trait_notifications():
-        model.labels = labels
-        model.segment_ids = ids
-        model.segment_names = {i: "Everyone" for i in ids}
-        model.colors = {i: "#4e79a7" for i in ids}
-        model.revision += 1
+    ids = tuple(sorted(int(i) for i in np.unique(labels) if i >= 0))
+    publish(model, labels=labels, segment_ids=ids, names={i: "Everyone" for i in ids},
+            colors={i: "#4e79a7" for i in ids}, fit_key=("one segment",))
 
 
 def test_a_single_segment_shows_a_message_not_an_error(model):

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from sklearn.datasets import make_blobs
 
+from tests.helpers import publish
 from segwidgets import datasets
 from segwidgets.session import Segmentation
 from segwidgets.widgets import StatusBar
@@ -48,7 +49,7 @@ def test_status_text_is_plain_text_never_markup(model):
     model.status = "<img src=x onerror=alert(1)> & <b>bold</b>"
     assert "<img" not in bar.line.value and "<b>" not in bar.line.value
     assert text(bar.line.value) == model.status
-    model.warnings = ["<script>alert(1)</script>"]
+    publish(model, warnings=("<script>alert(1)</script>",))
     assert "<script>" not in bar.notes.value
     assert "<script>alert(1)</script>" in text(bar.notes.value)
 
@@ -95,12 +96,12 @@ def test_computing_the_umap_map_is_shown_with_elapsed_seconds(model):
 
 def test_a_few_warnings_are_listed_and_many_fold(model):
     bar = StatusBar(model)
-    model.warnings = []
+    publish(model, warnings=())
     assert bar.notes.layout.display == "none"
-    model.warnings = ["Missing values were filled.", "Segment 'A' split into 'B', 'C'."]
+    publish(model, warnings=("Missing values were filled.", "Segment 'A' split into 'B', 'C'."))
     assert bar.notes.layout.display is None
     assert bar.notes.value.count("<li>") == 2 and "<details>" not in bar.notes.value
-    model.warnings = [f"Note {i}." for i in range(5)]
+    publish(model, warnings=tuple(f"Note {i}." for i in range(5)))
     assert "<details>" in bar.notes.value and "5 notes about this result" in bar.notes.value
     assert bar.notes.value.count("<li>") == 5
 

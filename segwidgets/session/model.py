@@ -1,0 +1,550 @@
+"""``Segmentation``: the headless model that holds the spec and publishes one frozen result.
+
+Spec traits are what a person changes (data, features, preprocessing,
+algorithm, k, seed, names, selection, embedding); they are declared once, in
+:data:`segwidgets.core.schema.FIELDS`. Changing one asks the scheduler for a
+refit in its ``"fit"`` lane; a result overtaken by a newer change is dropped,
+never shown. Fits are cached by spec, so returning to a k already seen is
+applied at once, in the caller's thread. Each applied fit (and each change of
+what it shows: names, metrics, the map) is published as one frozen
+:class:`~segwidgets.session.result.Result` in ``result``; ``revision`` goes up
+by one per applied fit or visible change, so a view can observe ``result``
+alone and redraw once.
+
+Errors never escape an observer: they land in ``status`` in plain words,
+``state`` becomes ``"error"`` and the previous result stays in place.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from traitlets import Bool, Dict, Enum, HasTraits, Instance, Int, List, TraitError, Unicode, observe, validate
+
+from ..core.algorithms import ALGORITHMS
+from ..core.constraints import Columns, Flag, OneOf, SegmentNames, Whole
+from ..core.diagnostics import SweepResult, sweep_k
+from ..core.embedding import umap_2d
+from ..core.io import LoadedTable, read_table
+from ..core.preprocess import PreprocessSpec
+from ..core.profile import SegmentProfile, profile_segments
+from ..core.schema import FIELD, TRAIT_FIELDS, fields_invalidating
+from ..errors import SegwidgetsError, SegwidgetsValueError
+from . import pipeline
+from .cache import Caches
+from .persist import Persistence
+from .result import Result
+from .scheduler import Job, Scheduler
+
+log = logging.getLogger("segwidgets.session")
+
+#: The flat result traits kept for people's code: each mirrors the ``result`` field of its name.
+ALIASES = ("labels", "segment_ids", "colors", "profile", "metrics", "coords", "coord_rows",
+           "center_coords", "warnings", "timings")
+
+
+def _plain(value: Any) -> Any:
+    """A result field as its alias trait holds it: mappings as dicts, tuples as lists."""
+    if isinstance(value, Mapping):
+        return dict(value)
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _spec_trait(name: str):
+    """The trait of a spec field, from its declaration (default, kind, help)."""
+    field = FIELD[name]
+    constraint, default = field.constraint, field.default()
+    if isinstance(constraint, OneOf):
+        return Enum(constraint.options, default_value=default, help=field.help)
+    if isinstance(constraint, Whole):
+        return Int(default, help=field.help)
+    if isinstance(constraint, Flag):
+        return Bool(default, help=field.help)
+    if isinstance(constraint, Columns):
+        return List(Unicode(), help=field.help)
+    return Dict(help=field.help)
+
+
+class Segmentation(Persistence, HasTraits):
+    """A segmentation of one table that re-fits as its settings change.
+
+    ``Segmentation(df, k=4)`` fits at once (in the caller's thread), so
+    ``result`` (and ``labels``, ``profile``, ``metrics``) are ready on return.
+    Later changes of a spec trait refit on a worker thread (``background=True``)
+    or inline. Settings are the fields of :data:`segwidgets.core.schema.FIELDS`.
+
+    Spec attributes (set them to refit):
+        data: pandas.DataFrame (cleaned; roles in ``table``)
+        features: list[str] (default: the numeric and boolean columns)
+        scaling, impute, log1p, algorithm, k, seed, params, names, embedding: see ``FIELDS``
+        selection: numpy array of row positions, or None
+
+    Result attributes (observe them):
+        result: Result | None — the applied segmentation, frozen (see :class:`Result`)
+        status, state, embedding_state, selection_profile, revision
+        labels, segment_ids, segment_names, colors, profile, metrics, coords, coord_rows,
+        center_coords, warnings, timings: read-only aliases of ``result``'s fields
+    """
+
+    data = Instance(pd.DataFrame, allow_none=True, help="The table being segmented (cleaned).")
+    table = Instance(LoadedTable, allow_none=True, help="The table with column roles and load notes.")
+    source = Unicode("", help="Where the data came from: a dataset name or a file name.")
+    locals().update({name: _spec_trait(name) for name in TRAIT_FIELDS})
+    selection = Instance(np.ndarray, allow_none=True, help="Selected row positions, or None.")
+
+    result = Instance(Result, allow_none=True, read_only=True, help="The applied segmentation.")
+    selection_profile = Instance(SegmentProfile, allow_none=True, help="Profile of the selection.")
+    embedding_state = Enum(("ready", "computing", "error"), default_value="ready")
+    status = Unicode("", help="What the model is doing or did, in plain words.")
+    state = Enum(("idle", "fitting", "error"), default_value="idle")
+    revision = Int(0, help="Goes up by one each time a result is applied or changes what it shows.")
+    labels = Instance(np.ndarray, allow_none=True, read_only=True, help="result.labels")
+    segment_ids = List(Int(), read_only=True, help="result.segment_ids")
+    segment_names = Dict(read_only=True, help="result.names")
+    colors = Dict(read_only=True, help="result.colors")
+    profile = Instance(SegmentProfile, allow_none=True, read_only=True, help="result.profile")
+    metrics = Dict(read_only=True, help="result.metrics")
+    coords = Instance(np.ndarray, allow_none=True, read_only=True, help="result.coords")
+    coord_rows = Instance(np.ndarray, allow_none=True, read_only=True, help="result.coord_rows")
+    center_coords = Dict(read_only=True, help="result.center_coords")
+    warnings = List(Unicode(), read_only=True, help="result.warnings")
+    timings = Dict(read_only=True, help="result.timings")
+
+    def __init__(
+        self,
+        data: pd.DataFrame | str | os.PathLike | LoadedTable | None = None,
+        *,
+        segment_ids: Sequence[int] | None = None,
+        background: bool = True,
+        warm_start: bool = True,
+        **settings: Any,
+    ) -> None:
+        super().__init__()
+        unknown = sorted(set(settings) - set(TRAIT_FIELDS))
+        if unknown:
+            raise SegwidgetsValueError(
+                f"A segmentation has no setting {unknown[0]!r}; its settings are {', '.join(TRAIT_FIELDS)}."
+            )
+        self.background = background
+        #: k-means family, background mode: a k change first shows a fit started from the
+        #: previous centres (a few iterations), then the seeded fit replaces it.
+        self.warm_start = warm_start
+        self.scheduler = Scheduler(background)
+        self.caches = Caches()
+        self._closed = False
+        self._lock = threading.RLock()  # generation, batch and the snapshot of the spec
+        self._publish = threading.RLock()  # one publication at a time; traits are set under it only
+        self._generation = 0
+        self._batch_depth = 0
+        self._batch_dirty = False
+        self._data_version = 0
+        self._pending_table: LoadedTable | None = None
+        self._umap_key: tuple | None = None
+        self._initial_ids = list(segment_ids or [])
+        features = settings.pop("features", None)
+        with self._batch(run=False):
+            for name, value in settings.items():
+                setattr(self, name, value)
+            if data is not None:
+                self._set_table(self._read(data), features)
+        if self.data is not None:
+            with self._lock:
+                self._generation += 1
+                request = self._snapshot()
+            self._run(request, None)
+
+    # ------------------------------------------------------------ validation
+    @validate(*TRAIT_FIELDS)
+    def _check_setting(self, proposal: Any) -> Any:
+        name = proposal["trait"].name
+        try:
+            value = FIELD[name].check(proposal["value"])
+        except SegwidgetsValueError as exc:
+            raise TraitError(str(exc)) from None
+        if name == "features" and self.table is not None:
+            candidates = set(self.table.feature_candidates())
+            unknown = [f for f in value if f not in candidates]
+            if unknown:
+                raise TraitError(f"These are not usable columns of the table: {', '.join(map(repr, unknown))}.")
+        return SegmentNames.tidy(value) if name == "names" else value
+
+    @validate("selection")
+    def _check_selection(self, proposal: Any) -> np.ndarray | None:
+        value = proposal["value"]
+        if value is None or np.asarray(value).size == 0:
+            return None
+        array = np.asarray(value)
+        n = 0 if self.data is None else len(self.data)
+        if array.dtype == bool:
+            if array.shape != (n,):
+                raise TraitError("A selection mask must have one entry per row.")
+            array = np.flatnonzero(array)
+        if not np.issubdtype(array.dtype, np.integer):
+            raise TraitError("A selection is a list of row numbers.")
+        array = np.unique(array.astype(np.int64).ravel())
+        if array[0] < 0 or array[-1] >= n:
+            raise TraitError(f"A selection can only name rows 0 to {n - 1}.")
+        return array
+
+    # ------------------------------------------------------------------ data
+    @validate("data")
+    def _check_data(self, proposal: Any) -> pd.DataFrame | None:
+        frame = proposal["value"]
+        if frame is None or (self.table is not None and frame is self.table.frame):
+            return frame
+        self._pending_table = read_table(frame)  # a DataFrame assigned directly: read like any table
+        return self._pending_table.frame
+
+    @observe("data")
+    def _on_data(self, change: dict) -> None:
+        table = self._pending_table
+        if table is not None and change["new"] is table.frame:
+            self._pending_table = None
+            self._set_table(table)
+
+    def _set_table(self, table: LoadedTable, features: Sequence[str] | None = None) -> None:
+        candidates = table.feature_candidates()
+        if features is not None:
+            unknown = [f for f in features if f not in candidates]
+            if unknown:
+                raise SegwidgetsValueError(
+                    f"These features are not usable columns of the table: {', '.join(unknown)}."
+                )
+            features = list(features)
+        elif self.features and all(f in candidates for f in self.features):
+            features = list(self.features)  # same columns: keep the person's choice
+        else:
+            features = table.default_features()
+        with self._batch():
+            with self._lock:
+                self._data_version += 1
+                self.caches.clear()
+            with self._publish:
+                self.set_trait("result", None)
+                self.set_trait("labels", None)
+            self.selection = None
+            self.selection_profile = None
+            self.table = table
+            self.source = table.source
+            self.data = table.frame
+            self.features = features
+            self._request()
+
+    def load_data(self, source: Any, *, filename: str | None = None,
+                  features: Sequence[str] | None = None) -> bool:
+        """Load a new table (path, bytes, file object, DataFrame or dataset name).
+
+        Returns False, with the reason in ``status``, if it cannot be read;
+        the table and results already loaded then stay as they were.
+        """
+        try:
+            table = self._read(source, filename)
+            if len(table.frame) == 0:
+                raise SegwidgetsValueError("The table has no rows.")
+            self._set_table(table, features)
+        except SegwidgetsError as exc:
+            self._report_error(str(exc), keep="data")
+            return False
+        except Exception as exc:  # a reader we do not control failed: still plain words
+            log.exception("could not load data")
+            self._report_error(f"The file could not be read ({type(exc).__name__}: {exc}).", keep="data")
+            return False
+        return True
+
+    # ------------------------------------------------------------ scheduling
+    @contextlib.contextmanager
+    def _batch(self, run: bool = True) -> Iterator[None]:
+        self._batch_depth += 1
+        try:
+            yield
+        finally:
+            self._batch_depth -= 1
+            if self._batch_depth == 0 and self._batch_dirty:
+                self._batch_dirty = False
+                if run:
+                    self._request()
+
+    def batch(self) -> contextlib.AbstractContextManager[None]:
+        """Change several settings with a single refit at the end::
+
+            with model.batch():
+                model.k = 6
+                model.scaling = "robust"
+        """
+        return self._batch()
+
+    @observe(*fields_invalidating("prepare", "fit"))
+    def _on_spec(self, change: dict) -> None:
+        if change["name"] == "k" and not ALGORITHMS[self.algorithm].uses_k and self.result is not None:
+            return  # k means nothing to this algorithm: keep the result
+        self._request()
+
+    def refit(self) -> None:
+        """Fit again with the current settings (uses the cache when it can)."""
+        self._request()
+
+    def _request(self) -> None:
+        if self._batch_depth:
+            self._batch_dirty = True
+            return
+        if self.data is None or self._closed:
+            return
+        with self._publish:  # requests and what they show are ordered: no older fit lands after
+            with self._lock:
+                self._generation += 1
+                request = self._snapshot()
+            fitted = self.caches.fits.get(request.fit_key)
+            prepared = self.caches.prepared.get(request.prep_key)
+            if fitted is not None and prepared is not None:  # a cache hit overtakes what was running
+                self.scheduler.cancel("fit")
+                if self._show(request, prepared, fitted, cached=True) and fitted.metrics is None:
+                    self.scheduler.submit("metrics", lambda job: self._measure(request, prepared, fitted))
+                return
+            info = ALGORITHMS[request.algorithm]
+            self.state = "fitting"
+            self.status = f"Fitting {f'{info.label} with k={request.k}' if info.uses_k else info.label}…"
+            self.scheduler.submit("fit", lambda job: self._run(request, job))
+
+    def _snapshot(self) -> pipeline.Request:
+        return pipeline.Request(
+            generation=self._generation, data_version=self._data_version, frame=self.data,
+            roles=dict(self.table.roles) if self.table is not None else {},
+            features=tuple(self.features), preprocess=PreprocessSpec(self.scaling, self.impute, self.log1p),
+            algorithm=self.algorithm, k=self.k, seed=self.seed, params=tuple(sorted(self.params.items())),
+        )
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until no refit (or its measuring) is pending or running; True if idle in time."""
+        return self.scheduler.wait(("fit", "metrics"), timeout)
+
+    def wait_embedding(self, timeout: float | None = None) -> bool:
+        """Block until a background UMAP (if any) has finished."""
+        return self.scheduler.wait(("umap",), timeout)
+
+    def close(self) -> None:
+        """Stop all background work (views of this model stop updating)."""
+        self._closed = True
+        self.scheduler.close()
+
+    def clear_cache(self, *, keep_prepared: bool = False) -> None:
+        """Forget cached fits and profiles (and prepared rows unless ``keep_prepared``)."""
+        self.caches.clear(keep_prepared=keep_prepared)
+
+    # --------------------------------------------------------------- fitting
+    def _run(self, request: pipeline.Request, job: Job | None) -> None:
+        try:
+            if self.warm_start and self.background:
+                quick = pipeline.preview(request, self.result, self.caches)
+                if quick is not None and (not self._show(request, *quick, cached=False, preview=True)
+                                          or (job is not None and job.cancelled)):
+                    return  # a newer change is waiting: the seeded fit would be overtaken
+            prepared, fitted = pipeline.fit(request, self.caches)
+        except SegwidgetsError as exc:
+            self._fail(request, str(exc))
+            return
+        except Exception as exc:
+            log.exception("fit failed")
+            self._fail(request, f"Something went wrong while fitting ({type(exc).__name__}: {exc}).")
+            return
+        if self._show(request, prepared, fitted, cached=False):
+            self._measure(request, prepared, fitted)
+
+    def _current(self, generation: int) -> bool:
+        with self._lock:
+            return generation == self._generation and not self._closed
+
+    def _show(self, request: pipeline.Request, prepared: Any, fitted: pipeline.Fitted, *,
+              cached: bool, preview: bool = False) -> bool:
+        """Publish a fit unless a newer change overtook it; True if it was shown."""
+        coords, method = self._coords_for(request.prep_key, prepared)
+        with self._publish:
+            if not self._current(request.generation):
+                return False  # overtaken by a newer change: drop it
+            result = pipeline.assemble(
+                request, prepared, fitted, previous=self.result, names=self.names,
+                initial_ids=self._initial_ids, coords=coords, embedding=method, caches=self.caches,
+                cached=cached, preview=preview)
+            self._set_result(result, state="fitting" if preview else "idle", status=result.summary)
+        return True
+
+    def _set_result(self, result: Result, *, state: str | None = None, status: str | None = None,
+                    new: bool = True) -> None:
+        """Publish ``result`` and its aliases together (call under ``self._publish``)."""
+        with self.hold_trait_notifications():
+            self.set_trait("result", result)
+            for name in ALIASES:
+                self.set_trait(name, _plain(getattr(result, name)))
+            self.set_trait("segment_names", dict(result.names))
+            if state is not None:
+                self.state = state
+            if status is not None:
+                self.status = status
+            if new:
+                self._update_selection_profile()
+                self.revision += 1
+
+    def _measure(self, request: pipeline.Request, prepared: Any, fitted: pipeline.Fitted) -> None:
+        """Quality metrics, after the segments are shown (they are not needed to draw them)."""
+        metrics = pipeline.measure(request, prepared, fitted)
+        with self._publish:
+            shown = self.result
+            if (shown is not None and shown.fit_key == request.fit_key and not shown.preview
+                    and self._current(request.generation)):
+                self._set_result(shown.replace(metrics=metrics), new=False)
+
+    def _fail(self, request: pipeline.Request, message: str) -> None:
+        if self._current(request.generation):
+            self._report_error(message)
+
+    def _report_error(self, message: str, keep: str = "result") -> None:
+        kept = " The previous data is still loaded." if keep == "data" and self.data is not None else ""
+        if keep == "result" and self.result is not None:
+            kept = " Showing the previous segments."
+        with self._publish, self.hold_trait_notifications():
+            self.state = "error"
+            self.status = f"{message}{kept}"
+
+    # ----------------------------------------------------------- embeddings
+    def _coords_for(self, prep_key: tuple, prepared: Any) -> tuple[np.ndarray, str]:
+        """The map for these rows: UMAP when chosen and ready, else PCA (UMAP then starts)."""
+        if self.embedding == "umap":
+            umap = self.caches.embeddings.get((prep_key, "umap"))
+            if umap is not None:
+                return umap, "umap"
+            self._start_umap(prep_key, prepared)
+        return pipeline.pca_map(prep_key, prepared, self.caches), "pca"
+
+    @observe("embedding")
+    def _on_embedding(self, change: dict) -> None:
+        shown = self.result
+        if shown is None:
+            return
+        coords, method = self._coords_for(shown.prep_key, shown.prepared)
+        if method == change["new"]:
+            self._show_map(shown.prep_key, coords, method)
+
+    def _show_map(self, prep_key: tuple, coords: np.ndarray, method: str, **timings: float) -> None:
+        with self._publish:
+            shown = self.result
+            if shown is None or shown.prep_key != prep_key or self.embedding != method:
+                return
+            raw = shown.fit.labels[pipeline.map_positions(shown.prepared.n_rows)]
+            centres = pipeline.map_centres(coords, shown.stable(raw), shown.segment_ids)
+            self._set_result(shown.replace(coords=coords, center_coords=centres, embedding=method,
+                                           timings={**shown.timings, **timings}))
+            self.embedding_state = "ready"
+
+    def _start_umap(self, key: tuple, prepared: Any) -> None:
+        if self._umap_key == key and self.scheduler.busy("umap"):
+            return
+        self._umap_key = key
+        self.embedding_state = "computing"
+        started = time.perf_counter()
+
+        def work(job: Job) -> np.ndarray:
+            coords = umap_2d(prepared.X[pipeline.map_positions(prepared.n_rows)], seed=0)
+            return self.caches.embeddings.setdefault((key, "umap"), coords)
+
+        def done(coords: np.ndarray) -> None:
+            self._show_map(key, coords, "umap", umap=time.perf_counter() - started)
+            if self.embedding_state == "computing":
+                self.embedding_state = "ready"
+
+        def failed(exc: BaseException) -> None:
+            log.error("UMAP failed: %s", exc)
+            with self._publish:
+                self.embedding_state = "error"
+                self.status = f"The UMAP map could not be computed ({exc}); showing PCA."
+
+        log.info("UMAP started on %d rows", prepared.n_rows)
+        self.scheduler.submit("umap", work, done, failed)
+
+    # ----------------------------------------------------------------- names
+    @observe("names")
+    def _on_names(self, change: dict) -> None:
+        with self._publish:
+            shown = self.result
+            if shown is None:
+                return
+            names = {i: self.names.get(i, shown.generated_names.get(i, f"Segment {i}"))
+                     for i in shown.segment_ids}
+            self._set_result(shown.replace(names=names, profile=pipeline.named_profile(shown.profile, names)))
+
+    def rename(self, segment_id: int, name: str) -> None:
+        """Give segment ``segment_id`` a name (an empty name restores the generated one)."""
+        names = dict(self.names)
+        names[int(segment_id)] = name
+        if not " ".join(str(name).split()):
+            names.pop(int(segment_id))
+        self.names = names
+
+    # ------------------------------------------------------------- selection
+    @observe("selection")
+    def _on_selection(self, change: dict) -> None:
+        self._update_selection_profile()
+
+    def _update_selection_profile(self) -> None:
+        if self.selection is None or self.data is None or self.result is None:
+            self.selection_profile = None
+            return
+        labels = np.full(len(self.data), -1, dtype=np.int64)
+        labels[self.selection] = 0
+        try:
+            self.selection_profile = profile_segments(
+                self.data, labels, list(self.features), self.table.roles, names={0: "Selection"})
+        except SegwidgetsError as exc:
+            self.selection_profile = None
+            self.status = str(exc)
+
+    # ----------------------------------------------------------- diagnostics
+    @property
+    def prepared(self) -> Any:
+        """The preprocessed rows behind the current result (None before the first fit)."""
+        return None if self.result is None else self.result.prepared
+
+    @property
+    def fit(self) -> Any:
+        """The seeded fit behind the current result (None before the first, and during a preview)."""
+        shown = self.result
+        return None if shown is None or shown.preview else shown.fit
+
+    def sweep(self, ks: Sequence[int] | range = range(2, 13), *,
+              progress: Callable[[int, int], None] | None = None,
+              cancel: Callable[[], bool] | None = None) -> SweepResult:
+        """Fit the current settings for each k and measure each fit (in the caller's thread).
+
+        Each fit goes into the model's cache, so moving k to a swept value
+        afterwards is a cache hit. See :func:`segwidgets.core.diagnostics.sweep_k`.
+        """
+        if self.data is None:
+            raise SegwidgetsValueError("There is no data loaded yet.")
+        with self._lock:
+            request = self._snapshot()
+        if not ALGORITHMS[request.algorithm].uses_k:
+            raise SegwidgetsValueError(
+                f"{ALGORITHMS[request.algorithm].label} chooses the number of segments by itself; "
+                "choose k-means, Ward or a Gaussian mixture to compare values of k."
+            )
+        prepared = pipeline.prepared_rows(request, self.caches)
+
+        def keep(k: int, fit: Any, metrics: dict) -> None:
+            at_k = dataclasses.replace(request, k=k)
+            self.caches.fits.setdefault(at_k.fit_key, pipeline.fitted_from(at_k, prepared, fit, dict(metrics)))
+
+        return sweep_k(prepared, ks, algorithm=request.algorithm, seed=request.seed,
+                       params=dict(request.params), progress=progress, cancel=cancel, on_fit=keep)
+
+    def is_cached(self, **changes: Any) -> bool:
+        """Whether the current settings with ``changes`` (e.g. ``k=5``) are in the cache."""
+        with self._lock:
+            request = dataclasses.replace(self._snapshot(), **changes)
+        return request.fit_key in self.caches.fits and request.prep_key in self.caches.prepared

@@ -1,0 +1,104 @@
+"""What a segmentation hands on: its spec (JSON, a link), its labelled rows, and reading tables."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..core.io import LoadedTable, read_table
+from ..core.schema import FIELDS, TRAIT_FIELDS
+from ..core.spec import SegmentationSpec
+from ..errors import SegwidgetsValueError
+
+#: Spec fields that are one trait each, set as they are (features only when the spec names some).
+_PLAIN = tuple(name for name in TRAIT_FIELDS if name != "features")
+
+
+class Persistence:
+    """The save, load and export half of :class:`~segwidgets.session.Segmentation`."""
+
+    @staticmethod
+    def _read(data: Any, filename: str | None = None) -> LoadedTable:
+        if isinstance(data, LoadedTable):
+            return data
+        if isinstance(data, str) and not os.path.exists(data):
+            from .. import datasets
+
+            if data in datasets.list_datasets():
+                return datasets.load_table(data)
+        table = read_table(data, filename=filename)
+        if isinstance(data, (str, os.PathLike)) and filename is None:
+            table.source = str(Path(data).resolve())  # a saved spec can find the file again
+        return table
+
+    @property
+    def spec(self) -> SegmentationSpec:
+        """The current settings as a serialisable :class:`SegmentationSpec`."""
+        shown = self.result
+        values = {name: getattr(self, name) for name in TRAIT_FIELDS}
+        values["names"] = {int(i): n for i, n in self.names.items()}
+        return SegmentationSpec(
+            source=self.source if self.source and self.source != "DataFrame" else None,
+            segment_ids=[] if shown is None else list(shown.raw_to_id),
+            **values,
+        )
+
+    def apply_spec(self, spec: SegmentationSpec) -> None:
+        """Apply every setting of ``spec`` with a single refit."""
+        with self.batch():
+            if spec.features:
+                self.features = list(spec.features)
+            for name in _PLAIN:
+                setattr(self, name, getattr(spec, name))
+
+    def save(self, path: str | os.PathLike) -> Path:
+        """Write the spec as JSON to ``path``; ``.csv`` writes the labelled rows instead."""
+        path = Path(path)
+        if path.suffix.lower() == ".csv":
+            self.labels_frame().to_csv(path, index=False)
+        else:
+            path.write_text(self.spec.to_json(), encoding="utf-8")
+        return path
+
+    @classmethod
+    def load(cls, path: str | os.PathLike, data: Any = None, **kwargs: Any) -> Any:
+        """Build a segmentation from a saved spec; ``data`` overrides the spec's source."""
+        spec = SegmentationSpec.from_json(Path(path).read_text(encoding="utf-8"))
+        return cls.from_spec(spec, data=data, **kwargs)
+
+    @classmethod
+    def from_spec(cls, spec: SegmentationSpec, data: Any = None, **kwargs: Any) -> Any:
+        """Build a segmentation from a :class:`SegmentationSpec`."""
+        source = data if data is not None else spec.source
+        if source is None:
+            raise SegwidgetsValueError("This spec names no data; pass the table as data=.")
+        settings = {f.name: getattr(spec, f.name) for f in FIELDS if f.trait}
+        settings["features"] = spec.features or None
+        if settings["features"] is None:
+            settings.pop("features")
+        return cls(source, segment_ids=spec.segment_ids, **settings, **kwargs)
+
+    def labels_frame(self) -> pd.DataFrame:
+        """The input rows with their segment id and name (rows with no segment: empty)."""
+        if self.data is None:
+            raise SegwidgetsValueError("There is no data loaded yet.")
+        out = self.data.copy()
+        segment_col = "segment" if "segment" not in out.columns else "segwidgets_segment"
+        name_col = "segment_name" if "segment_name" not in out.columns else "segwidgets_segment_name"
+        shown = self.result
+        if shown is None:
+            out[segment_col] = pd.array([pd.NA] * len(out), dtype="Int64")
+            out[name_col] = pd.Series([pd.NA] * len(out), dtype="string")
+            return out
+        labels = pd.array(shown.labels, dtype="Int64")
+        labels[shown.labels < 0] = pd.NA
+        out[segment_col] = labels
+        out[name_col] = pd.Series(shown.labels).map(dict(shown.names)).astype("string").to_numpy()
+        return out
+
+    def __repr__(self) -> str:
+        n = 0 if self.data is None else len(self.data)
+        return f"<Segmentation {self.source or 'no data'}: {n:,} rows, {self.status or self.state}>"

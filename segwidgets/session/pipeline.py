@@ -1,0 +1,317 @@
+"""From a snapshot of the spec to a :class:`Result`: prepare -> (preview) -> fit -> measure -> assemble.
+
+Plain functions over a :class:`Request` and the model's :class:`~.cache.Caches`;
+they know nothing of traits, threads or views. The model decides when to call
+them and publishes what they return.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import time
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..core.algorithms import ALGORITHMS, WARM_STARTABLE, ClusterFit, fit_prepared, fit_warm
+from ..core.embedding import pca_2d
+from ..core.matching import Matching, match_segments
+from ..core.metrics import compute_metrics
+from ..core.palette import segment_color
+from ..core.preprocess import NUMERIC_ROLES, Prepared, PreprocessSpec, prepare, role_name
+from ..core.profile import SegmentProfile, profile_inputs, profile_segments
+from ..errors import SegwidgetsValueError
+from .cache import Caches
+from .result import Result, frozen_array, frozen_map
+
+#: Most points the map draws; larger tables show a seeded random sample (profiles use every row).
+MAX_MAP_POINTS = 100_000
+
+
+@functools.lru_cache(maxsize=8)
+def _sample_positions(n: int, size: int) -> np.ndarray:
+    positions = np.sort(np.random.default_rng(0).choice(n, size=size, replace=False))
+    positions.setflags(write=False)
+    return positions
+
+
+def map_positions(n: int) -> np.ndarray | slice:
+    """Which of ``n`` prepared rows the map draws: all of them, or a seeded sample."""
+    return slice(None) if n <= MAX_MAP_POINTS else _sample_positions(n, MAX_MAP_POINTS)
+
+
+@dataclass(frozen=True)
+class Request:
+    """A snapshot of the spec, taken when a refit is asked for."""
+
+    generation: int
+    data_version: int
+    frame: pd.DataFrame
+    roles: Mapping[str, Any]
+    features: tuple[str, ...]
+    preprocess: PreprocessSpec
+    algorithm: str
+    k: int
+    seed: int
+    params: tuple[tuple[str, Any], ...]
+
+    @property
+    def prep_key(self) -> tuple:
+        return (self.data_version, self.features, self.preprocess)
+
+    @property
+    def fit_key(self) -> tuple:
+        k = self.k if ALGORITHMS[self.algorithm].uses_k else None
+        return (self.prep_key, self.algorithm, k, self.seed, self.params)
+
+
+@dataclass
+class Fitted:
+    """What a fit produced, independent of segment ids (cached by ``fit_key``)."""
+
+    fit: ClusterFit
+    labels: np.ndarray  # raw labels over all rows of the frame
+    metrics: dict | None  # None until measured (after the result is shown)
+    seconds: dict
+    map_centres: tuple[np.ndarray, dict[int, tuple[float, float]]] | None = None  # (coords, by raw label)
+
+
+def _spread(request: Request, prepared: Prepared, fit: ClusterFit) -> np.ndarray:
+    labels = np.full(len(request.frame), -1, dtype=np.int64)
+    labels[prepared.row_index] = fit.labels
+    return labels
+
+
+def fitted_from(request: Request, prepared: Prepared, fit: ClusterFit, metrics: dict | None = None) -> Fitted:
+    """A fit of ``prepared`` as the cache keeps it."""
+    return Fitted(fit=fit, labels=_spread(request, prepared, fit), metrics=metrics,
+                  seconds=dict(fit.timings))
+
+
+def prepared_rows(request: Request, caches: Caches) -> Prepared:
+    """The preprocessed rows of ``request`` (cached), or a plain error if nothing can be segmented."""
+    if not request.features:
+        usable = {role_name(r) for r in request.roles.values()}
+        if usable & set(NUMERIC_ROLES):
+            message = "Choose at least one feature to segment on."
+        elif "categorical" in usable:
+            message = ("This table has no numeric columns to segment on; choose categorical "
+                       "features in the feature list (they are one-hot encoded).")
+        else:
+            message = ("This table has no numeric or categorical columns to segment on: dates, "
+                       "identifiers and empty columns cannot be used.")
+        raise SegwidgetsValueError(message)
+    prepared = caches.prepared.get(request.prep_key)
+    if prepared is None:
+        prepared = prepare(request.frame, list(request.features), request.roles, request.preprocess)
+        prepared = caches.prepared.setdefault(request.prep_key, prepared)
+    return prepared
+
+
+def fit(request: Request, caches: Caches) -> tuple[Prepared, Fitted]:
+    """The seeded fit of ``request`` (cached), with the PCA map computed alongside."""
+    started = time.perf_counter()
+    prepared = prepared_rows(request, caches)
+    prep_seconds = time.perf_counter() - started
+    fitted = caches.fits.get(request.fit_key)
+    if fitted is None:
+        cluster = fit_prepared(prepared, request.algorithm, request.k, request.seed, dict(request.params))
+        fitted = fitted_from(request, prepared, cluster)
+        fitted.seconds = {"preprocess": prep_seconds, **fitted.seconds}
+        fitted = caches.fits.setdefault(request.fit_key, fitted)
+    pca_map(request.prep_key, prepared, caches)  # off the caller's thread, after the fit
+    return prepared, fitted
+
+
+def preview(request: Request, shown: Result | None, caches: Caches) -> tuple[Prepared, Fitted] | None:
+    """A fit warm-started from the centres on show, or None where none applies.
+
+    Only for a k change of a k-means method with everything else unchanged, when the
+    seeded fit is not cached. A preview is never cached: the seeded fit that follows
+    is the result (and what a saved spec reproduces).
+    """
+    if (shown is None or request.algorithm not in WARM_STARTABLE
+            or request.fit_key in caches.fits or shown.k == request.k):
+        return None
+    prep_key, algorithm, _k, seed, params = shown.fit_key
+    if (prep_key, algorithm, seed, params) != (request.prep_key, request.algorithm, request.seed,
+                                               request.params):
+        return None
+    prepared = caches.prepared.get(request.prep_key)
+    if prepared is None:
+        return None
+    rows32 = caches.float32.get(request.prep_key)
+    if rows32 is None:  # a preview needs no float64: float32 halves the work of each iteration
+        rows32 = dataclasses.replace(prepared, X=prepared.X.astype(np.float32))
+        caches.float32.put(request.prep_key, rows32)
+    cluster = fit_warm(rows32, request.algorithm, request.k, shown.fit.centers_scaled, request.seed,
+                       dict(request.params))
+    return prepared, fitted_from(request, prepared, cluster)
+
+
+def measure(request: Request, prepared: Prepared, fitted: Fitted) -> dict:
+    """Quality metrics of a fit (measured once, kept on the cached fit)."""
+    if fitted.metrics is None:
+        started = time.perf_counter()
+        fitted.metrics = compute_metrics(prepared.X, fitted.fit.labels, seed=request.seed)
+        fitted.seconds["metrics"] = time.perf_counter() - started
+    return dict(fitted.metrics)
+
+
+def pca_map(prep_key: tuple, prepared: Prepared, caches: Caches) -> np.ndarray:
+    """PCA fitted on every prepared row; the map keeps the rows of the display sample (cached)."""
+    coords = caches.embeddings.get((prep_key, "pca"))
+    if coords is None:
+        coords = pca_2d(prepared.X, seed=0)[map_positions(prepared.n_rows)]
+        coords = caches.embeddings.setdefault((prep_key, "pca"), frozen_array(coords))
+    return coords
+
+
+def map_centres(coords: np.ndarray, labels: np.ndarray, ids: Sequence[int]) -> dict[int, tuple[float, float]]:
+    """Mean map position of the points of each label in ``ids``."""
+    keep = labels >= 0
+    if not keep.any():
+        return {}
+    lab = labels[keep]
+    size = int(lab.max()) + 1
+    counts = np.bincount(lab, minlength=size)
+    xs = np.bincount(lab, weights=coords[keep, 0], minlength=size)
+    ys = np.bincount(lab, weights=coords[keep, 1], minlength=size)
+    return {int(i): (float(xs[i] / counts[i]), float(ys[i] / counts[i]))
+            for i in ids if 0 <= i < size and counts[i]}
+
+
+def _match(previous: Result | None, fitted: Fitted, initial_ids: Sequence[int],
+           reserved: Collection[int]) -> Matching:
+    n_new = fitted.fit.n_segments
+    if previous is None and len(initial_ids) == n_new:  # a first fit from a saved spec: its ids
+        matching = match_segments(None, fitted.labels, n_new)
+        ids = np.asarray(initial_ids, dtype=np.int64)
+        matching.ids = ids
+        matching.labels = np.where(fitted.labels >= 0, ids[np.clip(fitted.labels, 0, None)], -1)
+        return matching
+    return match_segments(None if previous is None else previous.labels, fitted.labels, n_new,
+                          reserved=reserved)
+
+
+def _raw_profile(request: Request, fitted: Fitted, preview: bool, caches: Caches) -> SegmentProfile:
+    key = (request.fit_key, preview)
+    profile = caches.profiles.get(key)
+    if profile is None:  # profiled once per fit, by raw label; stable ids come after
+        inputs_key = (request.data_version, request.features)
+        inputs = caches.profile_inputs.get(inputs_key)
+        if inputs is None:
+            inputs = profile_inputs(request.frame, list(request.features), request.roles)
+            caches.profile_inputs.put(inputs_key, inputs)
+        profile = profile_segments(request.frame, fitted.labels, list(request.features), request.roles,
+                                   inputs=inputs)
+        caches.profiles.put(key, profile)
+    return profile
+
+
+def named_profile(profile: SegmentProfile, names: Mapping[int, str]) -> SegmentProfile:
+    """``profile`` with the names a person gave."""
+    import copy
+
+    given = {int(i): names[int(i)] for i in profile.summary.index if int(i) in names}
+    if not given:
+        return profile
+    summary = profile.summary.copy()
+    for i, name in given.items():
+        summary.loc[i, "name"] = name
+    named = copy.copy(profile)  # not dataclasses.replace: it would compute the lazy medians
+    named.summary = summary
+    return named
+
+
+def assemble(
+    request: Request,
+    prepared: Prepared,
+    fitted: Fitted,
+    *,
+    previous: Result | None,
+    names: Mapping[int, str],
+    initial_ids: Sequence[int],
+    coords: np.ndarray,
+    embedding: str,
+    caches: Caches,
+    cached: bool,
+    preview: bool = False,
+) -> Result:
+    """The :class:`Result` of a fit, its segments matched to ``previous`` so ids (and names) carry over."""
+    started = time.perf_counter()
+    if previous is not None and previous.data_version != request.data_version:
+        previous = None
+    matching = _match(previous, fitted, initial_ids, names.keys())
+    raw_to_id = tuple(int(i) for i in matching.ids)
+    profile = _raw_profile(request, fitted, preview, caches).relabel(dict(enumerate(raw_to_id)))
+    generated = {int(i): str(n) for i, n in profile.summary["name"].items()}
+    ids = tuple(int(i) for i in profile.summary.index)
+    shown_names = {i: names.get(i, generated[i]) for i in ids}
+    map_rows = prepared.row_index[map_positions(prepared.n_rows)]
+    if fitted.map_centres is None or fitted.map_centres[0] is not coords:
+        fitted.map_centres = (coords, map_centres(coords, fitted.labels[map_rows], range(len(raw_to_id))))
+    centres = {raw_to_id[raw]: xy for raw, xy in fitted.map_centres[1].items()}
+    messages = list(prepared.notes) + list(fitted.fit.warnings)
+    if prepared.n_rows > MAX_MAP_POINTS:
+        messages.append(
+            f"The map shows a random sample of {MAX_MAP_POINTS:,} of the {prepared.n_rows:,} rows; "
+            "segments, profiles and metrics use every row."
+        )
+    old_names = {} if previous is None else dict(previous.names)
+    messages += change_messages(matching, names, old_names, generated)
+    seconds = {**fitted.seconds, "apply": time.perf_counter() - started,
+               "cache_hit": float(cached), "warm_start": float(preview)}
+    return Result(
+        fit_key=request.fit_key, prep_key=request.prep_key, data_version=request.data_version,
+        preview=preview, cached=cached, algorithm=request.algorithm, k=request.k, seed=request.seed,
+        features=request.features, labels=frozen_array(matching.labels), raw_to_id=raw_to_id,
+        segment_ids=ids, generated_names=frozen_map(generated), names=frozen_map(shown_names),
+        colors=frozen_map({i: segment_color(i) for i in ids}),
+        profile=named_profile(profile, names), coords=coords, coord_rows=frozen_array(map_rows),
+        center_coords=frozen_map(centres), embedding=embedding,
+        metrics=frozen_map(fitted.metrics or {}), warnings=tuple(messages),
+        timings=frozen_map(seconds), summary=summary(request, fitted, seconds, cached, preview),
+        prepared=prepared, fit=fitted.fit,
+    )
+
+
+def summary(request: Request, fitted: Fitted, seconds: Mapping[str, float], cached: bool,
+            preview: bool = False) -> str:
+    """One line: "5 segments of 7,050 rows · k-means · 9 features · in 0.12 s"."""
+    info = ALGORITHMS[request.algorithm]
+    n = int((fitted.labels >= 0).sum())
+    if preview:
+        took = "from the previous centres · refining…"
+    elif cached:
+        took = "from cache"
+    else:
+        took = f"in {sum(v for k, v in seconds.items() if k not in ('cache_hit', 'warm_start')):.2f} s"
+    segments = fitted.fit.n_segments
+    return (
+        f"{segments} segment{'s' if segments != 1 else ''} of {n:,} rows · {info.label}"
+        f" · {len(request.features)} feature{'s' if len(request.features) != 1 else ''} · {took}"
+    )
+
+
+def change_messages(matching: Matching, given: Mapping[int, str], old_names: Mapping[int, str],
+                    generated: Mapping[int, str]) -> list[str]:
+    """Segments that split or merged since the previous result, in words."""
+
+    def name(i: int, names: Mapping[int, str]) -> str:
+        return f"'{given.get(i) or names.get(i) or f'segment {i}'}'"
+
+    messages = []
+    for old, parts in matching.splits.items():
+        messages.append(
+            f"Segment {name(old, old_names)} split into {', '.join(name(p, generated) for p in parts)}."
+        )
+    for new, parts in matching.merges.items():
+        messages.append(
+            f"Segments {', '.join(name(p, old_names) for p in parts)} merged into {name(new, generated)}."
+        )
+    return messages
