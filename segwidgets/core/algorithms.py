@@ -1,9 +1,10 @@
 """The algorithm registry and fitting.
 
-Every algorithm is a scikit-learn estimator; :func:`fit_segmentation` runs
-the same ``Pipeline([("prep", ColumnTransformer), ("model", estimator)])`` a
-person would write by hand, so labels equal plain scikit-learn's for the
-same data and seed. Quadratic algorithms (agglomerative, HDBSCAN) are fitted
+Every algorithm is a scikit-learn estimator; :func:`fit_prepared` fits it on
+the rows :func:`~segwidgets.core.preprocess.prepare` made, as the
+``Pipeline([("prep", ColumnTransformer), ("model", estimator)])`` a person
+would write by hand does, so labels equal plain scikit-learn's for the same
+data and seed. Quadratic algorithms (agglomerative, HDBSCAN) are fitted
 on a seeded sample of large tables and the other rows join the nearest
 segment centre; the result says so.
 """
@@ -12,22 +13,41 @@ from __future__ import annotations
 
 import time
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import sklearn
 from sklearn.cluster import HDBSCAN, AgglomerativeClustering, KMeans, MiniBatchKMeans
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.mixture import GaussianMixture
-from sklearn.pipeline import Pipeline
 
 from ..errors import SegwidgetsDataError, SegwidgetsValueError
-from .preprocess import Prepared, PreprocessSpec, prepare
+from .constraints import Constraint, Either, Nothing, OneOf, Settings, Whole
+from .preprocess import Prepared
 
 K_MIN, K_MAX = 2, 50
+
+#: Every algorithm setting a spec or a link can carry: what it accepts and its name in a
+#: message. Checked (in words) before any of them reaches scikit-learn.
+PARAMETERS: dict[str, tuple[Constraint, str]] = {
+    "n_init": (Either((OneOf(("auto",)), Whole(1, 100))),
+               "The number of k-means starts (n_init, auto: one k-means++ start)"),
+    "batch_size": (Whole(16, 1_000_000), "The mini-batch size (batch_size)"),
+    "covariance_type": (OneOf(("full", "tied", "diag", "spherical")),
+                        "The mixture's covariance type (covariance_type)"),
+    "min_cluster_size": (Whole(2, 100_000), "The minimum segment size (min_cluster_size)"),
+    "min_samples": (Either((Nothing(), Whole(1, 100_000))), "HDBSCAN's min_samples"),
+}
+
+#: The constraint that checks a whole ``params`` mapping.
+PARAMS_CONSTRAINT = Settings(tuple((name, c, label) for name, (c, label) in PARAMETERS.items()))
+
+
+def check_params(params: Mapping[str, Any]) -> dict[str, Any]:
+    """``params`` with each known setting checked against :data:`PARAMETERS`; a plain error if not."""
+    return PARAMS_CONSTRAINT.check("params", params)
 
 
 @dataclass(frozen=True)
@@ -138,38 +158,6 @@ class ClusterFit:
     sample_index: np.ndarray | None = None
     timings: dict[str, float] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
-
-
-@dataclass
-class FitResult:
-    """A full fit on a table: labels over all its rows plus everything behind them.
-
-    Attributes:
-        labels: int64 over ALL rows of the frame: 0..k-1, -1 = no segment
-            (noise, or a row left out for missing values).
-        n_segments: number of segments found.
-        X: the preprocessed rows fitted (float64, ``(n_kept, p)``).
-        row_index: positions (into the frame) of the rows of ``X``.
-        centers_scaled: ``(n_segments, p)`` centres in the preprocessed space.
-        centers_original: centres of the numeric features in original units.
-        pipeline: ``Pipeline([("prep", ...), ("model", ...)])``, fitted.
-        feature_names_out: column names of ``X``.
-        timings: seconds per phase.
-        warnings: plain-words warnings.
-        notes: what preprocessing did, in plain words.
-    """
-
-    labels: np.ndarray
-    n_segments: int
-    X: np.ndarray
-    row_index: np.ndarray
-    centers_scaled: np.ndarray
-    centers_original: pd.DataFrame
-    pipeline: Pipeline
-    feature_names_out: list[str]
-    timings: dict[str, float] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
 
 
 def check_k(k: object) -> int:
@@ -363,35 +351,3 @@ def spread_labels(prepared: Prepared, labels: np.ndarray, n_rows: int) -> np.nda
     out = np.full(n_rows, -1, dtype=np.int64)
     out[prepared.row_index] = labels
     return out
-
-
-def fit_segmentation(
-    frame: pd.DataFrame,
-    features: Sequence[str],
-    roles: Mapping[str, object],
-    preprocess: PreprocessSpec = PreprocessSpec(),
-    algorithm: str = "kmeans",
-    k: int = 4,
-    seed: int = 0,
-    params: Mapping[str, Any] | None = None,
-) -> FitResult:
-    """Preprocess ``frame`` and fit ``algorithm``; the one-call form of the core."""
-    from .preprocess import numeric_centers_in_original_units
-
-    started = time.perf_counter()
-    prepared = prepare(frame, features, roles, preprocess)
-    prep_seconds = time.perf_counter() - started
-    fit = fit_prepared(prepared, algorithm, k, seed, params)
-    return FitResult(
-        labels=spread_labels(prepared, fit.labels, len(frame)),
-        n_segments=fit.n_segments,
-        X=prepared.X,
-        row_index=prepared.row_index,
-        centers_scaled=fit.centers_scaled,
-        centers_original=numeric_centers_in_original_units(prepared, fit.centers_scaled),
-        pipeline=Pipeline([("prep", prepared.transformer), ("model", fit.estimator)]),
-        feature_names_out=prepared.feature_names_out,
-        timings={"preprocess": prep_seconds, **fit.timings, "total": time.perf_counter() - started},
-        warnings=list(fit.warnings),
-        notes=list(prepared.notes),
-    )

@@ -34,7 +34,7 @@ from .algorithms import (
     nearest_center,
     segment_means,
 )
-from .metrics import compute_metrics
+from .metrics import check_labels, compute_metrics
 from .preprocess import Prepared
 
 __all__ = [
@@ -91,18 +91,6 @@ def _as_prepared(X: np.ndarray) -> Prepared:
         X=X, row_index=np.arange(len(X)), transformer=None, features=[], numeric=[],
         categorical=[], log_columns=[], feature_names_out=[f"x{j}" for j in range(X.shape[1])],
     )
-
-
-def _labels(X: np.ndarray, labels: Any) -> np.ndarray:
-    labels = np.asarray(labels)
-    if labels.ndim != 1 or len(labels) != len(X):
-        raise SegwidgetsValueError(
-            f"There must be one segment label per row: {len(X):,} rows but {labels.size:,} labels."
-        )
-    if labels.dtype.kind not in "iu":
-        if labels.dtype.kind != "f" or not np.all(labels == np.round(labels)):
-            raise SegwidgetsValueError("Segment labels must be whole numbers (-1 for no segment).")
-    return labels.astype(np.int64)
 
 
 def _ks(ks: Iterable[int]) -> list[int]:
@@ -451,7 +439,7 @@ def silhouette_samples_by_segment(
     segment that has them; ``attrs["note"]`` says when it is a sample.
     """
     X = _rows(X)
-    labels = _labels(X, labels)
+    labels = check_labels(labels, len(X))
     kept = np.flatnonzero(labels >= 0)
     segments, sizes = np.unique(labels[kept], return_counts=True)
     if len(segments) < 2:

@@ -35,15 +35,6 @@ def pca_2d(X: np.ndarray, seed: int = 0) -> np.ndarray:
     return _two_columns(np.nan_to_num(Y), n)
 
 
-def pca_explained(X: np.ndarray) -> list[float]:
-    """Share of variance explained by the first two components."""
-    X = np.asarray(X, dtype=np.float64)
-    if len(X) < 2 or X.shape[1] == 0:
-        return []
-    pca = PCA(n_components=min(2, *X.shape)).fit(X)
-    return [float(v) for v in pca.explained_variance_ratio_]
-
-
 def umap_2d(X: np.ndarray, seed: int = 0, n_neighbors: int = 15) -> np.ndarray:
     """UMAP embedding of ``X`` as float32 ``(n, 2)``."""
     import umap  # lazy: heavy import, numba compilation on first use

@@ -33,6 +33,7 @@ from sklearn.preprocessing import OneHotEncoder
 from sklearn.tree import DecisionTreeClassifier
 
 from ..errors import SegwidgetsDataError, SegwidgetsValueError
+from .metrics import check_labels
 from .preprocess import MAX_CATEGORIES
 
 __all__ = [
@@ -70,16 +71,7 @@ def _design(X_frame: Any, labels: Any) -> _Design:
         raise SegwidgetsValueError("Explanations need the feature columns as a table (a DataFrame).")
     if X_frame.shape[1] == 0:
         raise SegwidgetsValueError("Choose at least one feature to explain the segments with.")
-    labels = np.asarray(labels)
-    if labels.ndim != 1 or len(labels) != len(X_frame):
-        raise SegwidgetsValueError(
-            f"There must be one segment label per row: {len(X_frame):,} rows "
-            f"but {labels.size:,} labels."
-        )
-    if labels.dtype.kind not in "iu":
-        if labels.dtype.kind != "f" or not np.all(labels == np.round(labels)):
-            raise SegwidgetsValueError("Segment labels must be whole numbers (-1 for no segment).")
-    labels = labels.astype(np.int64)
+    labels = check_labels(labels, len(X_frame))
     notes: list[str] = []
     kept = labels >= 0
     if not kept.all():

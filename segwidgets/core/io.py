@@ -25,6 +25,7 @@ import pandas as pd
 
 from ..errors import SegwidgetsDataError
 from .roles import ColumnInfo, Role, infer_column
+from .text import format_megabytes
 
 
 @dataclass
@@ -75,11 +76,6 @@ PLACEHOLDERS = frozenset({"-", "--", "—", "?", ".", "n/a", "na", "none", "null
 EURO_NUMBER = re.compile(r"^\(?[-+]?\s*[$€£¥]?\s*[-+]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?\s*[$€£¥]?\s*%?\)?$")
 
 
-def _size(n: int) -> str:
-    """A limit of ``n`` bytes in MB, one decimal, rounded down (never more than the limit)."""
-    return f"{math.floor(n / 1024 / 1024 * 10) / 10:.1f} MB"
-
-
 def _too_large(size: int, max_bytes: int) -> SegwidgetsDataError:
     """The over-limit message: the file's size gets as many decimals as it takes
     to read larger than the limit ("50.04 MB; the limit is 50.0 MB")."""
@@ -97,7 +93,8 @@ def _read_bytes(source: str | os.PathLike | bytes | BinaryIO, max_bytes: int | N
         data = source.read(None if max_bytes is None else max_bytes + 1)
         name = getattr(source, "name", "upload")
         if max_bytes is not None and len(data) > max_bytes:  # only the start was read
-            raise SegwidgetsDataError(f"The file is larger than the limit of {_size(max_bytes)}.")
+            limit = format_megabytes(max_bytes, round_down=True)
+            raise SegwidgetsDataError(f"The file is larger than the limit of {limit}.")
     else:
         path = Path(source)
         if not path.exists():

@@ -18,8 +18,9 @@ import numpy as np
 from sklearn.metrics import silhouette_score
 
 from ..errors import SegwidgetsValueError
+from .text import format_count
 
-__all__ = ["METRIC_LABELS", "compute_metrics", "inertia", "segment_means"]
+__all__ = ["METRIC_LABELS", "check_labels", "compute_metrics", "inertia", "segment_means"]
 
 #: Metric keys, in display order, with what people read.
 METRIC_LABELS = {
@@ -33,22 +34,33 @@ METRIC_LABELS = {
 _CHUNK = 65_536
 
 
+def check_labels(labels: Any, n_rows: int, *, per: str = "row") -> np.ndarray:
+    """``labels`` as int64, one per row: whole numbers, ``-1`` for no segment; else a plain error.
+
+    ``per`` names what a label belongs to in the error ("fitted row").
+    """
+    array = np.asarray(labels)
+    if array.ndim != 1 or len(array) != n_rows:
+        raise SegwidgetsValueError(
+            f"There must be one segment label per {per}: {format_count(n_rows)} rows "
+            f"but {format_count(array.size)} labels."
+        )
+    if array.dtype.kind == "f":
+        whole = np.all(np.isfinite(array)) and np.all(array == np.round(array))
+    else:
+        whole = array.dtype.kind in "iub" or not len(array)
+    if not whole:
+        raise SegwidgetsValueError("Segment labels must be whole numbers (-1 for no segment).")
+    return array.astype(np.int64, copy=False)
+
+
 def _check(X: Any, labels: Any) -> tuple[np.ndarray, np.ndarray]:
     X = np.asarray(X, dtype=np.float64)
     if X.ndim == 1:
         X = X.reshape(-1, 1)
     if X.ndim != 2:
         raise SegwidgetsValueError("The feature matrix must have one row per row of data.")
-    labels = np.asarray(labels)
-    if labels.ndim != 1 or len(labels) != len(X):
-        raise SegwidgetsValueError(
-            f"There must be one segment label per fitted row: {len(X):,} rows "
-            f"but {labels.size:,} labels."
-        )
-    if labels.dtype.kind not in "iub" and len(labels):
-        if labels.dtype.kind != "f" or not np.all(labels == np.round(labels)):
-            raise SegwidgetsValueError("Segment labels must be whole numbers (-1 for no segment).")
-    labels = labels.astype(np.int64, copy=False)
+    labels = check_labels(labels, len(X), per="fitted row")
     if not np.isfinite(X).all():
         raise SegwidgetsValueError(
             "The prepared features still contain missing or infinite values; "

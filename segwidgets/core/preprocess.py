@@ -276,24 +276,3 @@ def prepare(
         feature_names_out=[str(n) for n in transformer.get_feature_names_out()],
         notes=notes,
     )
-
-
-def numeric_centers_in_original_units(prepared: Prepared, centers_scaled: np.ndarray) -> pd.DataFrame:
-    """Map centers back to the original units of the numeric features.
-
-    Undoes scaling (and ``log1p``) of the numeric blocks; categorical one-hot
-    columns are returned as shares (0..1) under their encoded names.
-    """
-    names = prepared.feature_names_out
-    out = pd.DataFrame(np.asarray(centers_scaled, dtype=float), columns=names)
-    for block, pipe, columns in prepared.transformer.transformers_:
-        if block not in ("numeric", "log_numeric"):
-            continue
-        values = out[list(columns)].to_numpy()
-        scaler = pipe.named_steps["scale"]
-        if scaler != "passthrough":
-            values = scaler.inverse_transform(values)
-        if block == "log_numeric":
-            values = np.expm1(values)
-        out[list(columns)] = values
-    return out

@@ -29,6 +29,8 @@ from .naming import (
     pretty_feature_name,
     split_category_column,
 )
+from .metrics import check_labels
+from .text import format_count, format_number, format_share
 
 if TYPE_CHECKING:  # pragma: no cover
     from .roles import Role
@@ -293,18 +295,7 @@ def _group_medians(values: np.ndarray, rows: np.ndarray, starts: np.ndarray) -> 
 
 
 def _check_labels(labels: object, n_rows: int) -> np.ndarray:
-    array = np.asarray(labels)
-    if array.ndim != 1 or len(array) != n_rows:
-        raise SegwidgetsValueError(
-            f"There must be one segment label per row: the table has {n_rows:,} rows "
-            f"but {array.size:,} labels were given."
-        )
-    if array.dtype.kind == "f":
-        if not np.all(np.isfinite(array)) or not np.all(array == np.round(array)):
-            raise SegwidgetsValueError("Segment labels must be whole numbers (-1 for no segment).")
-    elif array.dtype.kind not in "iub" and n_rows:
-        raise SegwidgetsValueError("Segment labels must be whole numbers (-1 for no segment).")
-    array = array.astype(np.int64, copy=False)
+    array = check_labels(labels, n_rows)
     if n_rows and array.min() < -1:
         raise SegwidgetsValueError(
             "Segment labels must be -1 (no segment) or a segment number of 0 or more; "
@@ -455,24 +446,11 @@ def profile_segments(
 # --- describe_segment ---------------------------------------------------------
 
 
-def _number(value: float) -> str:
-    """A number as a person would write it: 1,234 / 45.1 / 3.14 / 0.5."""
-    if value == 0:
-        return "0"
-    size = abs(value)
-    if size >= 100:
-        return f"{value:,.0f}"
-    if size < 0.01:
-        return f"{value:.1e}"
-    text = f"{value:.1f}" if size >= 10 else f"{value:.2f}"
-    return text.rstrip("0").rstrip(".")
-
-
 def _percent(share: float) -> str:
     """0.175 -> "17.5%" (one decimal); tiny but non-zero shares say so."""
     if 0 < share < 0.0005:
         return "less than 0.1%"
-    return f"{share:.1%}"
+    return format_share(share, 1)
 
 
 def _join(items: list[str]) -> str:
@@ -483,16 +461,16 @@ def _join(items: list[str]) -> str:
 
 def _numeric_phrase(feature: str, mean: float, overall: float, z: float) -> str:
     label = pretty_feature_name(feature)
-    numbers = f"({_number(mean)} against {_number(overall)} overall)"
+    numbers = f"({format_number(mean, trim=True)} against {format_number(overall, trim=True)} overall)"
     if overall > 0 and mean >= 0:
         ratio = mean / overall
         if ratio >= 1.5:
             times = f"{ratio:.1f}" if ratio < 10 else f"{ratio:,.0f}"
             return f"about {times}× the average {label} {numbers}"
         if ratio == 0:
-            return f"no {label} at all (against {_number(overall)} on average overall)"
+            return f"no {label} at all (against {format_number(overall, trim=True)} on average overall)"
         if ratio <= 0.67:
-            return f"only about {ratio:.0%} of the average {label} {numbers}"
+            return f"only about {format_share(ratio)} of the average {label} {numbers}"
     size = abs(z)
     direction = "above" if z > 0 else "below"
     if size >= 1.5:
@@ -509,7 +487,7 @@ def _numeric_phrase(feature: str, mean: float, overall: float, z: float) -> str:
 def _boolean_sentence(feature: str, mean: float, overall: float, noun: str) -> str:
     label = pretty_feature_name(feature)
     label = label[:1].upper() + label[1:]
-    return f"{label} is true for {mean:.0%} of its {noun}, against {overall:.0%} overall."
+    return f"{label} is true for {format_share(mean)} of its {noun}, against {format_share(overall)} overall."
 
 
 def describe_segment(
@@ -551,7 +529,7 @@ def describe_segment(
     sentences: list[str] = []
     if include_size:
         sentences.append(
-            f"{row['name']}: {size:,} {unit}, {_percent(float(row['share']))} of all {noun}."
+            f"{row['name']}: {format_count(size)} {unit}, {_percent(float(row['share']))} of all {noun}."
         )
 
     # Numeric and boolean features, most distinctive first.
@@ -600,8 +578,8 @@ def describe_segment(
             _, value = split_category_column(column)
             overall = float(profile.overall_shares.get(column, np.nan))
             most = "Nearly all" if share >= 0.95 else "Most"
-            text = f"{most} of its {noun} have {pretty_feature_name(feature)} {value} ({share:.0%}"
-            text += f", against {overall:.0%} overall)." if math.isfinite(overall) else ")."
+            text = f"{most} of its {noun} have {pretty_feature_name(feature)} {value} ({format_share(share)}"
+            text += f", against {format_share(overall)} overall)." if math.isfinite(overall) else ")."
             lift = category_lift(share, overall) if math.isfinite(overall) else 0.0
             mentions.append((lift if math.isfinite(lift) else 0.0, text))
     mentions.sort(key=lambda item: -item[0])

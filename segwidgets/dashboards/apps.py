@@ -7,7 +7,6 @@ message in the page; the full error goes to the server log.
 
 from __future__ import annotations
 
-import html
 import logging
 import os
 import threading
@@ -19,7 +18,7 @@ import ipywidgets as w
 
 from ..config import ENV_DATA, ENV_SPEC, ENV_SPECS_DIR, ENV_UMAP_WARMUP, upload_limit_bytes
 from ..errors import SegwidgetsError
-from ..widgets._base import css
+from ..widgets._base import css, escape
 
 log = logging.getLogger("segwidgets.apps")
 
@@ -39,7 +38,7 @@ def error_panel(message: str) -> w.HTML:
     """A plain-words message box (css ``sw-app-error``)."""
     box = w.HTML(
         "<div style='padding:12px;border:1px solid #e15759;background:#fff5f5;border-radius:4px'>"
-        f"{html.escape(message)}</div>"
+        f"{escape(message)}</div>"
     )
     box.add_class(css("app-error"))
     return box

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import os
 from collections.abc import Callable
 from typing import Any
@@ -21,7 +20,7 @@ from ..widgets import (
     SegmentLegend,
     StatusBar,
 )
-from ..widgets._base import css
+from ..widgets._base import css, escape
 
 
 def _section(title: str, body: w.Widget, name: str) -> w.VBox:
@@ -101,7 +100,7 @@ class Explorer(w.AppLayout):
         center = w.VBox([self.tabs, _section("Segment profiles", self.profile, "profile")],
                         layout=w.Layout(width="100%"))
 
-        header = w.VBox([w.HTML(f"<h2 style='margin:4px 0'>{html.escape(title)}</h2>"), self.status])
+        header = w.VBox([w.HTML(f"<h2 style='margin:4px 0'>{escape(title)}</h2>"), self.status])
         header.add_class(css("header"))
         super().__init__(
             header=header,
@@ -149,7 +148,7 @@ class Explorer(w.AppLayout):
             import logging
 
             logging.getLogger("segwidgets.explorer").exception("tab %s failed", title)
-            view = w.HTML(f"<span style='color:#b00020'>This view could not start: {html.escape(str(exc))}</span>")
+            view = w.HTML(f"<span style='color:#b00020'>This view could not start: {escape(exc)}</span>")
         self._built[title] = view
         holder.children = (view,)
 

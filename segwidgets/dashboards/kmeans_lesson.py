@@ -19,7 +19,7 @@ area, on top of the other marks, and its clicks place centroids.
 from __future__ import annotations
 
 import contextlib
-import html
+import functools
 import logging
 import math
 from collections.abc import Callable
@@ -38,7 +38,7 @@ from ..core.kmeans_steps import (
     standardise,
 )
 from ..errors import SegwidgetsError
-from ..widgets._base import CLEAR_PNG as _CLEAR_PNG
+from ..widgets._base import CLEAR_PNG as _CLEAR_PNG, escape, format_significant, syncing
 
 log = logging.getLogger("segwidgets.dashboards.kmeans_lesson")
 
@@ -267,10 +267,9 @@ class KMeansLesson(w.VBox):
         self.centroid_text = w.HTML(layout=w.Layout(width="520px"))
         self.centroid_text.add_class(_css("centroids"))
 
-        self.shape_menu.observe(self._on_shape_menu, "value")
-        self.k_slider.observe(self._on_k_slider, "value")
-        self.standardise_toggle.observe(self._on_standardise_toggle, "value")
-        self.place_toggle.observe(self._on_place_toggle, "value")
+        for control, trait in ((self.shape_menu, "shape"), (self.k_slider, "k"),
+                               (self.standardise_toggle, "scale_features"), (self.place_toggle, "placing")):
+            control.observe(functools.partial(self._on_control, trait), "value")
         self.play_toggle.observe(self._on_play_toggle, "value")
         self.player.observe(self._on_tick, "value")
 
@@ -376,11 +375,11 @@ class KMeansLesson(w.VBox):
         info = LESSON_SHAPES[self.shape]
         if self.placing and not self._placed:
             self.status = f"{info.label} · placing centroids: 0 placed · click on the plot"
-            self.status_line.value = f"<span>{html.escape(self.status)}</span>"
+            self.status_line.value = f"<span>{escape(self.status)}</span>"
             return
         parts = [info.label, f"k={st.k}", f"iteration {st.iteration}", f"after {st.phase}"]
         if st.inertia is not None:
-            parts.append(f"inertia {st.inertia:.4g}")
+            parts.append(f"inertia {format_significant(st.inertia, 4)}")
         if self.placing:
             parts.append(f"placing centroids: {len(self._placed)} placed")
         if self.stepper.converged:
@@ -390,35 +389,32 @@ class KMeansLesson(w.VBox):
         else:
             parts.append(f"next: {self.stepper.next_phase}")
         # The centroid list goes out before the status line, which is the last word.
-        coords = ", ".join(f"{j + 1}: ({c[0]:.3g}, {c[1]:.3g})"
+        coords = ", ".join(f"{j + 1}: ({format_significant(c[0])}, {format_significant(c[1])})"
                            for j, c in enumerate(st.centroids))
         self.centroid_text.value = (f"<span style='font-size:85%;color:#555'>Centroids — "
-                                    f"{html.escape(coords)}</span>")
+                                    f"{escape(coords)}</span>")
         self.status = " · ".join(parts)
-        self.status_line.value = f"<span>{html.escape(self.status)}</span>"
+        self.status_line.value = f"<span>{escape(self.status)}</span>"
         self._say(error or st.message, error=bool(error))
         advice = [k_advice(self.shape, st.k), info.note]
         if self.shape == "stretched":
             advice.append("Features are standardised now: both count the same." if self.scale_features
                           else "Turn on “Standardise features” to see the difference.")
         self.advice.value = "<div style='font-size:90%;line-height:1.35'>" + "<br>".join(
-            html.escape(a) for a in advice) + "</div>"
+            escape(a) for a in advice) + "</div>"
 
     def _say(self, message: str, *, error: bool = False) -> None:
         color = "#b00020" if error else "#222"
         self.explain.value = (f"<div style='color:{color};line-height:1.35'>"
-                              f"{html.escape(message)}</div>")
+                              f"{escape(message)}</div>")
 
     # ------------------------------------------------------------- controls
     def _sync_controls(self) -> None:
-        self._busy = True
-        try:
+        with syncing(self, "_busy"):
             self.shape_menu.value = self.shape
             self.k_slider.value = self.k
             self.standardise_toggle.value = self.scale_features
             self.place_toggle.value = self.placing
-        finally:
-            self._busy = False
 
     def _stop_playing(self) -> None:
         if self.player.playing:
@@ -429,24 +425,10 @@ class KMeansLesson(w.VBox):
             self.placing = False
 
     @_plain_errors
-    def _on_shape_menu(self, change: dict) -> None:
+    def _on_control(self, trait: str, change: dict) -> None:
+        """A person moved the control of ``trait``: set it (not while the lesson moves the controls)."""
         if not self._busy:
-            self.shape = change["new"]
-
-    @_plain_errors
-    def _on_k_slider(self, change: dict) -> None:
-        if not self._busy:
-            self.k = change["new"]
-
-    @_plain_errors
-    def _on_standardise_toggle(self, change: dict) -> None:
-        if not self._busy:
-            self.scale_features = change["new"]
-
-    @_plain_errors
-    def _on_place_toggle(self, change: dict) -> None:
-        if not self._busy:
-            self.placing = change["new"]
+            setattr(self, trait, change["new"])
 
     @observe("shape", "scale_features")
     def _data_changed(self, change: dict) -> None:
@@ -537,16 +519,13 @@ class KMeansLesson(w.VBox):
                              f"press Assign to start with these.")
         self._placed.append((x, y))
         self.stepper.init(len(self._placed), centroids=np.array(self._placed))
-        self._busy = True
-        try:
+        with syncing(self, "_busy"):
             self.k = len(self._placed)
             self.k_slider.value = self.k
-        finally:
-            self._busy = False
         self._draw()
         n = len(self._placed)
-        self._say(f"Centroid {n} placed at ({x:.3g}, {y:.3g}). Click again to add another, "
-                  f"or press Assign to start with {n} centroid{'s' if n != 1 else ''}.")
+        self._say(f"Centroid {n} placed at ({format_significant(x)}, {format_significant(y)}). "
+                  f"Click again to add another, or press Assign to start with {n} centroid{'s' if n != 1 else ''}.")
 
     # -------------------------------------------------------------- buttons
     def _before_step(self) -> None:
@@ -586,7 +565,7 @@ class KMeansLesson(w.VBox):
         st = self.stepper.state
         if self.stepper.converged:
             self._say(f"Converged after {st.iteration} iterations: an assign step changed no "
-                      f"point's segment. Final inertia {st.inertia:.4g}. Step back to replay "
+                      f"point's segment. Final inertia {format_significant(st.inertia, 4)}. Step back to replay "
                       f"the last steps.")
 
     @_plain_errors
@@ -594,11 +573,8 @@ class KMeansLesson(w.VBox):
         self._stop_playing()
         self._placed = []
         self._finish_placing()
-        self._busy = True
-        try:
+        with syncing(self, "_busy"):
             self.seed = self.seed + 1
-        finally:
-            self._busy = False
         self._restart()
 
     @_plain_errors

@@ -5,7 +5,6 @@ No control here refits: a report shows a saved segmentation as it was saved.
 
 from __future__ import annotations
 
-import html
 import os
 from typing import Any
 
@@ -17,20 +16,21 @@ from ..core.profile import describe_segment
 from ..core.spec import SegmentationSpec
 from ..session import Segmentation
 from ..widgets import DownloadPanel, EmbeddingScatter, ProfileTable, SegmentLegend
-from ..widgets._base import css
+from ..widgets._base import css, escape, format_count, format_share
 
 
 def _card(model: Segmentation, segment: int) -> str:
     profile = model.profile
-    name = html.escape(model.segment_names.get(segment, f"Segment {segment}"))
+    name = escape(model.segment_names.get(segment, f"Segment {segment}"))
     size = int(profile.summary.loc[segment, "size"])
     share = float(profile.summary.loc[segment, "share"])
     colour = model.colors.get(segment, "#999")
-    text = html.escape(describe_segment(profile, segment, include_size=False))
+    text = escape(describe_segment(profile, segment, include_size=False))
     return (
         f"<div class='{css('segment-card')}' style='border-left:6px solid {colour};"
         "padding:6px 10px;margin:6px 0;background:#fafafa'>"
-        f"<div style='font-size:1.1em'><b>{name}</b> · {size:,} rows ({share:.1%} of all rows)</div>"
+        f"<div style='font-size:1.1em'><b>{name}</b> · {format_count(size)} rows "
+        f"({format_share(share, 1)} of all rows)</div>"
         f"<div style='margin-top:4px;line-height:1.4'>{text}</div></div>"
     )
 
@@ -50,10 +50,10 @@ class Report(w.VBox):
         info = ALGORITHMS[model.algorithm]
         heading = title or f"Segments of {model.source or 'the data'}"
         n = 0 if model.data is None else len(model.data)
-        facts = (f"{len(model.segment_ids)} segments of {n:,} rows, found with {info.label} on "
+        facts = (f"{len(model.segment_ids)} segments of {format_count(n)} rows, found with {info.label} on "
                  f"{len(model.features)} measures: {', '.join(pretty_feature_name(f) for f in model.features)}.")
-        header = w.HTML(f"<h2 style='margin:4px 0'>{html.escape(heading)}</h2>"
-                        f"<div class='{css('report-facts')}'>{html.escape(facts)}</div>")
+        header = w.HTML(f"<h2 style='margin:4px 0'>{escape(heading)}</h2>"
+                        f"<div class='{css('report-facts')}'>{escape(facts)}</div>")
         self.cards = w.HTML()
         self.cards.add_class(css("segment-cards"))
         self.scatter = EmbeddingScatter(model)
@@ -76,10 +76,10 @@ class Report(w.VBox):
     def _render(self, change: Any = None) -> None:
         if self.model.profile is None:
             self.cards.value = ""
-            self.status.value = html.escape(self.model.status)
+            self.status.value = escape(self.model.status)
             return
         self.cards.value = "".join(_card(self.model, i) for i in self.model.segment_ids)
-        self.status.value = html.escape(self.model.status)
+        self.status.value = escape(self.model.status)
 
     @classmethod
     def from_spec(cls, spec: SegmentationSpec | str | os.PathLike, data: Any = None, **kwargs: Any) -> Report:

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
-import html
 import logging
 import struct
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 from traitlets import TraitError
 
+from ..core.text import (  # noqa: F401 - re-exported: the views format text from here
+    escape,
+    format_count,
+    format_megabytes,
+    format_number,
+    format_seconds,
+    format_share,
+    format_significant,
+)
 from ..errors import SegwidgetsError
 from ..session import Segmentation
 
@@ -53,6 +62,18 @@ def _show(view: Any, message: str) -> None:
         log.warning("%s", message)
 
 
+@contextlib.contextmanager
+def syncing(owner: Any, flag: str = "_syncing") -> Iterator[None]:
+    """Within, ``owner.<flag>`` is true, so a view's own observers let pass the changes it makes
+    (a model value shown on a control, not sent back). It nests: the flag is restored as found."""
+    before = getattr(owner, flag, False)
+    setattr(owner, flag, True)
+    try:
+        yield
+    finally:
+        setattr(owner, flag, before)
+
+
 def css(name: str) -> str:
     """The stable CSS class of a component, e.g. ``css("k-slider") == "sw-k-slider"``."""
     return f"sw-{name}"
@@ -77,13 +98,12 @@ def _clear_png() -> bytes:
 CLEAR_PNG = _clear_png()
 
 
-def escape(text: object) -> str:
-    """Any value as HTML text (quotes too)."""
-    return html.escape(str(text), quote=True)
+#: A small spinning circle; :func:`spinner_style` of an enclosing class draws it.
+SPINNER = "<span class='sw-spinner' aria-hidden='true'></span>"
 
 
 def spinner_style(scope: str) -> str:
-    """CSS for a small spinning circle ``<span class='sw-spinner'>`` inside ``.scope``."""
+    """CSS for the :data:`SPINNER` circle ``<span class='sw-spinner'>`` inside ``.scope``."""
     return f"""<style>
 .{scope} .sw-spinner {{
   display: inline-block; width: 0.8em; height: 0.8em; margin-right: 6px; vertical-align: -1px;

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import random
 from collections.abc import Callable
 from typing import Any
@@ -13,7 +12,7 @@ from traitlets import TraitError, validate
 from ..core.algorithms import ALGORITHMS
 from ..errors import SegwidgetsValueError
 from ..session import Segmentation
-from ._base import css, report_errors
+from ._base import css, escape, format_count, report_errors, syncing
 
 #: HDBSCAN's minimum segment size when the model's params do not name one.
 DEFAULT_MIN_CLUSTER_SIZE = 25
@@ -127,11 +126,8 @@ class AlgorithmPicker(w.VBox):
 
     def _set_quietly(self, widget: w.Widget, value: Any) -> None:
         """Show ``value`` in a control without sending it back to the model."""
-        self._syncing = True
-        try:
+        with syncing(self):
             widget.value = value
-        finally:
-            self._syncing = False
 
     @report_errors
     def _refuse(self, message: str) -> None:
@@ -142,7 +138,7 @@ class AlgorithmPicker(w.VBox):
         with self.hold_sync():
             if self.dropdown.value != info.key:
                 self._set_quietly(self.dropdown, info.key)
-            self.about.value = f"<small style='display:block;line-height:1.35'>{html.escape(info.description)}</small>"
+            self.about.value = f"<small style='display:block;line-height:1.35'>{escape(info.description)}</small>"
             self.min_size.layout.display = None if info.key == "hdbscan" else "none"
 
     # ------------------------------------------------------ controls -> model
@@ -161,7 +157,7 @@ class AlgorithmPicker(w.VBox):
         if not low <= value <= high:
             self._set_quietly(self.min_size, self._model_min_size())
             raise SegwidgetsValueError(
-                f"The minimum segment size must be a whole number from {low} to {high:,}, not {value}."
+                f"The minimum segment size must be a whole number from {low} to {format_count(high)}, not {value}."
             )
         try:
             self.model.params = {**self.model.params, "min_cluster_size": int(value)}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import math
 import threading
 from collections.abc import Sequence
@@ -18,7 +17,7 @@ from ..core.diagnostics import STABILITY_METHODS, SweepResult, stability
 from ..errors import SegwidgetsValueError
 from ..session import Segmentation
 from ._background import BackgroundJob, plain_words
-from ._base import CLEAR_PNG, css, report_errors
+from ._base import CLEAR_PNG, css, escape, format_count, format_number, report_errors
 
 #: Metric key -> (label, which way is better, what it says).
 SWEEP_METRICS: dict[str, tuple[str, str, str]] = {
@@ -66,7 +65,7 @@ class _RunControls:
 
     def say(self, text: str, *, error: bool = False) -> None:
         colour = "#b00020" if error else "#333"
-        self.message.value = f"<span style='color:{colour}'>{html.escape(text)}</span>"
+        self.message.value = f"<span style='color:{colour}'>{escape(text)}</span>"
 
 
 class KSweepPanel(w.VBox):
@@ -335,8 +334,8 @@ class KSweepPanel(w.VBox):
             pick = np.nanargmax(values) if better == "higher" else np.nanargmin(values)
             best = f" Best here: k={int(ks[pick])}."
         how = "" if key == "inertia" else f"{better} is better — "
-        self.reading.value = (f"<span style='font-size:90%'><b>{html.escape(label)}</b>: "
-                              f"{how}{html.escape(meaning)}.{best}</span>")
+        self.reading.value = (f"<span style='font-size:90%'><b>{escape(label)}</b>: "
+                              f"{how}{escape(meaning)}.{best}</span>")
         self.table.value = _sweep_table(table, result.knee)
         self._draw_current()
 
@@ -345,14 +344,13 @@ def _sweep_table(table: pd.DataFrame, knee: int | None) -> str:
     names = {"inertia": "inertia ↓", "silhouette": "silhouette ↑", "calinski_harabasz": "Calinski–Harabasz ↑",
              "davies_bouldin": "Davies–Bouldin ↓", "bic": "BIC ↓", "n_segments": "segments found",
              "seconds": "seconds"}
-    head = "".join(f"<th style='padding:2px 8px'>{html.escape(names.get(c, c))}</th>" for c in table.columns)
+    head = "".join(f"<th style='padding:2px 8px'>{escape(names.get(c, c))}</th>" for c in table.columns)
     rows = []
     for k, row in table.iterrows():
         cells = []
         for column in table.columns:
             value = row[column]
-            text = "–" if pd.isna(value) else (f"{int(value)}" if column == "n_segments"
-                                               else f"{value:.3g}" if abs(value) < 1000 else f"{value:,.0f}")
+            text = format_count(value) if column == "n_segments" and not pd.isna(value) else format_number(value)
             cells.append(f"<td style='padding:2px 8px;text-align:right'>{text}</td>")
         mark = " style='background:#fff3e0'" if k == knee else ""
         rows.append(f"<tr{mark}><td style='padding:2px 8px'><b>{int(k)}</b></td>{''.join(cells)}</tr>")
@@ -512,6 +510,6 @@ class StabilityPanel(w.VBox):
             parts.append(f"steady (mean ARI ≥ 0.9): k = {', '.join(map(str, steady))}")
         if shaky:
             parts.append(f"unsteady (below 0.8): k = {', '.join(map(str, shaky))}")
-        self.reading.value = (f"<span style='font-size:90%'>{html.escape('; '.join(parts) or 'No k is fully steady.')}"
+        self.reading.value = (f"<span style='font-size:90%'>{escape('; '.join(parts) or 'No k is fully steady.')}"
                               "</span>")
         self._draw_current()

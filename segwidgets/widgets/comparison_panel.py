@@ -22,8 +22,7 @@ from ..core.diagnostics import COMPARE_MAX_ROWS, Comparison, compare_algorithms
 from ..errors import SegwidgetsValueError
 from ..session import Segmentation
 from ._background import BackgroundJob, plain_words
-from ._base import css, escape, report_errors, spinner_style
-from .profile_table import format_number
+from ._base import SPINNER, css, escape, format_count, format_number, report_errors, spinner_style
 
 STALE_MESSAGE = "Settings changed — press Run to update."
 #: ARI at or above this reads as "agree closely"; below PARTLY as "differ".
@@ -52,10 +51,6 @@ _STYLE = """<style>
 </style>""" + spinner_style("sw-compare-panel")
 
 
-def _esc(text: Any) -> str:
-    return escape(text)
-
-
 def _label(key: str) -> str:
     info = ALGORITHMS.get(key)
     return info.label if info is not None else str(key)
@@ -65,7 +60,7 @@ def _format(column: str, value: float) -> str:
     if value is None or not math.isfinite(float(value)):
         return "–"
     if column == "n_segments":
-        return f"{int(round(value))}"
+        return format_count(value)
     if column in ("silhouette", "davies_bouldin"):
         return f"{value:.3f}"
     if column == "seconds":
@@ -250,7 +245,7 @@ class ComparisonPanel(w.VBox):
         k, seed = int(model.k), int(model.seed)
         signature = self._current_signature()
         self._running = True
-        self._say(f"Fitting {self._names()} with k = {k} on {prepared.n_rows:,} rows…", busy=True)
+        self._say(f"Fitting {self._names()} with k = {k} on {format_count(prepared.n_rows)} rows…", busy=True)
 
         def work() -> Comparison:
             return compare_algorithms(prepared, k, self.algorithms, seed=seed, max_rows=self.max_rows)
@@ -297,8 +292,7 @@ class ComparisonPanel(w.VBox):
 
     # --------------------------------------------------------------- drawing
     def _say(self, text: str, kind: str = "", busy: bool = False) -> None:
-        spinner = "<span class='sw-spinner'></span>" if busy else ""
-        self.message.value = spinner + _esc(text)
+        self.message.value = (SPINNER if busy else "") + escape(text)
         for name in ("sw-warning", "sw-error", "sw-busy"):
             self.message.remove_class(name)
         if kind:
@@ -315,7 +309,7 @@ class ComparisonPanel(w.VBox):
         with self.hold_sync():
             self.table.value = self._table_html(comparison.metrics, current)
             self.ari.value = self._ari_html(comparison.ari)
-            self.reading.value = f"<span>{_esc(read_ari(comparison.ari))}</span>"
+            self.reading.value = f"<span>{escape(read_ari(comparison.ari))}</span>"
             for key, button in self.use_buttons.items():
                 fitted = key in comparison.labels
                 button.disabled = self.stale or not fitted or key == current
@@ -344,31 +338,31 @@ class ComparisonPanel(w.VBox):
         best = {column: best_rows(metrics, column, better)
                 for column, _, better in COLUMNS if better is not None}
         head = "<th class='sw-name'>Algorithm</th>" + "".join(
-            f"<th>{_esc(title)}" + (f"<br><small>{better} is better</small>" if better else "") + "</th>"
+            f"<th>{escape(title)}" + (f"<br><small>{better} is better</small>" if better else "") + "</th>"
             for _, title, better in COLUMNS
         )
         rows = []
         for key, record in metrics.iterrows():
             key = str(key)
             fitted = math.isfinite(float(record.get("n_segments", float("nan"))))
-            name = _esc(_label(key)) + (" <small>(in use)</small>" if key == current else "")
+            name = escape(_label(key)) + (" <small>(in use)</small>" if key == current else "")
             if not fitted:
                 cells = f"<td colspan='{len(COLUMNS)}' class='sw-name'>could not be fitted</td>"
             else:
                 cells = ""
                 for column, _, better in COLUMNS:
-                    text = _esc(_format(column, record[column]))
+                    text = escape(_format(column, record[column]))
                     if better is not None and key in best[column]:
                         text = f"<b>{text}</b>"
                     cells += f"<td class='sw-{column.replace('_', '-')}'>{text}</td>"
             cls = "sw-compare-row" + (" sw-current" if key == current else "")
-            rows.append(f"<tr class='{cls}' data-algorithm='{_esc(key)}'><td class='sw-name'>{name}</td>{cells}</tr>")
+            rows.append(f"<tr class='{cls}' data-algorithm='{escape(key)}'><td class='sw-name'>{name}</td>{cells}</tr>")
         return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
     @staticmethod
     def _ari_html(ari: pd.DataFrame) -> str:
         keys = [str(k) for k in ari.index]
-        head = "<th></th>" + "".join(f"<th>{_esc(_label(k))}</th>" for k in keys)
+        head = "<th></th>" + "".join(f"<th>{escape(_label(k))}</th>" for k in keys)
         rows = []
         for a in keys:
             cells = []
@@ -377,8 +371,8 @@ class ComparisonPanel(w.VBox):
                 background, colour = ari_colour(value)
                 text = f"{value:.2f}" if math.isfinite(value) else "–"
                 cells.append(
-                    f"<td class='sw-ari-cell' data-row='{_esc(a)}' data-col='{_esc(b)}' "
+                    f"<td class='sw-ari-cell' data-row='{escape(a)}' data-col='{escape(b)}' "
                     f"style='background:{background};color:{colour};text-align:center'>{text}</td>"
                 )
-            rows.append(f"<tr><th class='sw-name'>{_esc(_label(a))}</th>{''.join(cells)}</tr>")
+            rows.append(f"<tr><th class='sw-name'>{escape(_label(a))}</th>{''.join(cells)}</tr>")
         return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"

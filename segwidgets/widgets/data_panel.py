@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import html
 import os
 import threading
 from typing import Any
@@ -12,13 +11,9 @@ import ipywidgets as w
 
 from ..config import UPLOAD_LIMIT_BYTES
 from ..session import Segmentation
-from ._base import css, report_errors
+from ._base import css, escape, format_count, format_megabytes, report_errors
 
 ACCEPT = ".csv,.tsv,.txt,.xlsx,.xls,.parquet"
-
-
-def _megabytes(n: int) -> str:
-    return f"{n / 1024 / 1024:.1f} MB"
 
 
 class DataPanel(w.VBox):
@@ -53,8 +48,8 @@ class DataPanel(w.VBox):
         self.notes.add_class(css("load-notes"))
         self.sample = w.HTML(self._sample_link())
         hint = w.HTML(
-            f"<small>CSV, Excel or Parquet, up to {_megabytes(limit)}: one row per customer or post, "
-            "one column per measure.</small>"
+            f"<small>CSV, Excel or Parquet, up to {format_megabytes(limit, round_down=True)}: "
+            "one row per customer or post, one column per measure.</small>"
         )
         super().__init__([w.HBox([self.upload, self.demo_button]), hint, self.sample, self.source,
                           self.notes], **kwargs)
@@ -88,10 +83,10 @@ class DataPanel(w.VBox):
             counts[key] = counts.get(key, 0) + 1
         kinds = ", ".join(f"{n} {role}" for role, n in counts.items())
         self.source.value = (
-            f"<b>{html.escape(os.path.basename(table.source))}</b>: {len(table.frame):,} rows, "
-            f"{len(roles)} columns ({html.escape(kinds)})"
+            f"<b>{escape(os.path.basename(table.source))}</b>: {format_count(len(table.frame))} rows, "
+            f"{len(roles)} columns ({escape(kinds)})"
         )
-        self.notes.value = "".join(f"<div><small>{html.escape(n)}</small></div>" for n in table.notes)
+        self.notes.value = "".join(f"<div><small>{escape(n)}</small></div>" for n in table.notes)
 
     @report_errors
     def _on_upload(self, change: dict) -> None:
@@ -104,7 +99,8 @@ class DataPanel(w.VBox):
         size = len(content) if content is not None else 0
         self.upload.value = ()  # free the bytes held by the widget; we keep our own copy below
         if size > self.limit:
-            self._refuse(f"{name} is {_megabytes(size)}; the limit is {_megabytes(self.limit)}. "
+            limit = format_megabytes(self.limit, round_down=True)
+            self._refuse(f"{name} is {format_megabytes(size)}; the limit is {limit}. "
                          "Upload a smaller file or a sample of it.")
             return
         data = bytes(content)

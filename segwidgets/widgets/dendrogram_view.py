@@ -21,7 +21,6 @@ data coordinates.
 
 from __future__ import annotations
 
-import html
 import math
 from typing import Any
 
@@ -41,7 +40,7 @@ from ..core.preprocess import Prepared
 from ..errors import SegwidgetsError
 from ..session import Segmentation
 from ._background import BackgroundJob
-from ._base import CLEAR_PNG as _CLEAR_PNG, css, report_errors
+from ._base import CLEAR_PNG as _CLEAR_PNG, css, escape, format_count, format_significant, report_errors
 
 __all__ = ["DendrogramView"]
 
@@ -192,7 +191,7 @@ class DendrogramView(w.VBox):
             return
         self._key, self._prepared = key, prepared
         rows = min(prepared.n_rows, self.max_rows)
-        self._say(f"Building the {self.linkage.value} tree from {rows:,} rows…")
+        self._say(f"Building the {self.linkage.value} tree from {format_count(rows)} rows…")
         self._set_controls_enabled(False)
         seed, method, max_rows = key[1], key[2], self.max_rows
 
@@ -202,10 +201,10 @@ class DendrogramView(w.VBox):
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, SegwidgetsError):
-                self._show_empty(html.escape(str(exc)))
+                self._show_empty(escape(exc))
             else:
                 self._show_empty(f"The tree could not be built ({type(exc).__name__}: "
-                                 f"{html.escape(str(exc))}).")
+                                 f"{escape(exc)}).")
 
         self._job.background = self.background
         self._job.start(work, lambda built: self._show_tree(*built), failed)
@@ -267,10 +266,10 @@ class DendrogramView(w.VBox):
             self._syncing = False
         self._set_controls_enabled(True)
         if result.note:  # the tree is built on a sample
-            words = (f"A {result.method} tree built on a random sample of {result.n_leaves:,} of "
-                     f"{result.n_rows:,} rows (its cost grows with rows squared)")
+            words = (f"A {result.method} tree built on a random sample of {format_count(result.n_leaves)} of "
+                     f"{format_count(result.n_rows)} rows (its cost grows with rows squared)")
         else:
-            words = f"A {result.method} tree of all {result.n_rows:,} rows"
+            words = f"A {result.method} tree of all {format_count(result.n_rows)} rows"
         words += f"; the bottom shows its top {leaves} branches, each may hold many rows."
         self._say(words)
         self._model_k = None
@@ -300,7 +299,7 @@ class DendrogramView(w.VBox):
         if k is not None:
             k = int(k)
             if not 1 <= k <= result.n_leaves:
-                raise SegwidgetsError(f"The tree can be cut into 1 to {result.n_leaves:,} segments, "
+                raise SegwidgetsError(f"The tree can be cut into 1 to {format_count(result.n_leaves)} segments, "
                                       f"not {k}.")
             height = height_for_k(result, k)
         else:
@@ -328,7 +327,7 @@ class DendrogramView(w.VBox):
         if k is None or height is None:
             self.cut_info.value = ""
             return
-        words = f"Cut at height {height:.3g}: <b>{k:,} segment{'s' if k != 1 else ''}</b>."
+        words = f"Cut at height {format_significant(height)}: <b>{format_count(k)} segment{'s' if k != 1 else ''}</b>."
         if k == 1:
             words += " Above the last merge every row is in one segment."
         elif k > self.k_slider.max:
@@ -390,14 +389,14 @@ class DendrogramView(w.VBox):
         try:
             self.use_k()
         except SegwidgetsError as exc:  # about this view's cut, not the model: said here
-            self._say(html.escape(str(exc)))
+            self._say(escape(exc))
 
     @report_errors
     def _on_switch(self, button: Any = None) -> None:
         try:
             self.use_k(switch_algorithm=True)
         except SegwidgetsError as exc:
-            self._say(html.escape(str(exc)))
+            self._say(escape(exc))
 
     def use_k(self, *, switch_algorithm: bool = False) -> None:
         """Give the model this cut's number of segments (and the tree's algorithm if asked)."""

@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 import base64
-import html
 from typing import Any
 
 import ipywidgets as w
 
 from ..session import Segmentation
-from ._base import css, report_errors
+from ._base import css, escape, format_megabytes, report_errors
 
 
 def data_link(payload: bytes, filename: str, mime: str, label: str, cls: str) -> str:
     """An ``<a download>`` link carrying ``payload`` as a data URI."""
     encoded = base64.b64encode(payload).decode("ascii")
-    size = len(payload) / 1024
-    shown = f"{size / 1024:.1f} MB" if size >= 1024 else f"{size:.0f} KB"
-    return (f"<a class='{cls}' download='{html.escape(filename)}' href='data:{mime};base64,{encoded}'>"
-            f"{html.escape(label)}</a> <small>({shown})</small>")
+    size = len(payload)
+    shown = format_megabytes(size) if size >= 1024 * 1024 else f"{size / 1024:.0f} KB"
+    return (f"<a class='{cls}' download='{escape(filename)}' href='data:{mime};base64,{encoded}'>"
+            f"{escape(label)}</a> <small>({shown})</small>")
 
 
 class DownloadPanel(w.VBox):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import threading
 from typing import Any
 
@@ -14,7 +13,7 @@ from bqplot_gl import ScatterGL
 from ..core.embedding import EMBEDDING_LABELS
 from ..errors import SegwidgetsValueError
 from ..session import PALETTE, UNASSIGNED_COLOR, Segmentation
-from ._base import css, report_errors
+from ._base import css, escape, format_count, report_errors, syncing
 
 DETAIL_ROWS = 5
 
@@ -165,11 +164,8 @@ class EmbeddingScatter(w.VBox):
     def _on_model_embedding(self, change: Any = None) -> None:
         model = self.model
         if self.method.value != model.embedding:
-            self._syncing = True
-            try:
+            with syncing(self):
                 self.method.value = model.embedding
-            finally:
-                self._syncing = False
         if model.embedding_state == "computing":
             self.progress.value = ("<span class='sw-umap-computing'>⟳ Computing the UMAP map in the background "
                                    "(the first one takes about half a minute); PCA is shown meanwhile.</span>")
@@ -192,11 +188,8 @@ class EmbeddingScatter(w.VBox):
             points = None
         else:
             points = np.flatnonzero(np.isin(model.coord_rows, selection)).astype(np.int32)
-        self._syncing = True
-        try:
+        with syncing(self):
             self.mark.selected = points
-        finally:
-            self._syncing = False
         self._details()
 
     @report_errors
@@ -223,15 +216,15 @@ class EmbeddingScatter(w.VBox):
             return
         columns = list(model.features)
         shown = model.data.iloc[selection[:DETAIL_ROWS]][columns]
-        head = "".join(f"<th style='padding:2px 6px'>{html.escape(str(c))}</th>" for c in columns)
+        head = "".join(f"<th style='padding:2px 6px'>{escape(c)}</th>" for c in columns)
         body = "".join(
             "<tr>" + f"<td style='padding:2px 6px'>row {int(i)}</td>" + "".join(
-                f"<td style='padding:2px 6px'>{html.escape(str(v))}</td>" for v in row) + "</tr>"
+                f"<td style='padding:2px 6px'>{escape(v)}</td>" for v in row) + "</tr>"
             for i, row in zip(selection[:DETAIL_ROWS], shown.itertuples(index=False))
         )
         more = f" (first {DETAIL_ROWS} shown)" if len(selection) > DETAIL_ROWS else ""
         self.details.value = (
-            f"<div><b class='sw-selection-count'>{len(selection):,} rows selected</b>{more}</div>"
+            f"<div><b class='sw-selection-count'>{format_count(len(selection))} rows selected</b>{more}</div>"
             f"<table style='font-size:0.85em'><tr><th></th>{head}</tr>{body}</table>"
         )
 

@@ -46,7 +46,16 @@ from ..core.explain import (
 from ..core.naming import category_lift, pretty_feature_name, split_category_column
 from ..session import Segmentation
 from ._background import BackgroundJob, plain_words
-from ._base import css, escape, report_errors, spinner_style
+from ._base import (
+    SPINNER,
+    css,
+    escape,
+    format_count,
+    format_share,
+    format_significant,
+    report_errors,
+    spinner_style,
+)
 
 STALE_MESSAGE = "Settings changed — press Run to update."
 #: Distinctive features listed per segment in the global view.
@@ -74,18 +83,10 @@ _STYLE = """<style>
 </style>""" + spinner_style("sw-explain-panel")
 
 
-def _esc(text: Any) -> str:
-    return escape(text)
-
-
 def _signed(value: float, decimals: int = 1) -> str:
     """``+2.1`` / ``−0.8`` (a real minus sign)."""
     text = f"{abs(value):.{decimals}f}"
     return ("−" if value < 0 and float(text) != 0 else "+") + text
-
-
-def _percent(share: float) -> str:
-    return f"{share:.0%}"
 
 
 @dataclass
@@ -136,7 +137,7 @@ def distinctive_features(profile: Any, segment: int, top: int = TOP_FEATURES) ->
             if math.isfinite(lift) and lift >= MIN_DISTINCT:  # what the segment has more of
                 feature, value = split_category_column(column)
                 items.append((str(column), lift, f"{pretty_feature_name(feature)} = {value} "
-                                                 f"{_percent(float(share))} (all rows {_percent(overall)})"))
+                                                 f"{format_share(float(share))} (all rows {format_share(overall)})"))
     items.sort(key=lambda item: -abs(item[1]))
     return items[:top]
 
@@ -418,7 +419,7 @@ class ExplanationPanel(w.VBox):
 
     # ------------------------------------------------------------- drawing
     def _say(self, text: str, kind: str = "", busy: bool = False) -> None:
-        self.message.value = ("<span class='sw-spinner'></span>" if busy else "") + _esc(text)
+        self.message.value = (SPINNER if busy else "") + escape(text)
         for name in ("sw-warning", "sw-error"):
             self.message.remove_class(name)
         if kind:
@@ -429,7 +430,7 @@ class ExplanationPanel(w.VBox):
 
     def _swatch(self, segment: int) -> str:
         colour = self.model.colors.get(segment, "#999999")
-        return f"<span class='sw-swatch' style='background:{_esc(colour)}'></span>"
+        return f"<span class='sw-swatch' style='background:{escape(colour)}'></span>"
 
     def _render_profile(self) -> None:
         profile = self.model.profile
@@ -439,11 +440,11 @@ class ExplanationPanel(w.VBox):
         rows = []
         for segment in self.model.segment_ids:
             items = distinctive_features(profile, segment)
-            text = " · ".join(_esc(t) for _, _, t in items) or "<i>close to the average on every feature</i>"
+            text = " · ".join(escape(t) for _, _, t in items) or "<i>close to the average on every feature</i>"
             size = int(profile.summary.loc[segment, "size"]) if segment in profile.summary.index else 0
             rows.append(f"<tr class='sw-explain-segment' data-segment='{segment}'>"
-                        f"<td>{self._swatch(segment)}{_esc(self._name(segment))}</td>"
-                        f"<td class='sw-num'>{size:,}</td><td>{text}</td></tr>")
+                        f"<td>{self._swatch(segment)}{escape(self._name(segment))}</td>"
+                        f"<td class='sw-num'>{format_count(size)}</td><td>{text}</td></tr>")
         self.profile_view.value = (
             "<table><thead><tr><th>Segment</th><th class='sw-num'>Rows</th>"
             "<th>Most distinctive (sd = standard deviations from the average of all rows)</th>"
@@ -459,13 +460,13 @@ class ExplanationPanel(w.VBox):
             stale_parts.append(stale)
             self._draw_importance(self.importance, stale)
         if "importance" in self._errors:
-            self.importance_text.value = f"<span class='sw-error'>{_esc(self._errors['importance'])}</span>"
+            self.importance_text.value = f"<span class='sw-error'>{escape(self._errors['importance'])}</span>"
         if self.rules is not None:
             stale = self._rules_sig != current
             stale_parts.append(stale)
             self._draw_rules(self.rules, self.rules_depth or 0, stale)
         if "rules" in self._errors:
-            self.rules_view.value = f"<span class='sw-error'>{_esc(self._errors['rules'])}</span>"
+            self.rules_view.value = f"<span class='sw-error'>{escape(self._errors['rules'])}</span>"
         self.stale = any(stale_parts)
         if self._pending:
             self._say_progress()
@@ -491,10 +492,10 @@ class ExplanationPanel(w.VBox):
         top = [pretty_feature_name(f) for f, v in importance.items() if v > 0][:3]
         lead = (f" It relies most on {', '.join(top[:-1]) + ' and ' + top[-1] if len(top) > 1 else top[0]}."
                 if top else " No single feature matters much on its own.")
-        text = (f"The surrogate model reproduces the segments for {result.accuracy:.0%} of held-out rows "
-                f"({result.n_test:,} rows it did not learn from).{lead}")
+        text = (f"The surrogate model reproduces the segments for {format_share(result.accuracy)} of held-out rows "
+                f"({format_count(result.n_test)} rows it did not learn from).{lead}")
         css_class = "sw-stale" if stale else ""
-        self.importance_text.value = f"<span class='{css_class}'>{_esc(text)}</span>"
+        self.importance_text.value = f"<span class='{css_class}'>{escape(text)}</span>"
         for part in (self.importance_figure,):
             if stale:
                 part.add_class("sw-stale")
@@ -507,18 +508,18 @@ class ExplanationPanel(w.VBox):
             return
         fidelity = rules[0].fidelity
         parts = [f"<p class='sw-explain-fidelity'>These rules (a tree of depth {depth}) put "
-                 f"{fidelity:.0%} of rows in their own segment.</p>"]
+                 f"{format_share(fidelity)} of rows in their own segment.</p>"]
         for item in rules:
             head = (f"<div class='sw-rule-segment' data-segment='{item.segment}'>{self._swatch(item.segment)}"
-                    f"<b>{_esc(self._name(item.segment))}</b> <small>({item.size:,} rows)</small>")
+                    f"<b>{escape(self._name(item.segment))}</b> <small>({format_count(item.size)} rows)</small>")
             if not item.rules:
                 body = (f"<div class='sw-no-rule'><i>No rule of a depth-{depth} tree picks out this "
                         f"segment{'; try a deeper tree' if depth < DEPTHS[1] else ''}.</i></div>")
             else:
                 lines = "".join(
-                    f"<li><span class='sw-rule'>{_esc(rule.text)}</span> <span class='sw-rule-stats'>"
-                    f"support {_percent(rule.support)} · precision {_percent(rule.precision)} · "
-                    f"coverage {_percent(rule.coverage)}</span></li>"
+                    f"<li><span class='sw-rule'>{escape(rule.text)}</span> <span class='sw-rule-stats'>"
+                    f"support {format_share(rule.support)} · precision {format_share(rule.precision)} · "
+                    f"coverage {format_share(rule.coverage)}</span></li>"
                     for rule in item.rules
                 )
                 body = f"<ul style='margin:2px 0 6px 0'>{lines}</ul>"
@@ -546,12 +547,12 @@ class ExplanationPanel(w.VBox):
             return "Load data and segment it first; then a row can be explained."
         n = len(model.data)
         if isinstance(row, bool) or not isinstance(row, (int, np.integer)) or not 0 <= row < n:
-            return f"Row {row} is not in the table: choose a row number from 0 to {n - 1:,}."
+            return f"Row {row} is not in the table: choose a row number from 0 to {format_count(n - 1)}."
         row = int(row)
         info = ALGORITHMS[model.algorithm]
         segment = int(model.labels[row])
-        where = (f"Row {row:,} is in '{self._name(segment)}'." if segment >= 0
-                 else f"Row {row:,} is in no segment.")
+        where = (f"Row {format_count(row)} is in '{self._name(segment)}'." if segment >= 0
+                 else f"Row {format_count(row)} is in no segment.")
         if not info.centroid:
             return (f"{where} {info.label} does not place rows by their nearest centre, so there is no "
                     "exact split of this choice over the features. That decomposition applies to "
@@ -561,7 +562,7 @@ class ExplanationPanel(w.VBox):
             return "The segments are still being refined; this row will be explained when they are ready."
         positions = np.flatnonzero(prepared.row_index == row)
         if not positions.size:
-            return (f"Row {row:,} was left out by the preprocessing (it has missing values, which are "
+            return (f"Row {format_count(row)} was left out by the preprocessing (it has missing values, which are "
                     "set to be dropped), so it is in no segment.")
         r = int(positions[0])
         assigned = int(fit.labels[r])
@@ -591,13 +592,13 @@ class ExplanationPanel(w.VBox):
         positive = c[c > 0].sort_values(ascending=False)
         mine, other = self._name(result.segment), self._other_name(result)
         if result.margin <= 1e-12 or positive.empty:
-            return (f"Row {result.row:,} lies on the boundary between '{mine}' and '{other}': "
-                    f"it is as near to one centre as to the other (margin {result.margin:.2g}).")
+            return (f"Row {format_count(result.row)} lies on the boundary between '{mine}' and '{other}': "
+                    f"it is as near to one centre as to the other (margin {format_significant(result.margin, 2)}).")
         chosen = [positive.index[0]]
         if len(positive) > 1 and positive.iloc[1] >= 0.25 * positive.iloc[0]:
             chosen.append(positive.index[1])
         because = " and ".join(f"{pretty_feature_name(f)} ({_signed(float(c[f]))})" for f in chosen)
-        text = (f"Row {result.row:,} is in '{mine}' rather than '{other}' mostly because of {because}; "
+        text = (f"Row {format_count(result.row)} is in '{mine}' rather than '{other}' mostly because of {because}; "
                 f"the contributions sum to the margin {result.margin:.1f}.")
         negative = c[c < 0].sort_values()
         if not negative.empty and abs(negative.iloc[0]) >= 0.25 * positive.iloc[0]:
@@ -615,12 +616,12 @@ class ExplanationPanel(w.VBox):
             self.row_message.remove_class("sw-error")
         if isinstance(result, str):
             self.row_result = None
-            self.row_message.value = _esc(result)
+            self.row_message.value = escape(result)
             self.row_table.value = ""
             self.row_box.children = ()
             return
         self.row_result = result
-        self.row_message.value = _esc(self.row_sentence(result)) + (
+        self.row_message.value = escape(self.row_sentence(result)) + (
             " <small>(squared distances between the row and the centres, in the scaled features)</small>")
         x = self.model.prepared.X[result.prepared_row]
         centers = self.model.fit.centers_scaled
@@ -631,14 +632,14 @@ class ExplanationPanel(w.VBox):
         rows = []
         for feature, value in result.contributions.items():
             j = names.index(feature)
-            rows.append(f"<tr><td>{_esc(pretty_feature_name(feature))}</td>"
+            rows.append(f"<tr><td>{escape(pretty_feature_name(feature))}</td>"
                         f"<td class='sw-num'>{x[j]:.2f}</td><td class='sw-num'>{centers[own, j]:.2f}</td>"
                         f"<td class='sw-num'>{centers[other, j]:.2f}</td>"
                         f"<td class='sw-num sw-contribution'>{_signed(float(value), 3)}</td></tr>")
         self.row_table.value = (
             "<table><thead><tr><th>Feature</th><th class='sw-num'>Row (scaled)</th>"
-            f"<th class='sw-num'>{_esc(self._name(result.segment))}</th>"
-            f"<th class='sw-num'>{_esc(self._other_name(result))}</th>"
+            f"<th class='sw-num'>{escape(self._name(result.segment))}</th>"
+            f"<th class='sw-num'>{escape(self._other_name(result))}</th>"
             "<th class='sw-num'>Contribution</th></tr></thead>"
             f"<tbody>{''.join(rows)}</tbody><tfoot><tr><th colspan='4'>Margin (sum)</th>"
             f"<th class='sw-num sw-margin'>{_signed(result.margin, 3)}</th></tr></tfoot></table>"

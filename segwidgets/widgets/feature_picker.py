@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 import ipywidgets as w
@@ -10,7 +9,7 @@ import ipywidgets as w
 from ..core.roles import Role
 from ..errors import SegwidgetsValueError
 from ..session import Segmentation
-from ._base import css, report_errors
+from ._base import css, escape, report_errors, syncing
 
 #: How each column role is shown next to its name.
 ROLE_WORDS = {
@@ -111,12 +110,12 @@ class FeaturePicker(w.VBox):
                                  layout=w.Layout(width="auto", flex="1 1 auto"))
                 box.add_class(css("feature-box"))
                 box.observe(self._on_box, "value")
-                role = html.escape(role_word(info.role))
+                role = escape(role_word(info.role))
                 badge = w.HTML(f"<small style='color:{'#555' if ok else '#999'}'>{role}</small>",
                                layout=w.Layout(flex="0 0 auto"))
                 parts: list[w.Widget] = [box, badge]
                 if not ok:  # the reason on its own line under the name
-                    reason = html.escape(str(info.reason))
+                    reason = escape(info.reason)
                     parts.append(w.HTML(
                         f"<small style='color:#999;padding-left:20px;display:block;line-height:1.35'>{reason}</small>",
                         layout=w.Layout(flex="1 1 100%", width="auto", margin="-6px 2px 2px 2px"),
@@ -158,11 +157,8 @@ class FeaturePicker(w.VBox):
         self.count.value = f"<small>{n} of {total} column{'s' if total != 1 else ''} chosen</small>"
 
     def _set_box(self, box: w.Checkbox, value: bool) -> None:
-        self._syncing = True
-        try:
+        with syncing(self):
             box.value = value
-        finally:
-            self._syncing = False
 
     # ------------------------------------------------------ controls -> model
     @report_errors

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import threading
 from typing import Any
 
@@ -11,7 +10,7 @@ from traitlets import Float, Int, TraitError, validate
 
 from ..core.algorithms import ALGORITHMS, K_MAX, K_MIN
 from ..session import Segmentation
-from ._base import css, report_errors
+from ._base import css, escape, report_errors, syncing
 
 
 class KSlider(w.VBox):
@@ -143,23 +142,17 @@ class KSlider(w.VBox):
     def _send_k(self, value: int) -> None:
         if value == self.model.k:
             return
-        self._local.own = True
-        try:
+        with syncing(self._local, "own"):
             self.model.k = value
-        finally:
-            self._local.own = False
 
     def _show_k(self, value: int) -> None:
         """Put ``value`` on the slider without sending it back to the model."""
-        self._local.syncing = True
-        try:
+        with syncing(self._local, "syncing"):
             with self.slider.hold_sync():
                 limit = max(self._limit(), value)
                 if self.slider.max != limit:
                     self.slider.max = limit
                 self.slider.value = value
-        finally:
-            self._local.syncing = False
 
     @report_errors
     def _on_bounds(self, change: dict) -> None:
@@ -168,11 +161,8 @@ class KSlider(w.VBox):
             return
         expected = {"min": K_MIN, "max": self._limit(), "step": 1}[change["name"]]
         if change["new"] != expected:
-            self._local.syncing = True
-            try:
+            with syncing(self._local, "syncing"):
                 setattr(self.slider, change["name"], expected)
-            finally:
-                self._local.syncing = False
 
     # ------------------------------------------------------- model -> slider
     @report_errors
@@ -193,11 +183,8 @@ class KSlider(w.VBox):
 
     @report_errors
     def _on_max_k(self, change: dict) -> None:
-        self._local.syncing = True
-        try:
+        with syncing(self._local, "syncing"):
             self.slider.max = self._limit()  # never below model.k: the view follows the model
-        finally:
-            self._local.syncing = False
 
     def _show_algorithm(self) -> None:
         info = ALGORITHMS[self.model.algorithm]
@@ -208,7 +195,7 @@ class KSlider(w.VBox):
                 self.note.value = ""
             else:
                 self.note.value = (
-                    f"<small style='display:block;line-height:1.35'>{html.escape(info.label)} finds the number of segments by itself; "
+                    f"<small style='display:block;line-height:1.35'>{escape(info.label)} finds the number of segments by itself; "
                     "k is not used.</small>"
                 )
                 self.note.layout.display = None

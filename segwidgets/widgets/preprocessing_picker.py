@@ -9,7 +9,7 @@ import ipywidgets as w
 from ..core.preprocess import IMPUTATION_LABELS, IMPUTATIONS, SCALING_LABELS, SCALINGS
 from ..errors import SegwidgetsValueError
 from ..session import Segmentation
-from ._base import css, report_errors
+from ._base import css, report_errors, syncing
 from .algorithm_picker import GuardedDropdown
 
 
@@ -93,8 +93,5 @@ class PreprocessingPicker(w.VBox):
         value = getattr(self.model, name)
         if control.value == value:
             return
-        self._syncing = True
-        try:
+        with syncing(self):
             control.value = value
-        finally:
-            self._syncing = False

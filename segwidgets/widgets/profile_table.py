@@ -8,7 +8,6 @@ up with the rows while the numbers scroll sideways on their own.
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -21,7 +20,7 @@ from ..core.naming import CATEGORY_SEP, category_lift, pretty_feature_name
 from ..core.preprocess import role_name
 from ..core.profile import SegmentProfile
 from ..session import Segmentation
-from ._base import css, report_errors
+from ._base import css, escape, format_count, format_number, format_share, report_errors, syncing
 
 #: Height of every row, in pixels: the name boxes and the table rows line up.
 ROW_HEIGHT = 30
@@ -49,29 +48,6 @@ _STYLE = f"""<style>
 </style>"""
 
 
-def format_number(value: float | None) -> str:
-    """A mean as people read it: ``1,234`` / ``123`` / ``12.3`` / ``1.23`` / ``0.123`` / ``0.00123``."""
-    if value is None:
-        return "–"
-    value = float(value)
-    if not math.isfinite(value):
-        return "–"
-    magnitude = abs(value)
-    if magnitude >= 1e15:
-        return f"{value:.2e}"
-    if magnitude >= 100:
-        return f"{value:,.0f}"
-    if magnitude >= 10:
-        return f"{value:.1f}"
-    if magnitude >= 1:
-        return f"{value:.2f}"
-    if magnitude >= 0.001:
-        return f"{value:.3g}" if value else "0"
-    if magnitude == 0:
-        return "0"
-    return f"{value:.2g}"
-
-
 def z_colour(z: float | None) -> str:
     """Diverging colour of a z-score: blue below, white at, red above the average (clipped at ±2)."""
     if z is None or not math.isfinite(float(z)):
@@ -80,10 +56,6 @@ def z_colour(z: float | None) -> str:
     end = _RED if t >= 0 else _BLUE
     r, g, b = (round(white + (e - white) * abs(t)) for white, e in zip(_WHITE, end))
     return f"#{r:02x}{g:02x}{b:02x}"
-
-
-def _escape(text: object) -> str:
-    return html.escape(str(text), quote=True)
 
 
 def _short(text: str, limit: int = MAX_VALUE_CHARS) -> str:
@@ -207,13 +179,10 @@ class ProfileTable(w.VBox):
     def _show_name(self, box: w.Text, value: str) -> None:
         if box.value == value and box.tooltip == value:
             return
-        self._syncing = True
-        try:
+        with syncing(self):
             with box.hold_sync():
                 box.value = value
                 box.tooltip = value
-        finally:
-            self._syncing = False
 
     def _prune_pool(self, shown: Sequence[int]) -> None:
         if len(self.names) <= POOL_LIMIT:
@@ -303,10 +272,10 @@ class ProfileTable(w.VBox):
         features = [str(f) for f in profile.means.columns]
         head = ["<th>N</th>", "<th>Share</th>"]
         for feature in features:
-            head.append(f"<th title='{_escape(feature)}'>{_escape(pretty_feature_name(feature))}</th>")
+            head.append(f"<th title='{escape(feature)}'>{escape(pretty_feature_name(feature))}</th>")
         for feature in self._categories(profile):
             head.append(
-                f"<th class='sw-cat' title='{_escape(feature)}'>{_escape(pretty_feature_name(feature))}</th>"
+                f"<th class='sw-cat' title='{escape(feature)}'>{escape(pretty_feature_name(feature))}</th>"
             )
         return f"{_STYLE}<table class='sw-pt'><tr>{''.join(head)}</tr>{body}</table>"
 
@@ -333,11 +302,11 @@ class ProfileTable(w.VBox):
         fractions = profile.summary["share"].to_numpy(dtype=float)
         rows = []
         for r in range(len(profile.summary.index)):
-            cells = [f"<td>{int(sizes[r]):,}</td><td>{fractions[r]:.1%}</td>"]
+            cells = [f"<td>{format_count(sizes[r])}</td><td>{format_share(fractions[r], 1)}</td>"]
             for j in range(len(features)):
                 mean, z = means[r, j], zscores[r, j]
-                shown = f"{mean:.0%}" if boolean[j] and math.isfinite(mean) else format_number(mean)
-                average = f"{overall[j]:.0%}" if boolean[j] and math.isfinite(overall[j]) else (
+                shown = format_share(mean) if boolean[j] and math.isfinite(mean) else format_number(mean)
+                average = format_share(overall[j]) if boolean[j] and math.isfinite(overall[j]) else (
                     format_number(overall[j]))
                 tip = f"{z:+.1f} sd from the average ({average})" if math.isfinite(z) else ""
                 cells.append(f"<td style='background:{z_colour(z)}' title='{tip}' data-z='{z:.2f}'>{shown}</td>")
@@ -348,10 +317,10 @@ class ProfileTable(w.VBox):
                 if not top:
                     cells.append("<td class='sw-cat'>–</td>")
                     continue
-                text = " · ".join(f"{_escape(_short(values[i]))} {row[i]:.0%}" for i in top)
-                tip = ", ".join(f"{values[i]} {row[i]:.0%}" for i in order[:10] if row[i] > 0)
+                text = " · ".join(f"{escape(_short(values[i]))} {format_share(row[i])}" for i in top)
+                tip = ", ".join(f"{values[i]} {format_share(row[i])}" for i in order[:10] if row[i] > 0)
                 colour = z_colour(category_lift(float(row[top[0]]), float(base[top[0]])))
-                cells.append(f"<td class='sw-cat' style='background:{colour}' title='{_escape(tip)}'>{text}</td>")
+                cells.append(f"<td class='sw-cat' style='background:{colour}' title='{escape(tip)}'>{text}</td>")
             segment = f" data-segment='{int(ids[r])}'" if ids is not None else ""
             rows.append(f"<tr class='{row_class}'{segment}>{''.join(cells)}</tr>")
         return "".join(rows)

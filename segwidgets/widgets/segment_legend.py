@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 import ipywidgets as w
 import numpy as np
 
 from ..session import Segmentation
-from ._base import css, report_errors
+from ._base import css, escape, format_count, report_errors, syncing
 
 
 class SegmentLegend(w.VBox):
@@ -55,12 +54,12 @@ class SegmentLegend(w.VBox):
         rows = []
         for segment in model.segment_ids:
             colour = model.colors.get(segment, "#999")
-            name = html.escape(model.segment_names.get(segment, f"Segment {segment}"))
+            name = escape(model.segment_names.get(segment, f"Segment {segment}"))
             size = int(model.profile.summary.loc[segment, "size"])
             label = w.HTML(
                 f"<span style='display:inline-block;width:12px;height:12px;background:{colour};"
                 f"border-radius:2px;margin-right:6px;vertical-align:middle'></span>"
-                f"<span class='sw-legend-name'>{name}</span> <small>({size:,})</small>",
+                f"<span class='sw-legend-name'>{name}</span> <small>({format_count(size)})</small>",
                 layout=w.Layout(flex="1 1 auto"),
             )
             row = w.HBox([label, self._button(segment)], layout=w.Layout(width="100%"))
@@ -82,13 +81,10 @@ class SegmentLegend(w.VBox):
     @report_errors
     def _sync(self, change: Any = None) -> None:
         chosen = self._selected_segment()
-        self._syncing = True
-        try:
+        with syncing(self):
             for segment, button in self.buttons.items():
                 if button.value != (segment == chosen):
                     button.value = segment == chosen
-        finally:
-            self._syncing = False
 
     @report_errors
     def _on_toggle(self, change: dict) -> None:

@@ -14,7 +14,6 @@ overtakes an older computation (its result is dropped).
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 import bqplot as bq
@@ -27,7 +26,7 @@ from ..core.preprocess import Prepared
 from ..errors import SegwidgetsError
 from ..session import Segmentation
 from ._background import BackgroundJob
-from ._base import css, report_errors
+from ._base import css, escape, format_count, format_share, report_errors
 
 __all__ = ["SilhouettePlot"]
 
@@ -118,7 +117,7 @@ class SilhouettePlot(w.VBox):
         rows = min(int((stable >= 0).sum()), sample_size)
         self._job.background = self.background and rows > INLINE_ROWS
         if self._job.background:
-            self._say(f"Computing silhouettes of {rows:,} rows…")
+            self._say(f"Computing silhouettes of {format_count(rows)} rows…")
 
         def work() -> pd.DataFrame:
             return silhouette_samples_by_segment(prepared, stable, sample_size=sample_size, seed=seed)
@@ -135,7 +134,7 @@ class SilhouettePlot(w.VBox):
                 self._clear(self._explain(stable, str(exc)))
             else:
                 self._clear(f"Silhouettes could not be computed ({type(exc).__name__}: "
-                            f"{html.escape(str(exc))}).")
+                            f"{escape(exc)}).")
 
         self._job.start(work, done, failed)
 
@@ -160,10 +159,10 @@ class SilhouettePlot(w.VBox):
         if len(segments) == 1:
             name = self.model.segment_names.get(int(segments[0]), f"Segment {int(segments[0])}")
             noise = int((labels < 0).sum())
-            extra = f" ({noise:,} rows are left out as noise)" if noise else ""
+            extra = f" ({format_count(noise)} rows are left out as noise)" if noise else ""
             return (f"Silhouettes need at least 2 segments: every row is in "
-                    f"‘{html.escape(name)}’{extra}, so there is nothing to compare with.")
-        return html.escape(message)
+                    f"‘{escape(name)}’{extra}, so there is nothing to compare with.")
+        return escape(message)
 
     # ---------------------------------------------------------------- drawing
     def _say(self, text: str) -> None:
@@ -220,7 +219,7 @@ class SilhouettePlot(w.VBox):
             self.mean_line.visible = True
             self.names.x = [0.98] * len(order)
             self.names.y = [(groups[s][0] + groups[s][1]) / 2 for s in order]
-            self.names.text = [f"{name} ({groups[s][1] - groups[s][0] + 1:,})"
+            self.names.text = [f"{name} ({format_count(groups[s][1] - groups[s][0] + 1)})"
                                for name, s in zip(names, order)]
             self.figure.marks = [*bands.values(), self.zero_line, self.mean_line, self.names]
         self.groups, self.bands, self.mean = groups, bands, mean
@@ -235,10 +234,10 @@ class SilhouettePlot(w.VBox):
             values = frame.loc[frame["segment"] == segment, "silhouette"].to_numpy()
             share = float((values < 0).mean()) if len(values) else 0.0
             if share >= NEGATIVE_SHARE:
-                parts.append(f"{share:.0%} of ‘{html.escape(name)}’ sit closer to another segment.")
+                parts.append(f"{format_share(share)} of ‘{escape(name)}’ sit closer to another segment.")
         note = frame.attrs.get("note")
         if note:
-            parts.append(html.escape(note))
+            parts.append(escape(note))
         if self._noise:
-            parts.append(f"{self._noise:,} rows with no segment (noise) are left out.")
+            parts.append(f"{format_count(self._noise)} rows with no segment (noise) are left out.")
         return "<br>".join(parts)

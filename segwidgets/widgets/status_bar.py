@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import threading
 import time
 from collections.abc import Sequence
@@ -11,7 +10,7 @@ from typing import Any
 import ipywidgets as w
 
 from ..session import Segmentation
-from ._base import css, report_errors
+from ._base import SPINNER, css, escape, format_seconds, report_errors, spinner_style
 
 #: Warnings shown as a plain list; more than this fold into a "details" element.
 MAX_OPEN_WARNINGS = 3
@@ -22,20 +21,10 @@ _STYLE = """<style>
 .sw-status-bar .sw-status { line-height: 1.4; }
 .sw-status-bar .sw-status.sw-state-error { color: #c62828; font-weight: 600; }
 .sw-status-bar .sw-status.sw-state-fitting { color: #555; }
-.sw-status-bar .sw-spinner {
-  display: inline-block; width: 0.8em; height: 0.8em; margin-right: 6px; vertical-align: -1px;
-  border: 2px solid #c8c8c8; border-top-color: #4e79a7; border-radius: 50%;
-  animation: sw-spin 0.8s linear infinite;
-}
-@keyframes sw-spin { to { transform: rotate(360deg); } }
 .sw-status-bar .sw-status-time, .sw-status-bar .sw-status-embedding { color: #777; font-size: 0.9em; }
 .sw-status-bar .sw-status-warnings { color: #8a6d00; font-size: 0.9em; }
 .sw-status-bar .sw-status-warnings ul { margin: 2px 0 0 0; padding-left: 18px; }
-</style>"""
-
-
-def _esc(text: Any) -> str:
-    return html.escape(str(text), quote=True)
+</style>""" + spinner_style("sw-status-bar")
 
 
 class StatusBar(w.VBox):
@@ -101,8 +90,8 @@ class StatusBar(w.VBox):
     def _render_status(self) -> None:
         with self._lock:
             state = self.model.state if self.model.state in STATES else "idle"
-            spinner = '<span class="sw-spinner" aria-hidden="true"></span>' if state == "fitting" else ""
-            text = _esc(self.model.status or "Ready.")
+            spinner = SPINNER if state == "fitting" else ""
+            text = escape(self.model.status or "Ready.")
             value = f'{spinner}<span class="sw-status-text">{text}</span>'
             with self.line.hold_sync():
                 for other in STATES:
@@ -119,12 +108,12 @@ class StatusBar(w.VBox):
                 self.fit_time.value = ""
                 return
             phases = ", ".join(
-                f"{name} {seconds:.3f} s"
+                f"{name} {format_seconds(seconds, 3)}"
                 for name, seconds in timings.items()
                 if name != "cache_hit" and isinstance(seconds, (int, float))
             )
             cached = " (cached)" if timings.get("cache_hit") else ""
-            self.fit_time.value = f'<span title="{_esc(phases)}">last fit {fit:.2f} s{cached}</span>'
+            self.fit_time.value = f'<span title="{escape(phases)}">last fit {format_seconds(fit)}{cached}</span>'
 
     def _render_embedding(self) -> None:
         with self._lock:
@@ -151,7 +140,7 @@ class StatusBar(w.VBox):
         """The warnings as an escaped list; folded behind a summary when more than 3."""
         if not warnings:
             return ""
-        items = "".join(f"<li>{_esc(text)}</li>" for text in warnings)
+        items = "".join(f"<li>{escape(text)}</li>" for text in warnings)
         if len(warnings) <= MAX_OPEN_WARNINGS:
             return f"<ul>{items}</ul>"
         return f"<details><summary>{len(warnings)} notes about this result</summary><ul>{items}</ul></details>"

@@ -1,0 +1,81 @@
+"""Values as text for people: one way each to escape, count, share, round and time.
+
+Pure functions (no widgets), so core's sentences and the views' HTML write the
+same value the same way; :mod:`segwidgets.widgets._base` re-exports them for
+the views.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+
+#: What a view shows where there is no number (missing, NaN or infinite).
+NO_NUMBER = "–"
+
+
+def escape(text: object) -> str:
+    """Any value as HTML text, quotes included: ``escape("<b>") == "&lt;b&gt;"``."""
+    return html.escape(str(text), quote=True)
+
+
+def format_number(value: float | None, *, trim: bool = False) -> str:
+    """A number as people read it: ``1,234`` / ``123`` / ``12.3`` / ``1.23`` / ``0.123`` / ``0.00123``.
+
+    About three significant digits, never fewer than the whole part; ``"–"``
+    when there is no number. ``trim`` drops trailing zeros (``"1.5"``, ``"7"``
+    rather than ``"1.50"``, ``"7.00"``): for a number in a sentence, where a
+    table keeps them to line its column up.
+    """
+    if value is None:
+        return NO_NUMBER
+    value = float(value)
+    if not math.isfinite(value):
+        return NO_NUMBER
+    magnitude = abs(value)
+    if magnitude == 0:
+        return "0"
+    if magnitude >= 1e15:
+        return f"{value:.2e}"
+    if magnitude >= 100:
+        return f"{value:,.0f}"
+    if magnitude >= 10:
+        text = f"{value:.1f}"
+    elif magnitude >= 1:
+        text = f"{value:.2f}"
+    elif magnitude >= 0.001:
+        return f"{value:.3g}"
+    else:
+        return f"{value:.2g}"
+    return text.rstrip("0").rstrip(".") if trim else text
+
+
+def format_count(n: float) -> str:
+    """A whole number with thousands separators: ``7050 -> "7,050"``."""
+    return f"{int(round(n)):,}"
+
+
+def format_share(share: float, decimals: int = 0) -> str:
+    """A share of 1 as a percentage: ``0.175 -> "18%"``, with ``decimals=1`` ``"17.5%"``."""
+    return f"{share:.{decimals}%}"
+
+
+def format_significant(value: float, digits: int = 3) -> str:
+    """A float to ``digits`` significant digits: ``0.012345 -> "0.0123"``, ``12345.6 -> "1.23e+04"``."""
+    return f"{value:.{digits}g}"
+
+
+def format_seconds(seconds: float, decimals: int = 2) -> str:
+    """A duration: ``1.234 -> "1.23 s"``."""
+    return f"{seconds:.{decimals}f} s"
+
+
+def format_megabytes(n_bytes: int, *, round_down: bool = False) -> str:
+    """A size in MB with one decimal: ``1_300_000 -> "1.2 MB"``.
+
+    ``round_down`` for a limit, which must never read larger than it is.
+    """
+    megabytes = n_bytes / 1024 / 1024
+    if round_down:
+        megabytes = math.floor(megabytes * 10) / 10
+    return f"{megabytes:.1f} MB"
