@@ -91,10 +91,15 @@ class Scheduler:
         work: Callable[[Job], Any],
         done: Callable[[Any], None] | None = None,
         failed: Callable[[BaseException], None] | None = None,
+        *,
+        inline: bool | None = None,
     ) -> Job:
-        """Run ``work`` in ``lane``, overtaking what the lane was doing or waiting to do."""
+        """Run ``work`` in ``lane``, overtaking what the lane was doing or waiting to do.
+
+        ``inline`` (default: ``not background``) runs it now, in the caller's thread.
+        """
         job = Job(lane, work, done, failed)
-        if not self.background:
+        if inline if inline is not None else not self.background:
             with self._lock:
                 state = self._lanes.setdefault(lane, _Lane())
                 if state.running is not None:
