@@ -18,12 +18,10 @@ Errors never escape an observer: they land in ``status`` in plain words,
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import logging
 import os
 import threading
-import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -32,18 +30,18 @@ from traitlets import Bool, Dict, Enum, HasTraits, Instance, Int, List, TraitErr
 
 from ..core.algorithms import ALGORITHMS
 from ..core.constraints import Columns, Flag, OneOf, SegmentNames, Whole
-from ..core.diagnostics import SweepResult, sweep_k
-from ..core.embedding import umap_2d
-from ..core.io import LoadedTable, read_table
+from ..core.io import LoadedTable
 from ..core.preprocess import PreprocessSpec
 from ..core.profile import SegmentProfile, profile_segments
 from ..core.schema import FIELD, TRAIT_FIELDS, fields_invalidating
 from ..errors import SegwidgetsError, SegwidgetsValueError
 from . import pipeline
 from .cache import Caches
+from .maps import Maps
 from .persist import Persistence
 from .result import Result
 from .scheduler import Job, Scheduler
+from .sweeps import Sweeps
 
 log = logging.getLogger("segwidgets.session")
 
@@ -74,7 +72,7 @@ def _spec_trait(name: str):
     return Dict(help=field.help)
 
 
-class Segmentation(Persistence, HasTraits):
+class Segmentation(Maps, Sweeps, Persistence, HasTraits):
     """A segmentation of one table that re-fits as its settings change.
 
     ``Segmentation(df, k=4)`` fits at once (in the caller's thread), so
@@ -194,71 +192,6 @@ class Segmentation(Persistence, HasTraits):
         if array[0] < 0 or array[-1] >= n:
             raise TraitError(f"A selection can only name rows 0 to {n - 1}.")
         return array
-
-    # ------------------------------------------------------------------ data
-    @validate("data")
-    def _check_data(self, proposal: Any) -> pd.DataFrame | None:
-        frame = proposal["value"]
-        if frame is None or (self.table is not None and frame is self.table.frame):
-            return frame
-        self._pending_table = read_table(frame)  # a DataFrame assigned directly: read like any table
-        return self._pending_table.frame
-
-    @observe("data")
-    def _on_data(self, change: dict) -> None:
-        table = self._pending_table
-        if table is not None and change["new"] is table.frame:
-            self._pending_table = None
-            self._set_table(table)
-
-    def _set_table(self, table: LoadedTable, features: Sequence[str] | None = None) -> None:
-        candidates = table.feature_candidates()
-        if features is not None:
-            unknown = [f for f in features if f not in candidates]
-            if unknown:
-                raise SegwidgetsValueError(
-                    f"These features are not usable columns of the table: {', '.join(unknown)}."
-                )
-            features = list(features)
-        elif self.features and all(f in candidates for f in self.features):
-            features = list(self.features)  # same columns: keep the person's choice
-        else:
-            features = table.default_features()
-        with self._batch():
-            with self._lock:
-                self._data_version += 1
-                self.caches.clear()
-            with self._publish:
-                self.set_trait("result", None)
-                self.set_trait("labels", None)
-            self.selection = None
-            self.selection_profile = None
-            self.table = table
-            self.source = table.source
-            self.data = table.frame
-            self.features = features
-            self._request()
-
-    def load_data(self, source: Any, *, filename: str | None = None,
-                  features: Sequence[str] | None = None) -> bool:
-        """Load a new table (path, bytes, file object, DataFrame or dataset name).
-
-        Returns False, with the reason in ``status``, if it cannot be read;
-        the table and results already loaded then stay as they were.
-        """
-        try:
-            table = self._read(source, filename)
-            if len(table.frame) == 0:
-                raise SegwidgetsValueError("The table has no rows.")
-            self._set_table(table, features)
-        except SegwidgetsError as exc:
-            self._report_error(str(exc), keep="data")
-            return False
-        except Exception as exc:  # a reader we do not control failed: still plain words
-            log.exception("could not load data")
-            self._report_error(f"The file could not be read ({type(exc).__name__}: {exc}).", keep="data")
-            return False
-        return True
 
     # ------------------------------------------------------------ scheduling
     @contextlib.contextmanager
@@ -413,61 +346,6 @@ class Segmentation(Persistence, HasTraits):
             self.state = "error"
             self.status = f"{message}{kept}"
 
-    # ----------------------------------------------------------- embeddings
-    def _coords_for(self, prep_key: tuple, prepared: Any) -> tuple[np.ndarray, str]:
-        """The map for these rows: UMAP when chosen and ready, else PCA (UMAP then starts)."""
-        if self.embedding == "umap":
-            umap = self.caches.embeddings.get((prep_key, "umap"))
-            if umap is not None:
-                return umap, "umap"
-            self._start_umap(prep_key, prepared)
-        return pipeline.pca_map(prep_key, prepared, self.caches), "pca"
-
-    @observe("embedding")
-    def _on_embedding(self, change: dict) -> None:
-        shown = self.result
-        if shown is None:
-            return
-        coords, method = self._coords_for(shown.prep_key, shown.prepared)
-        if method == change["new"]:
-            self._show_map(shown.prep_key, coords, method)
-
-    def _show_map(self, prep_key: tuple, coords: np.ndarray, method: str, **timings: float) -> None:
-        with self._publish:
-            shown = self.result
-            if shown is None or shown.prep_key != prep_key or self.embedding != method:
-                return
-            raw = shown.fit.labels[pipeline.map_positions(shown.prepared.n_rows)]
-            centres = pipeline.map_centres(coords, shown.stable(raw), shown.segment_ids)
-            self._set_result(shown.replace(coords=coords, center_coords=centres, embedding=method,
-                                           timings={**shown.timings, **timings}))
-            self.embedding_state = "ready"
-
-    def _start_umap(self, key: tuple, prepared: Any) -> None:
-        if self._umap_key == key and self.scheduler.busy("umap"):
-            return
-        self._umap_key = key
-        self.embedding_state = "computing"
-        started = time.perf_counter()
-
-        def work(job: Job) -> np.ndarray:
-            coords = umap_2d(prepared.X[pipeline.map_positions(prepared.n_rows)], seed=0)
-            return self.caches.embeddings.setdefault((key, "umap"), coords)
-
-        def done(coords: np.ndarray) -> None:
-            self._show_map(key, coords, "umap", umap=time.perf_counter() - started)
-            if self.embedding_state == "computing":
-                self.embedding_state = "ready"
-
-        def failed(exc: BaseException) -> None:
-            log.error("UMAP failed: %s", exc)
-            with self._publish:
-                self.embedding_state = "error"
-                self.status = f"The UMAP map could not be computed ({exc}); showing PCA."
-
-        log.info("UMAP started on %d rows", prepared.n_rows)
-        self.scheduler.submit("umap", work, done, failed)
-
     # ----------------------------------------------------------------- names
     @observe("names")
     def _on_names(self, change: dict) -> None:
@@ -516,35 +394,3 @@ class Segmentation(Persistence, HasTraits):
         """The seeded fit behind the current result (None before the first, and during a preview)."""
         shown = self.result
         return None if shown is None or shown.preview else shown.fit
-
-    def sweep(self, ks: Sequence[int] | range = range(2, 13), *,
-              progress: Callable[[int, int], None] | None = None,
-              cancel: Callable[[], bool] | None = None) -> SweepResult:
-        """Fit the current settings for each k and measure each fit (in the caller's thread).
-
-        Each fit goes into the model's cache, so moving k to a swept value
-        afterwards is a cache hit. See :func:`segwidgets.core.diagnostics.sweep_k`.
-        """
-        if self.data is None:
-            raise SegwidgetsValueError("There is no data loaded yet.")
-        with self._lock:
-            request = self._snapshot()
-        if not ALGORITHMS[request.algorithm].uses_k:
-            raise SegwidgetsValueError(
-                f"{ALGORITHMS[request.algorithm].label} chooses the number of segments by itself; "
-                "choose k-means, Ward or a Gaussian mixture to compare values of k."
-            )
-        prepared = pipeline.prepared_rows(request, self.caches)
-
-        def keep(k: int, fit: Any, metrics: dict) -> None:
-            at_k = dataclasses.replace(request, k=k)
-            self.caches.fits.setdefault(at_k.fit_key, pipeline.fitted_from(at_k, prepared, fit, dict(metrics)))
-
-        return sweep_k(prepared, ks, algorithm=request.algorithm, seed=request.seed,
-                       params=dict(request.params), progress=progress, cancel=cancel, on_fit=keep)
-
-    def is_cached(self, **changes: Any) -> bool:
-        """Whether the current settings with ``changes`` (e.g. ``k=5``) are in the cache."""
-        with self._lock:
-            request = dataclasses.replace(self._snapshot(), **changes)
-        return request.fit_key in self.caches.fits and request.prep_key in self.caches.prepared

@@ -1,24 +1,29 @@
-"""What a segmentation hands on: its spec (JSON, a link), its labelled rows, and reading tables."""
+"""What a segmentation takes in and hands on: tables read and loaded, its spec (JSON, a link), its labelled rows."""
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
+from traitlets import HasTraits, observe, validate
 
 from ..core.io import LoadedTable, read_table
 from ..core.schema import FIELDS, TRAIT_FIELDS
 from ..core.spec import SegmentationSpec
-from ..errors import SegwidgetsValueError
+from ..errors import SegwidgetsError, SegwidgetsValueError
+
+log = logging.getLogger("segwidgets.session")
 
 #: Spec fields that are one trait each, set as they are (features only when the spec names some).
 _PLAIN = tuple(name for name in TRAIT_FIELDS if name != "features")
 
 
-class Persistence:
-    """The save, load and export half of :class:`~segwidgets.session.Segmentation`."""
+class Persistence(HasTraits):
+    """Loading tables, and the save, load and export half of :class:`~segwidgets.session.Segmentation`."""
 
     @staticmethod
     def _read(data: Any, filename: str | None = None) -> LoadedTable:
@@ -33,6 +38,70 @@ class Persistence:
         if isinstance(data, (str, os.PathLike)) and filename is None:
             table.source = str(Path(data).resolve())  # a saved spec can find the file again
         return table
+
+    @validate("data")
+    def _check_data(self, proposal: Any) -> pd.DataFrame | None:
+        frame = proposal["value"]
+        if frame is None or (self.table is not None and frame is self.table.frame):
+            return frame
+        self._pending_table = read_table(frame)  # a DataFrame assigned directly: read like any table
+        return self._pending_table.frame
+
+    @observe("data")
+    def _on_data(self, change: dict) -> None:
+        table = self._pending_table
+        if table is not None and change["new"] is table.frame:
+            self._pending_table = None
+            self._set_table(table)
+
+    def _set_table(self, table: LoadedTable, features: Sequence[str] | None = None) -> None:
+        candidates = table.feature_candidates()
+        if features is not None:
+            unknown = [f for f in features if f not in candidates]
+            if unknown:
+                raise SegwidgetsValueError(
+                    f"These features are not usable columns of the table: {', '.join(unknown)}."
+                )
+            features = list(features)
+        elif self.features and all(f in candidates for f in self.features):
+            features = list(self.features)  # same columns: keep the person's choice
+        else:
+            features = table.default_features()
+        with self._batch():
+            with self._lock:
+                self._data_version += 1
+                self.caches.clear()
+            with self._publish:
+                self.set_trait("result", None)
+                self.set_trait("labels", None)
+            self.selection = None
+            self.selection_profile = None
+            self.table = table
+            self.source = table.source
+            self.data = table.frame
+            self.features = features
+            self._request()
+
+    def load_data(self, source: Any, *, filename: str | None = None,
+                  features: Sequence[str] | None = None) -> bool:
+        """Load a new table (path, bytes, file object, DataFrame or dataset name).
+
+        Returns False, with the reason in ``status``, if it cannot be read;
+        the table and results already loaded then stay as they were.
+        """
+        try:
+            table = self._read(source, filename)
+            if len(table.frame) == 0:
+                raise SegwidgetsValueError("The table has no rows.")
+            self._set_table(table, features)
+        except SegwidgetsError as exc:
+            self._report_error(str(exc), keep="data")
+            return False
+        except Exception as exc:  # a reader we do not control failed: still plain words
+            log.exception("could not load data")
+            self._report_error(f"The file could not be read ({type(exc).__name__}: {exc}).", keep="data")
+            return False
+        return True
 
     @property
     def spec(self) -> SegmentationSpec:
