@@ -54,3 +54,14 @@ def pytest_terminal_summary(terminalreporter):
             terminalreporter.line(line, red=True)
         terminalreporter.line("Install the test requirements (make test does) or leave the "
                               "browser tests out on purpose with -m 'not e2e'.")
+
+
+# ---------------------------------------------------------------- shared data
+@pytest.fixture
+def blobs_frame():
+    """600 rows in 4 well-separated blobs over 3 numeric columns ``a``, ``b``, ``c`` (seeded)."""
+    import pandas as pd
+    from sklearn.datasets import make_blobs
+
+    X, _ = make_blobs(n_samples=600, centers=4, n_features=3, cluster_std=1.0, random_state=7)
+    return pd.DataFrame(X, columns=["a", "b", "c"])
