@@ -27,6 +27,7 @@ from sklearn.metrics import adjusted_rand_score, silhouette_samples
 
 from ..errors import SegwidgetsDataError, SegwidgetsValueError
 from .algorithms import (
+    ALGORITHMS,
     _distinct_rows_at_least,
     algorithm_info,
     check_k,
@@ -38,18 +39,26 @@ from .metrics import check_labels, compute_metrics
 from .preprocess import Prepared
 
 __all__ = [
+    "SWEEP_METRICS",
     "Comparison",
     "DendrogramResult",
     "SweepResult",
+    "algorithm_label",
+    "best_k",
+    "best_rows",
+    "comparable",
     "compare_algorithms",
     "cut_by_height",
     "cut_by_k",
     "dendrogram_data",
     "find_knee",
     "height_for_k",
+    "read_ari",
+    "read_stability",
     "silhouette_samples_by_segment",
     "stability",
     "sweep_k",
+    "sweep_outcome",
 ]
 
 Progress = Callable[[int, int], None]
@@ -495,6 +504,24 @@ class Comparison:
     warnings: list[str] = field(default_factory=list)
 
 
+def comparable(algorithms: Iterable[str]) -> tuple[str, ...]:
+    """``algorithms`` without repeats, checked: known to the registry, and each fitted at a given k."""
+    keys = tuple(dict.fromkeys(str(a) for a in algorithms))
+    unknown = [a for a in keys if a not in ALGORITHMS]
+    if unknown or not keys:
+        raise SegwidgetsValueError(
+            f"Choose algorithms from {', '.join(ALGORITHMS)}"
+            + (f"; unknown: {', '.join(unknown)}." if unknown else ".")
+        )
+    no_k = [ALGORITHMS[a].label for a in keys if not ALGORITHMS[a].uses_k]
+    if no_k:
+        raise SegwidgetsValueError(
+            f"{', '.join(no_k)} chooses the number of segments by itself and cannot be "
+            "compared at the same k."
+        )
+    return keys
+
+
 def compare_algorithms(
     X: np.ndarray | Prepared,
     k: int,
@@ -654,3 +681,113 @@ def stability(
             progress(done + 1, len(ks))
     out = pd.DataFrame(records, columns=["k", "mean_ari", "min_ari", "n_runs"]).set_index("k")
     return out.astype({"mean_ari": float, "min_ari": float, "n_runs": int})
+
+
+# --------------------------------------------------------------------------- readings
+
+
+#: Sweep metric key -> (label, which way is better, what it says).
+SWEEP_METRICS: dict[str, tuple[str, str, str]] = {
+    "inertia": ("Inertia (the elbow)", "lower",
+                "spread inside segments; it always falls as k grows, so look for the bend"),
+    "silhouette": ("Silhouette", "higher",
+                   "how much closer rows are to their own segment than to the next (-1 to 1)"),
+    "calinski_harabasz": ("Calinski–Harabasz", "higher", "separation between segments over spread inside them"),
+    "davies_bouldin": ("Davies–Bouldin", "lower", "how alike each segment is to its most similar neighbour"),
+    "bic": ("BIC (Gaussian mixture)", "lower", "fit of the mixture, penalised for its size"),
+}
+#: Mean ARI at or above which a k reads as steady; below SHAKY_ARI as unsteady.
+STEADY_ARI = 0.9
+SHAKY_ARI = 0.8
+#: ARI between two algorithms at or above which they "agree closely"; below AGREE_PARTLY they differ.
+AGREE_CLOSELY = 0.8
+AGREE_PARTLY = 0.5
+
+
+def sweep_outcome(result: SweepResult, n_ks: int) -> str:
+    """What a finished sweep of ``n_ks`` values of k found, in a sentence (and its first notes)."""
+    if result.cancelled:
+        words = f"Cancelled after {len(result.table)} of {n_ks} values of k."
+    elif result.knee is not None:
+        words = f"Done: the elbow of the inertia curve is at k={result.knee}."
+    else:
+        words = "Done: the inertia curve has no clear elbow; read the other measures."
+    return f"{words} {' '.join(result.notes[:3])}".strip()
+
+
+def best_k(table: pd.DataFrame, metric: str) -> int | None:
+    """The k of a sweep's ``table`` with the best ``metric`` (see :data:`SWEEP_METRICS`).
+
+    None for inertia (it always improves with k: its reading is the elbow) or without a finite value.
+    """
+    values = table[metric].to_numpy(dtype=float) if metric in table else np.zeros(0)
+    if metric == "inertia" or not np.isfinite(values).any():
+        return None
+    pick = np.nanargmax(values) if SWEEP_METRICS[metric][1] == "higher" else np.nanargmin(values)
+    return int(table.index[pick])
+
+
+def read_stability(table: pd.DataFrame) -> str:
+    """The values of k whose segments come back run after run, and those that do not."""
+    steady = [int(k) for k, v in table["mean_ari"].items() if v >= STEADY_ARI]
+    shaky = [int(k) for k, v in table["mean_ari"].items() if v < SHAKY_ARI]
+    parts = []
+    if steady:
+        parts.append(f"steady (mean ARI ≥ {STEADY_ARI:g}): k = {', '.join(map(str, steady))}")
+    if shaky:
+        parts.append(f"unsteady (below {SHAKY_ARI:g}): k = {', '.join(map(str, shaky))}")
+    return "; ".join(parts) or "No k is fully steady."
+
+
+def best_rows(metrics: pd.DataFrame, column: str, better: str) -> set[str]:
+    """The algorithms of a :class:`Comparison` holding the best ``column`` (ties all count; NaN never)."""
+    values = metrics[column].astype(float)
+    values = values[np.isfinite(values)]
+    if values.empty:
+        return set()
+    best = values.max() if better == "higher" else values.min()
+    return {str(key) for key, value in values.items() if math.isclose(value, best, rel_tol=1e-9, abs_tol=1e-12)}
+
+
+def algorithm_label(key: str) -> str:
+    """The name of algorithm ``key`` as a person reads it (the key itself if unknown)."""
+    try:
+        return algorithm_info(key).label
+    except SegwidgetsValueError:
+        return str(key)
+
+
+def read_ari(ari: pd.DataFrame) -> str:
+    """One or two sentences reading the agreement matrix of a :class:`Comparison`.
+
+    The closest pair first ("k-means and Hierarchical (Ward) agree closely (ARI 0.93)"),
+    then each other algorithm by its best agreement with that pair
+    ("Gaussian mixture differs (0.41)").
+    """
+    keys = [str(k) for k in ari.index if math.isfinite(float(ari.loc[k, k]))]
+    if len(keys) < 2:
+        return "Only one algorithm could be compared, so there is no agreement to read."
+    pairs = [(float(ari.loc[a, b]), a, b) for i, a in enumerate(keys) for b in keys[i + 1:]]
+    pairs = [p for p in pairs if math.isfinite(p[0])]
+    value, a, b = max(pairs, key=lambda p: p[0])
+    if value >= AGREE_CLOSELY:
+        verb = "agree closely"
+    elif value >= AGREE_PARTLY:
+        verb = "agree in part"
+    else:
+        verb = "disagree" if len(keys) == 2 else "agree best, but still differ"
+    sentence = f"{algorithm_label(a)} and {algorithm_label(b)} {verb} (ARI {value:.2f})"
+    others = []
+    for key in keys:
+        if key in (a, b):
+            continue
+        closest = max(float(ari.loc[key, a]), float(ari.loc[key, b]))
+        if closest >= AGREE_CLOSELY:
+            others.append(f"{algorithm_label(key)} agrees with them too ({closest:.2f})")
+        elif closest >= AGREE_PARTLY:
+            others.append(f"{algorithm_label(key)} agrees in part ({closest:.2f})")
+        else:
+            others.append(f"{algorithm_label(key)} differs ({closest:.2f})")
+    if others:
+        sentence += "; " + "; ".join(others)
+    return sentence + ". (1 = the same segments, 0 = no more alike than chance.)"

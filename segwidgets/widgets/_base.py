@@ -29,6 +29,13 @@ log = logging.getLogger("segwidgets.widgets")
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def plain_words(exc: BaseException) -> str:
+    """An error as a person reads it: our own and validation errors as they are, others briefly."""
+    if isinstance(exc, (SegwidgetsError, TraitError)):
+        return str(exc)
+    return f"Something went wrong ({type(exc).__name__}: {exc})."
+
+
 def report_errors(method: F) -> F:
     """Run a view callback; any error becomes the model's status, never a traceback.
 
@@ -42,11 +49,10 @@ def report_errors(method: F) -> F:
     def wrapper(self, *args: Any, **kwargs: Any) -> Any:
         try:
             return method(self, *args, **kwargs)
-        except (TraitError, SegwidgetsError) as exc:
-            _show(self, str(exc))
         except Exception as exc:  # noqa: BLE001 - the last line of defence for a view
-            log.exception("view callback failed")
-            _show(self, f"Something went wrong ({type(exc).__name__}: {exc}).")
+            if not isinstance(exc, (TraitError, SegwidgetsError)):
+                log.exception("view callback failed")
+            _show(self, plain_words(exc))
         return None
 
     return wrapper  # type: ignore[return-value]

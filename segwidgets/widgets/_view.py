@@ -23,8 +23,7 @@ from typing import Any
 import ipywidgets as w
 
 from ..session import Job, Result, Segmentation
-from ._background import plain_words
-from ._base import css, escape, syncing
+from ._base import css, escape, plain_words, syncing
 
 
 class View:
@@ -124,8 +123,9 @@ class RunPanel(View):
 
     @property
     def running(self) -> bool:
-        job = self._job
-        return job is not None and not job.finished
+        """Whether a run is under way (False already while its result is being shown)."""
+        job = getattr(self, "_job", None)
+        return job is not None and not job.finished and not getattr(self, "_delivering", False)
 
     def start(self, work: Callable[[Job, Callable[[int, int], None]], Any], done: Callable[[Any], None],
               failed: Callable[[BaseException], None] | None = None, *, total: int = 1,
@@ -133,6 +133,7 @@ class RunPanel(View):
         """Run ``work`` in this panel's lane with progress out of ``total``; ``wait`` blocks."""
         controls = self.controls
         self._cancelled.clear()
+        self._delivering = False
         controls.progress.max, controls.progress.value = max(total, 1), 0
         controls.run_button.disabled, controls.cancel_button.disabled = True, False
         key = self.key(self.model.result)
@@ -141,9 +142,13 @@ class RunPanel(View):
             controls.progress.max, controls.progress.value = max(of, 1), value
 
         def finish(value: Any) -> None:
-            self._finished()
-            self.computed_for = key
-            done(value)
+            self._delivering = True
+            try:
+                self._finished()
+                self.computed_for = key
+                done(value)
+            finally:
+                self._delivering = False
 
         def fail(exc: BaseException) -> None:
             self._finished()
@@ -175,6 +180,9 @@ class RunPanel(View):
         self.controls.cancel_button.disabled = True
 
     def close(self) -> None:
-        """Cancel the run under way, stop observing the model, close the widget."""
-        self.model.scheduler.cancel(self._lane)
+        """Cancel the run under way, stop observing the model, close the widget (idempotent;
+        safe on a panel whose construction failed)."""
+        lane = getattr(self, "_lane", None)
+        if lane is not None and getattr(self, "model", None) is not None:
+            self.model.scheduler.cancel(lane)
         super().close()

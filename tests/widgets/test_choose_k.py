@@ -85,6 +85,17 @@ def test_a_settings_change_marks_the_sweep_stale_but_a_k_change_does_not(blobs):
     assert not panel.stale
 
 
+def test_a_sweep_is_current_again_when_the_settings_come_back(blobs):
+    model = Segmentation(blobs, k=3, background=False)
+    panel = KSweepPanel(model, background=False)
+    panel.run(wait=True)
+    model.scaling = "robust"
+    assert panel.stale and "Settings changed" in panel.message.value
+    model.scaling = "standard"
+    assert not panel.stale and "elbow of the inertia curve is at k=5" in panel.message.value
+    assert list(panel.current_line.x) == [3, 3]
+
+
 def test_cancel_stops_after_the_k_being_fitted(blobs):
     model = Segmentation(blobs, k=3, background=False)
     panel = KSweepPanel(model, background=False)
@@ -147,3 +158,33 @@ def test_stability_says_why_it_cannot_run(blobs):
     panel = StabilityPanel(model, background=False)
     panel.run(wait=True)
     assert panel.result is None and "by itself" in panel.message.value
+
+
+def test_a_sweep_needs_two_values_of_k(blobs):
+    with pytest.raises(ValueError, match="at least two values of k"):
+        KSweepPanel(Segmentation(blobs, k=3, background=False), ks=[4])
+
+
+def test_after_close_the_model_no_longer_reaches_the_panels(blobs):
+    model = Segmentation(blobs, k=3, background=False)
+    sweep = KSweepPanel(model, ks=range(2, 6), background=False)
+    test = StabilityPanel(model, ks=range(2, 5), background=False)
+    test.runs.value = 2
+    sweep.run(wait=True)
+    test.run(wait=True)
+    said = sweep.message.value, test.message.value
+    sweep.close()
+    test.close()
+    model.k = 4
+    model.scaling = "robust"
+    assert (sweep.message.value, test.message.value) == said
+    assert list(sweep.current_line.x) == [3, 3] and list(test.current_line.x) == [3, 3]
+
+
+def test_closing_the_panel_stops_its_sweep(blobs):
+    model = Segmentation(blobs, k=3, background=False)
+    panel = KSweepPanel(model)  # on the panel's lane
+    panel.run()
+    panel.close()
+    assert panel.wait(60)
+    assert panel.result is None

@@ -14,7 +14,7 @@ from sklearn.datasets import make_blobs
 
 from segwidgets import Segmentation
 from segwidgets.errors import SegwidgetsValueError
-from segwidgets.widgets._background import BackgroundJob
+from segwidgets.widgets import comparison_panel
 from segwidgets.widgets.comparison_panel import ComparisonPanel, best_rows, read_ari
 
 
@@ -182,20 +182,82 @@ def test_the_agreement_reads_as_a_sentence():
     assert re.search(r"only one", read_ari(ari.loc[["ward"], ["ward"]]), re.I)
 
 
-def test_background_job_drops_an_overtaken_result_and_words_errors():
-    job = BackgroundJob(background=True)
-    shown, errors = [], []
-    release = threading.Event()
-    job.start(lambda: (release.wait(), "old")[1], shown.append, errors.append)
-    job.start(lambda: "new", shown.append, errors.append, wait=True)
-    release.set()
-    first = [t for t in threading.enumerate() if t.name == "segwidgets-view"]
-    for thread in first:
-        thread.join()
-    assert shown == ["new"]
+def test_an_overtaken_run_is_never_shown_and_a_failed_one_is_said_in_words(model, monkeypatch):
+    real, release, asked = comparison_panel.compare_algorithms, threading.Event(), []
 
-    def fails():
+    def slow_first(prepared, k, *args, **kwargs):
+        asked.append(k)
+        if len(asked) == 1:
+            release.wait(60)
+        return real(prepared, k, *args, **kwargs)
+
+    monkeypatch.setattr(comparison_panel, "compare_algorithms", slow_first)
+    panel = ComparisonPanel(model)  # on the panel's lane
+    said = []
+    panel.message.observe(lambda change: said.append(change["new"]), "value")
+    panel.run()
+    model.k = 4
+    panel.run()  # overtakes the first run, running or waiting
+    release.set()
+    assert panel.wait(120)
+    assert panel.compared_k == 4 and panel.comparison.metrics.loc["kmeans", "n_segments"] == 4
+    assert not any("Compared at k = 3" in text for text in said)
+
+    def fails(*args, **kwargs):
         raise SegwidgetsValueError("Choose at least one algorithm to compare.")
 
-    job.start(fails, shown.append, lambda exc: errors.append(str(exc)), wait=True)
-    assert errors == ["Choose at least one algorithm to compare."]
+    monkeypatch.setattr(comparison_panel, "compare_algorithms", fails)
+    panel.run(wait=True)
+    assert "The comparison could not be made: Choose at least one algorithm to compare." in panel.message.value
+    assert "sw-error" in panel.message._dom_classes
+    assert not panel.run_button.disabled
+
+
+def test_after_close_the_model_no_longer_reaches_the_panel(model):
+    panel = ComparisonPanel(model, background=False)
+    panel.run()
+    said, table = panel.message.value, panel.table.value
+    panel.close()
+    model.k = 4
+    model.algorithm = "ward"
+    assert panel.message.value == said and panel.table.value == table
+    assert "sw-stale" not in panel.table._dom_classes
+
+
+# ------------------------------------------------ on a real table: the matrix shows each pair's value
+
+
+@pytest.fixture(scope="module")
+def facebook() -> ComparisonPanel:
+    model = Segmentation("facebook_live", k=4, background=False)
+    panel = ComparisonPanel(model, background=False)
+    panel.run(wait=True)
+    return panel
+
+
+def cells(panel: ComparisonPanel) -> dict[tuple[str, str], str]:
+    found = re.findall(r"<td class='sw-ari-cell' data-row='([^']+)' data-col='([^']+)'[^>]*>([^<]*)</td>",
+                       panel.ari.value)
+    return {(row, col): text for row, col, text in found}
+
+
+def test_every_cell_of_the_agreement_matrix_shows_its_pair(facebook):
+    ari = facebook.comparison.ari
+    shown = cells(facebook)
+    keys = [str(k) for k in ari.index]
+    assert set(shown) == {(a, b) for a in keys for b in keys}
+    for (a, b), text in shown.items():
+        assert text == f"{float(ari.loc[a, b]):.2f}", (a, b)
+    off_diagonal = {pair: text for pair, text in shown.items() if pair[0] != pair[1]}
+    # on this table the algorithms disagree: a matrix of 1.00 everywhere would be wrong
+    assert any(text != "1.00" for text in off_diagonal.values())
+    assert all(shown[(a, b)] == shown[(b, a)] for a, b in off_diagonal)
+
+
+def test_the_reading_names_the_closest_pair_with_its_value(facebook):
+    ari = facebook.comparison.ari
+    pairs = [(float(ari.loc[a, b]), a, b) for a in ari.index for b in ari.columns if a < b]
+    value, _, _ = max(pairs)
+    assert f"(ARI {value:.2f})" in facebook.reading.value
+    assert facebook.use_buttons["kmeans"].disabled  # in use
+    assert not facebook.use_buttons["ward"].disabled
