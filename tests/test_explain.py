@@ -16,10 +16,16 @@ from segwidgets.core.explain import (
     GlobalExplanation,
     RowAttribution,
     SegmentRules,
+    distinctive_features,
+    explain_row,
     global_importance,
+    importance_sentence,
     row_attribution,
+    row_sentence,
     segment_rules,
+    signed,
 )
+from segwidgets.core.profile import profile_segments
 from segwidgets.errors import SegwidgetsDataError, SegwidgetsValueError
 
 
@@ -261,3 +267,69 @@ def test_inputs_are_not_changed():
     segment_rules(frame, labels)
     pd.testing.assert_frame_equal(frame, before)
     np.testing.assert_array_equal(labels, before_labels)
+
+
+# --------------------------------------------------------------------------- in words
+
+
+def test_signed_numbers_carry_a_real_minus_and_never_a_negative_zero():
+    assert (signed(2.14), signed(-0.8), signed(-0.01), signed(0.1234, 3)) == ("+2.1", "−0.8", "+0.0", "+0.123")
+
+
+def test_distinctive_features_are_the_largest_z_scores_and_category_lifts():
+    rng = np.random.default_rng(0)
+    labels = np.repeat([0, 5], 200)  # stable ids need not be 0..n-1
+    frame = pd.DataFrame({
+        "spend": np.where(labels == 5, 300.0, 100.0) + rng.normal(scale=10, size=400),
+        "visits": rng.normal(size=400),
+        "channel": np.where(labels == 5, "web", "shop"),
+    })
+    profile = profile_segments(frame, labels, ["spend", "visits", "channel"], {"channel": "categorical"})
+    items = distinctive_features(profile, 5)
+    texts = {feature: text for feature, _, text in items}
+    assert set(texts) == {"spend", "channel = web"}  # visits is noise; the segment has no shop rows
+    assert texts["spend"] == "spend ↑ +1.0 sd"  # (300 - 200) / ~100
+    assert texts["channel = web"] == "channel = web 100% (all rows 50%)"
+    scores = [abs(score) for _, score, _ in items]
+    assert scores == sorted(scores, reverse=True)
+    assert all(abs(score) >= 0.25 for _, score, _ in items)  # near the average: left out
+    assert len(distinctive_features(profile, 5, top=1)) == 1
+    assert distinctive_features(profile, 99) == []
+
+
+def test_explain_row_names_segments_by_stable_id_and_sorts_contributions():
+    centers = np.array([[0.0, 0.0], [4.0, 0.1], [0.0, 9.0]])
+    x = np.array([1.0, 0.5])
+    explanation = explain_row(x, centers, 0, row=12, prepared_row=10, raw_to_id=(7, 3, 9),
+                              segment_ids=(3, 7, 9), feature_names=["a", "b"])
+    assert (explanation.row, explanation.prepared_row) == (12, 10)
+    assert (explanation.segment, explanation.other_segment) == (7, 3)  # raw 0 -> 7, raw 1 -> 3
+    assert explanation.attribution.other == 1
+    sizes = np.abs(explanation.contributions.to_numpy())
+    assert list(explanation.contributions.index) == ["a", "b"] and sizes[0] >= sizes[1]
+    assert explanation.contributions.sum() == pytest.approx(explanation.margin)
+    empty = explain_row(x, centers, 0, row=12, prepared_row=10, raw_to_id=(7, 3, 9),
+                        segment_ids=(7, 9), feature_names=["a", "b"])
+    assert empty.other_segment == -1  # the nearest other centre has no rows
+
+
+def test_row_sentence_names_both_segments_the_main_features_and_the_margin():
+    centers = np.array([[0.0, 0.0, 0.0], [4.0, 0.0, -2.0]])
+    explanation = explain_row(np.array([1.0, 0.0, -1.8]), centers, 0, row=1234, prepared_row=3,
+                              raw_to_id=(0, 1), segment_ids=(0, 1), feature_names=["num_shares", "b", "c"])
+    text = row_sentence(explanation, "Big spenders", "Browsers")
+    assert text.startswith("Row 1,234 is in 'Big spenders' rather than 'Browsers' mostly because of shares (+8.0);")
+    assert f"the contributions sum to the margin {explanation.margin:.1f}." in text
+    assert text.endswith(" C pulls the other way (−3.2).")  # a pull a quarter of the main one, or more
+    tie = explain_row(np.array([2.0, 0.0, -1.0]), centers, 0, row=5, prepared_row=5, raw_to_id=(0, 1),
+                      segment_ids=(0, 1), feature_names=["a", "b", "c"])
+    assert "lies on the boundary between 'Big spenders' and 'Browsers'" in row_sentence(tie, "Big spenders", "Browsers")
+
+
+def test_importance_sentence_says_the_accuracy_and_the_features_relied_on():
+    frame, labels = signal_and_noise(n=600)
+    result = global_importance(frame, labels, n_repeats=2)
+    text = importance_sentence(result)
+    assert text.startswith(f"The surrogate model reproduces the segments for {result.accuracy:.0%} of held-out rows")
+    assert f"({result.n_test:,} rows it did not learn from)" in text
+    assert "It relies most on spend" in text

@@ -7,6 +7,10 @@
   one row towards its own centre rather than the next nearest.
 - :func:`segment_rules`: a shallow decision tree read as plain rules
   ("num_shares > 120.5 and num_likes <= 40") with their support and precision.
+- In words, for the explanation panel: :func:`distinctive_features` (each
+  segment's most distinctive features, from its profile),
+  :func:`explain_row` / :func:`row_sentence` (one row's attribution by stable
+  segment id, and why in a sentence), :func:`importance_sentence`.
 
 The surrogates work on the ORIGINAL feature columns (numbers in their own
 units, yes/no as 0/1, categories one-hot encoded but permuted and reported
@@ -34,22 +38,35 @@ from sklearn.tree import DecisionTreeClassifier
 
 from ..errors import SegwidgetsDataError, SegwidgetsValueError
 from .metrics import check_labels
+from .naming import category_lift, pretty_feature_name, split_category_column
 from .preprocess import MAX_CATEGORIES
+from .profile import SegmentProfile
+from .text import format_count, format_share, format_significant
 
 __all__ = [
     "GlobalExplanation",
-    "Rule",
     "RowAttribution",
+    "RowExplanation",
+    "Rule",
     "SegmentRules",
+    "distinctive_features",
+    "explain_row",
     "global_importance",
+    "importance_sentence",
     "row_attribution",
+    "row_sentence",
     "segment_rules",
+    "signed",
 ]
 
 #: Share of rows held out to measure the surrogate and its permutation importance.
 TEST_SHARE = 0.25
 #: Deepest rule tree allowed (deeper trees no longer read as rules).
 MAX_RULE_DEPTH = 5
+#: Distinctive features listed per segment.
+TOP_FEATURES = 3
+#: A z-score (or category lift) below this in size is "close to the average".
+MIN_DISTINCT = 0.25
 _MISSING = "missing"
 
 
@@ -133,7 +150,7 @@ def _encoder(numeric: list[str], categorical: list[str]) -> ColumnTransformer:
     return ColumnTransformer(parts, remainder="drop", verbose_feature_names_out=False)
 
 
-def _split(labels: np.ndarray, size: int | float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+def _split(labels: np.ndarray, size: int | float, seed: int) -> tuple[np.ndarray, np.ndarray]:  # noqa: PYI041 - rows or a share
     """Stratified split of row positions when every segment has 2 rows, else a plain one."""
     positions = np.arange(len(labels))
     counts = np.bincount(labels - labels.min())
@@ -551,3 +568,119 @@ def segment_rules(
             notes=list(design.notes),
         ))
     return out
+
+
+# --------------------------------------------------------------------------- in words
+
+
+def signed(value: float, decimals: int = 1) -> str:
+    """``+2.1`` / ``−0.8`` (a real minus sign)."""
+    text = f"{abs(value):.{decimals}f}"
+    return ("−" if value < 0 and float(text) != 0 else "+") + text
+
+
+def distinctive_features(profile: SegmentProfile, segment: int,
+                         top: int = TOP_FEATURES) -> list[tuple[str, float, str]]:
+    """The segment's most distinctive features: ``(feature, score, text)``, largest in size first.
+
+    Numeric and yes/no features score by z-score; a category value by its
+    lift over its share of all rows (:func:`~segwidgets.core.naming.category_lift`).
+    Features closer to the average than :data:`MIN_DISTINCT` are left out.
+    """
+    items: list[tuple[str, float, str]] = []
+    if segment in profile.zscores.index:
+        for feature, z in profile.zscores.loc[segment].items():
+            z = float(z)
+            if math.isfinite(z) and abs(z) >= MIN_DISTINCT:
+                arrow = "↑" if z > 0 else "↓"
+                items.append((str(feature), z, f"{pretty_feature_name(feature)} {arrow} {signed(z)} sd"))
+    shares = profile.category_shares
+    if segment in shares.index and len(shares.columns):
+        for column, share in shares.loc[segment].items():
+            overall = float(profile.overall_shares.get(column, math.nan))
+            lift = category_lift(float(share), overall)
+            if math.isfinite(lift) and lift >= MIN_DISTINCT:  # what the segment has more of
+                feature, value = split_category_column(column)
+                text = (f"{pretty_feature_name(feature)} = {value} "
+                        f"{format_share(float(share))} (all rows {format_share(overall)})")
+                items.append((str(column), lift, text))
+    items.sort(key=lambda item: -abs(item[1]))
+    return items[:top]
+
+
+@dataclass
+class RowExplanation:
+    """Why one row of the table is in its segment rather than the nearest other one.
+
+    Attributes:
+        row: position of the row in the table.
+        prepared_row: position of the row in the prepared rows (``Prepared.X``).
+        segment: the row's stable segment id.
+        other_segment: stable id of the nearest other segment (-1 if no row is in it).
+        attribution: the core result (raw centre indices, squared distances).
+        contributions: per preprocessed feature, largest in size first; they sum to ``margin``.
+    """
+
+    row: int
+    prepared_row: int
+    segment: int
+    other_segment: int
+    attribution: RowAttribution
+    contributions: pd.Series
+
+    @property
+    def margin(self) -> float:
+        """Squared distance to the other centre minus to the own centre (scaled features)."""
+        return self.attribution.margin
+
+
+def explain_row(x: Any, centers: Any, assigned: int, *, row: int, prepared_row: int,
+                raw_to_id: Sequence[int], segment_ids: Sequence[int],
+                feature_names: Sequence[str]) -> RowExplanation:
+    """:func:`row_attribution` of one prepared row, by stable segment id, largest contributions first.
+
+    ``raw_to_id`` gives the stable id of each of the fit's own labels (centre
+    indices); ``segment_ids`` are the segments that have rows.
+    """
+    attribution = row_attribution(x, centers, assigned, feature_names=feature_names)
+    contributions = attribution.contributions
+    contributions = contributions.iloc[np.argsort(-np.abs(contributions.to_numpy()), kind="stable")]
+
+    def stable(raw: int) -> int:
+        return int(raw_to_id[raw]) if 0 <= raw < len(raw_to_id) else -1
+
+    other = stable(attribution.other)
+    return RowExplanation(row=int(row), prepared_row=int(prepared_row), segment=stable(assigned),
+                          other_segment=other if other in segment_ids else -1,
+                          attribution=attribution, contributions=contributions)
+
+
+def row_sentence(explanation: RowExplanation, own: str, other: str) -> str:
+    """Why the row is in segment ``own`` rather than ``other`` (names), in one or two sentences."""
+    c = explanation.contributions
+    row, margin = format_count(explanation.row), explanation.margin
+    positive = c[c > 0].sort_values(ascending=False)
+    if margin <= 1e-12 or positive.empty:
+        return (f"Row {row} lies on the boundary between '{own}' and '{other}': "
+                f"it is as near to one centre as to the other (margin {format_significant(margin, 2)}).")
+    chosen = [positive.index[0]]
+    if len(positive) > 1 and positive.iloc[1] >= 0.25 * positive.iloc[0]:
+        chosen.append(positive.index[1])
+    because = " and ".join(f"{pretty_feature_name(f)} ({signed(float(c[f]))})" for f in chosen)
+    text = (f"Row {row} is in '{own}' rather than '{other}' mostly because of {because}; "
+            f"the contributions sum to the margin {margin:.1f}.")
+    negative = c[c < 0].sort_values()
+    if not negative.empty and abs(negative.iloc[0]) >= 0.25 * positive.iloc[0]:
+        text += (f" {pretty_feature_name(negative.index[0]).capitalize()} pulls the other way "
+                 f"({signed(float(negative.iloc[0]))}).")
+    return text
+
+
+def importance_sentence(explanation: GlobalExplanation) -> str:
+    """How well the surrogate reproduces the segments, and which features it relies on most."""
+    importance = explanation.importance["importance_mean"]
+    top = [pretty_feature_name(f) for f, v in importance.items() if v > 0][:3]
+    lead = (f" It relies most on {', '.join(top[:-1]) + ' and ' + top[-1] if len(top) > 1 else top[0]}."
+            if top else " No single feature matters much on its own.")
+    return (f"The surrogate model reproduces the segments for {format_share(explanation.accuracy)} of "
+            f"held-out rows ({format_count(explanation.n_test)} rows it did not learn from).{lead}")

@@ -6,9 +6,10 @@ with a dashed line at the mean. A silhouette near 1 means the row sits well
 inside its segment, near 0 on a border, below 0 closer to another segment.
 
 Cost (measured, 100,000 × 8 blobs): silhouettes of a 2,000-row sample take
-about 0.07 s, 3,000 rows 0.16 s, 5,000 rows 0.4 s. The revision observer runs
-while the model applies a result, so with ``background=True`` anything above
-:data:`INLINE_ROWS` rows is computed on a thread of its own; a newer revision
+about 0.07 s, 3,000 rows 0.16 s, 5,000 rows 0.4 s. The view computes on each
+new segmentation (a preview is passed over: the seeded fit follows), in its
+lane of the model's scheduler; with ``background=True`` anything above
+:data:`INLINE_ROWS` rows runs on the lane's thread, and a newer segmentation
 overtakes an older computation (its result is dropped).
 """
 
@@ -22,11 +23,10 @@ import numpy as np
 import pandas as pd
 
 from ..core.diagnostics import silhouette_samples_by_segment
-from ..core.preprocess import Prepared
 from ..errors import SegwidgetsError
-from ..session import Segmentation
-from ._background import BackgroundJob
+from ..session import Result, Segmentation
 from ._base import css, escape, format_count, format_share, report_errors
+from ._view import RunPanel
 
 __all__ = ["SilhouettePlot"]
 
@@ -39,14 +39,14 @@ MEAN_COLOR = "#222222"
 NAME_COLOR = "#222222"
 
 
-class SilhouettePlot(w.VBox):
+class SilhouettePlot(RunPanel, w.VBox):
     """Silhouette of each row (of a sample), grouped by segment, with the mean.
 
     Data Attributes:
-        model: Segmentation — observed: revision; read: prepared, labels,
-            colors, segment_names, seed.
+        model: Segmentation — observed: ``result`` (its prepared rows, labels, names,
+            colours and seed); never set.
         sample_size: int (default: 2000) — rows whose silhouettes are drawn.
-        background: bool (default: True) — compute large samples on a thread.
+        background: bool (default: True) — compute large samples in the view's lane, on its thread.
         result: pandas.DataFrame | None — the silhouettes drawn (``row``,
             ``segment`` as stable ids, ``silhouette``), sorted as drawn;
             ``attrs["note"]`` says when it is a sample.
@@ -63,14 +63,14 @@ class SilhouettePlot(w.VBox):
                  **kwargs: Any) -> None:
         self.model = model
         self.sample_size = int(sample_size)
-        self.background = background
         self.result: pd.DataFrame | None = None
         self.groups: dict[int, tuple[int, int]] = {}
         self.bands: dict[int, bq.Lines] = {}
         self.mean: float | None = None
-        self._job = BackgroundJob(background, name="segwidgets-silhouette")
-        self._computed_for: tuple[Prepared, np.ndarray, int] | None = None
+        self._asked: Any = None  # the key of the silhouettes drawn or on their way
+        self._shown: Result | None = None  # the result drawn
         self._noise = 0
+        self._init_run("silhouette", "Compute", background)  # its message is this view's message
 
         self.x_scale = bq.LinearScale(min=-0.1, max=1.0, allow_padding=False)
         self.y_scale = bq.LinearScale(min=0.0, max=1.0, reverse=True, allow_padding=False)
@@ -89,75 +89,69 @@ class SilhouettePlot(w.VBox):
             layout=w.Layout(width="100%", height="420px"),
         )
         self.figure.add_class(css("silhouette-figure"))
-        self.message = w.HTML()
-        self.message.add_class(css("silhouette-message"))
         super().__init__([self.figure, self.message], **kwargs)
         self.add_class(css("silhouette-plot"))
-        model.observe(self._on_revision, "revision")
-        self._detached = False
-        self._on_revision()
+        self.watch(self._on_result, "result")
+        self._on_result({"new": model.result})
+
+    @staticmethod
+    def key(result: Result | None) -> Any:
+        """The silhouettes depend on the fit and on the stable id of each of its segments."""
+        return None if result is None else (result.fit_key, result.raw_to_id)
 
     # ------------------------------------------------------------ scheduling
     @report_errors
-    def _on_revision(self, change: Any = None) -> None:
-        model = self.model
-        prepared, labels = model.prepared, model.labels
-        if prepared is None or labels is None:
-            self._job.drop()
+    def _on_result(self, change: dict) -> None:
+        result = change["new"]
+        if result is None:
+            self.model.scheduler.cancel(self._lane)
+            self._asked = None
             self._clear("No segments yet: load data and choose features to see silhouettes.")
             return
-        stable = np.asarray(labels)[prepared.row_index]
-        done = self._computed_for
-        if (done is not None and done[0] is prepared and done[2] == model.seed
-                and np.array_equal(done[1], stable) and self.result is not None):
-            self._job.drop()
-            self._draw()  # same rows, same segments: names or colours changed
+        if result.preview:
+            return  # the seeded fit follows at once: it is the one measured
+        key = self.key(result)
+        if key == self._asked:
+            if self.computed_for == key and self._shown is not None and result.names != self._shown.names:
+                self._draw(result)  # same rows, same segments: only the names changed
             return
-        seed, sample_size = int(model.seed), self.sample_size
+        self._asked = key
+        prepared, seed, sample_size = result.prepared, int(result.seed), self.sample_size
+        stable = np.asarray(result.labels)[prepared.row_index]
         rows = min(int((stable >= 0).sum()), sample_size)
-        self._job.background = self.background and rows > INLINE_ROWS
-        if self._job.background:
-            self._say(f"Computing silhouettes of {format_count(rows)} rows…")
 
-        def work() -> pd.DataFrame:
+        def work(job: Any, progress: Any) -> pd.DataFrame:
             return silhouette_samples_by_segment(prepared, stable, sample_size=sample_size, seed=seed)
 
-        def done(result: pd.DataFrame) -> None:
-            self.result = result
-            self._noise = int((stable < 0).sum())
-            self._computed_for = (prepared, stable, seed)
-            self._draw()
+        def done(frame: pd.DataFrame) -> None:
+            self.result, self._noise = frame, int((stable < 0).sum())
+            latest = self.model.result  # names given while computing are drawn too
+            self._draw(latest if latest is not None and self.key(latest) == key else result)
 
         def failed(exc: BaseException) -> None:
-            self._computed_for = None
+            self._asked = None  # the next result tries again
             if isinstance(exc, SegwidgetsError):
-                self._clear(self._explain(stable, str(exc)))
+                self._clear(self._explain(result, stable, str(exc)))
             else:
-                self._clear(f"Silhouettes could not be computed ({type(exc).__name__}: "
-                            f"{escape(exc)}).")
+                self._clear(f"Silhouettes could not be computed ({type(exc).__name__}: {escape(exc)}).")
 
-        self._job.start(work, done, failed)
+        background = self.background
+        self.background = background and rows > INLINE_ROWS  # a small sample is quicker than a thread
+        try:
+            if self.background:
+                self._say(f"Computing silhouettes of {format_count(rows)} rows…")
+            self.start(work, done, failed)
+        finally:
+            self.background = background
 
-    def close(self) -> None:
-        """Stop observing the model (a computation still running is dropped) and close the view."""
-        if not getattr(self, "_detached", True):  # only once, and only if fully built
-            self._detached = True
-            self._job.drop()
-            self.model.unobserve(self._on_revision, names="revision")
-        super().close()
-
-    def wait(self, timeout: float | None = None) -> bool:
-        """Block until the computation in progress (if any) is done; True if done in time."""
-        return self._job.wait(timeout)
-
-    def _explain(self, labels: np.ndarray, message: str) -> str:
+    def _explain(self, result: Result, labels: np.ndarray, message: str) -> str:
         """Plain words for a silhouette that cannot be computed."""
         segments = np.unique(labels[labels >= 0])
         if len(segments) == 0:
             return ("Silhouettes need at least 2 segments: no row is in a segment "
                     "(every row was left out as noise).")
         if len(segments) == 1:
-            name = self.model.segment_names.get(int(segments[0]), f"Segment {int(segments[0])}")
+            name = result.names.get(int(segments[0]), f"Segment {int(segments[0])}")
             noise = int((labels < 0).sum())
             extra = f" ({format_count(noise)} rows are left out as noise)" if noise else ""
             return (f"Silhouettes need at least 2 segments: every row is in "
@@ -179,17 +173,17 @@ class SilhouettePlot(w.VBox):
             self.figure.marks = [self.zero_line, self.mean_line, self.names]
         self._say(text)
 
-    def _draw(self) -> None:
+    def _draw(self, result: Result) -> None:
         frame = self.result
         if frame is None:
             return
-        model = self.model
+        self._shown = result
         gap = max(10, len(frame) // 50)
         y0 = 0
         groups: dict[int, tuple[int, int]] = {}
         bands: dict[int, bq.Lines] = {}
         xy = {"x": self.x_scale, "y": self.y_scale}
-        order = [s for s in model.segment_ids if s in set(frame["segment"])]
+        order = [s for s in result.segment_ids if s in set(frame["segment"])]
         order += [int(s) for s in pd.unique(frame["segment"]) if int(s) not in order]
         for segment in order:
             values = frame.loc[frame["segment"] == segment, "silhouette"].to_numpy()
@@ -198,7 +192,7 @@ class SilhouettePlot(w.VBox):
             # the outline of n bars of height 1 from x = 0: down the bar ends, back along 0
             x = np.concatenate([[0.0], values, [0.0]])
             y = np.concatenate([[ys[0]], ys, [ys[-1]]])
-            colour = model.colors.get(segment, "#999999")
+            colour = result.colors.get(segment, "#999999")
             band = bq.Lines(x=x, y=y, scales=xy, colors=[colour], fill="inside",
                             fill_colors=[colour], fill_opacities=[0.85], stroke_width=1)
             band.segment = segment
@@ -209,7 +203,7 @@ class SilhouettePlot(w.VBox):
         values = frame["silhouette"].to_numpy()
         mean = float(values.mean())
         low = float(min(-0.1, np.floor((values.min() - 0.05) * 10) / 10))
-        names = [model.segment_names.get(s, f"Segment {s}") for s in order]
+        names = [result.names.get(s, f"Segment {s}") for s in order]
         with self.figure.hold_sync():
             self.x_scale.min, self.x_scale.max = low, 1.0
             self.figure.axes[0].tick_values = np.round(np.arange(np.ceil(low * 5) / 5, 1.01, 0.2), 1)
@@ -227,8 +221,8 @@ class SilhouettePlot(w.VBox):
 
     def _summary(self, frame: pd.DataFrame, order: list[int], names: list[str], mean: float) -> str:
         parts = [
-            f"<b>Mean silhouette: {mean:.2f}</b> (dashed line). Near 1: rows sit well inside "
-            "their segment; near 0: on a border; below 0: closer to another segment."
+            (f"<b>Mean silhouette: {mean:.2f}</b> (dashed line). Near 1: rows sit well inside "
+             "their segment; near 0: on a border; below 0: closer to another segment.")
         ]
         for segment, name in zip(order, names):
             values = frame.loc[frame["segment"] == segment, "silhouette"].to_numpy()

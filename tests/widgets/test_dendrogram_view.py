@@ -233,3 +233,39 @@ def test_a_closed_view_no_longer_follows_the_model(view, model):
     view.close()  # twice is harmless
     model.scaling = "robust"
     assert view.result is tree and view.cut_k == 4 and model.state == "idle"
+
+
+def test_a_preview_or_new_metrics_move_the_cut_but_never_rebuild(view, model):
+    from tests.helpers import publish
+
+    tree = view.result
+    publish(model, preview=True, k=6)  # a provisional fit of k=6: same rows, so the same tree
+    assert view.result is tree and view.cut_k == 6
+    publish(model, metrics={"silhouette": 0.5})
+    assert view.result is tree and view.cut_k == 6
+
+
+def test_a_closed_view_observes_nothing_and_its_lane_is_cancelled(model, monkeypatch):
+    import threading
+
+    import segwidgets.widgets.dendrogram_view as module
+
+    release, compute = threading.Event(), module.dendrogram_data
+
+    def held(*args, **kwargs):
+        release.wait(60)
+        return compute(*args, **kwargs)
+
+    monkeypatch.setattr(module, "dendrogram_data", held)
+    view = DendrogramView(model)  # computing in the view's lane, on its thread
+    model = view.model
+
+    def mine() -> list:
+        return [h for h in model._trait_notifiers["result"]["change"] if getattr(h, "__self__", None) is view]
+
+    assert mine() and model.scheduler.busy(view._lane)
+    view.close()
+    assert mine() == []
+    release.set()
+    assert model.scheduler.wait([view._lane], timeout=60)
+    assert view.result is None  # the computation was cancelled: its result is never shown

@@ -213,3 +213,71 @@ def test_a_browser_pushing_the_depth_past_the_limit_gets_words_not_a_traceback(m
     panel.depth.value = 2  # still usable
     assert "a tree of depth 2" in panel.rules_view.value
     assert "could not" not in panel.message.value
+
+
+# ------------------------------------------------------------------ following the result
+
+
+def _observers(model: Segmentation, *views) -> list:
+    """The model's observers that belong to ``views``."""
+    return [handler for kinds in model._trait_notifiers.values() for handlers in kinds.values()
+            for handler in handlers if getattr(handler, "__self__", None) in views]
+
+
+def test_a_closed_panel_and_its_sections_no_longer_follow_the_model(model):
+    panel = ExplanationPanel(model, background=False)
+    panel.run()
+    views = (panel, panel.profile_view, panel.row_section)
+    assert _observers(model, *views)
+    shown = (panel.profile_view.value, panel.row_message.value, panel.rules_view.value, panel.message.value)
+    panel.close()
+    assert _observers(model, *views) == []
+    model.k = 4
+    model.selection = np.array([7])
+    model.rename(model.segment_ids[0], "After closing")
+    assert (panel.profile_view.value, panel.row_message.value, panel.rules_view.value,
+            panel.message.value) == shown
+    assert panel.row_input.value == 0 and model.state == "idle"
+    panel.close()  # twice: nothing happens
+
+
+def test_metrics_or_a_new_map_redraw_nothing(model, monkeypatch):
+    from tests.helpers import publish
+
+    panel = ExplanationPanel(model, background=False)
+    panel.run()
+    drawn = []
+    for section in (panel.profile_view, panel.row_section):
+        monkeypatch.setattr(section, "render", lambda *args, section=section: drawn.append(section))
+    monkeypatch.setattr(panel, "_render_results", lambda *args: drawn.append(panel))
+    publish(model, metrics={"silhouette": 0.5})
+    publish(model, coords=np.zeros_like(model.result.coords))
+    assert drawn == []
+    model.rename(model.segment_ids[0], "Big spenders")  # names: every section redraws
+    assert set(drawn) == {panel, panel.profile_view, panel.row_section}
+
+
+def test_a_preview_is_not_explained_and_makes_the_results_stale(model):
+    from tests.helpers import publish
+
+    panel = ExplanationPanel(model, background=False)
+    panel.run()
+    seeded = model.result
+    publish(model, preview=True)  # same fit_key, a provisional fit: its labels are not the seeded ones
+    assert panel.row_result is None and "still being refined" in panel.row_message.value
+    assert panel.stale and "Settings changed" in panel.message.value
+    publish(model, **{name: getattr(seeded, name) for name in ("preview", "fit")})
+    assert panel.row_result is not None and not panel.stale
+
+
+def test_cancel_stops_a_run_between_its_parts(model):
+    panel = ExplanationPanel(model)  # threads
+    assert "sw-explain-cancel" in panel.cancel_button._dom_classes
+    panel.run()
+    panel.cancel_button.click()
+    assert panel.wait(timeout=60)
+    assert panel.rules is None  # the forest may have finished; the rules never started
+    assert "Cancelled." in panel.message.value
+    assert not panel.run_button.disabled and panel.cancel_button.disabled
+    panel.run(wait=True)
+    assert panel.importance is not None and panel.rules is not None and not panel.stale

@@ -7,10 +7,10 @@ import pandas as pd
 import pytest
 from sklearn.datasets import make_blobs
 
-from tests.helpers import publish
 from segwidgets.core.diagnostics import silhouette_samples_by_segment
 from segwidgets.session import Segmentation
 from segwidgets.widgets.silhouette_plot import SilhouettePlot
+from tests.helpers import publish
 
 
 def blobs(n: int = 600, centers: int = 4, seed: int = 1, std: float = 1.0) -> pd.DataFrame:
@@ -186,3 +186,40 @@ def test_a_closed_view_no_longer_follows_the_model(model):
     view.close()  # twice is harmless
     model.k = 5
     assert view.result is result and model.state == "idle"
+
+
+def test_a_preview_metrics_or_a_new_map_recompute_nothing(model):
+    view = SilhouettePlot(model, background=False)
+    result, drawn = view.result, view.figure.marks
+    labels = np.array(model.labels)
+    labels[:100] = model.segment_ids[0]
+    publish(model, preview=True, labels=labels)  # a provisional fit: the seeded one follows
+    publish(model, metrics={"silhouette": 0.5})
+    publish(model, coords=np.zeros_like(model.result.coords))
+    assert view.result is result and view.figure.marks is drawn
+
+
+def test_a_closed_view_observes_nothing_and_its_lane_is_cancelled(monkeypatch):
+    import threading
+
+    import segwidgets.widgets.silhouette_plot as module
+
+    release, compute = threading.Event(), module.silhouette_samples_by_segment
+
+    def held(*args, **kwargs):
+        release.wait(60)
+        return compute(*args, **kwargs)
+
+    monkeypatch.setattr(module, "silhouette_samples_by_segment", held)
+    view = SilhouettePlot(Segmentation(blobs(2500, seed=5), k=4, background=False))  # computing in the view's lane, on its thread
+    model = view.model
+
+    def mine() -> list:
+        return [h for h in model._trait_notifiers["result"]["change"] if getattr(h, "__self__", None) is view]
+
+    assert mine() and model.scheduler.busy(view._lane)
+    view.close()
+    assert mine() == []
+    release.set()
+    assert model.scheduler.wait([view._lane], timeout=60)
+    assert view.result is None  # the computation was cancelled: its result is never shown
