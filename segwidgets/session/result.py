@@ -121,6 +121,11 @@ class Result:
         """Rows of the table that have a segment."""
         return int((self.labels >= 0).sum())
 
+    def same_look(self, other: Result | None) -> bool:
+        """Whether ``other`` shows the same segments under the same names (nothing to redraw
+        for a view of segments; metrics or the map may differ)."""
+        return self.same_segments(other) and other.names == self.names
+
     def same_segments(self, other: Result | None) -> bool:
         """Whether ``other`` shows the same fit (so labels and profile are unchanged)."""
         return other is not None and other.fit_key == self.fit_key and other.preview == self.preview

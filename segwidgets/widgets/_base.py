@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
+import math
 import struct
 import zlib
 from collections.abc import Callable, Iterator
@@ -78,6 +79,24 @@ def syncing(owner: Any, flag: str = "_syncing") -> Iterator[None]:
         yield
     finally:
         setattr(owner, flag, before)
+
+
+def click_point(content: Any) -> tuple[float, float] | None:
+    """The data ``(x, y)`` of a click on a click surface, from the message bqplot sends
+    (``on_element_click``): a coordinate the message lacks is NaN; None if it carries neither."""
+    data = content.get("data") if isinstance(content, dict) else None
+    if not isinstance(data, dict):
+        return None
+
+    def number(key: str) -> float:
+        try:
+            value = float(data[key])
+        except (KeyError, TypeError, ValueError):
+            return math.nan  # not a click we understand
+        return value if math.isfinite(value) else math.nan
+
+    x, y = number("click_x"), number("click_y")
+    return None if math.isnan(x) and math.isnan(y) else (x, y)
 
 
 def css(name: str) -> str:

@@ -7,7 +7,6 @@ stale when anything else of the fit does (:func:`settings_key`).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import bqplot as bq
 import ipywidgets as w
@@ -50,8 +49,6 @@ class OverKPanel(RunPanel):
         self.x_scale = bq.LinearScale(min=first - 0.5, max=last + 0.5)
         self._done_words = ""
         self._drawn_stale = False
-        self.run_button.on_click(self._on_run)
-        self.cancel_button.on_click(self._on_cancel)
 
     def _k_figure(self, name: str, marks: list, y_axis: bq.Axis, x_label: str, height: str) -> bq.Figure:
         """The plot of ``marks`` over the values of k (css ``sw-<name>-plot``)."""
@@ -65,23 +62,11 @@ class OverKPanel(RunPanel):
         figure.add_class(css(f"{name}-plot"))
         return figure
 
-    def run(self, wait: bool = False) -> None:
-        raise NotImplementedError
-
     def _draw_current(self) -> None:
         """Mark the model's current k."""
 
     def _result_changed(self) -> None:
         """What a subclass does first when the model's result changes."""
-
-    @report_errors
-    def _on_run(self, button: Any = None) -> None:
-        self.run()
-
-    @report_errors
-    def _on_cancel(self, button: Any = None) -> None:
-        self.cancel_run()
-        self.controls.say(self.cancel_words)
 
     @report_errors
     def _on_result(self, change: dict) -> None:

@@ -23,7 +23,7 @@ from typing import Any
 import ipywidgets as w
 
 from ..session import Job, Result, Segmentation
-from ._base import css, escape, plain_words, syncing
+from ._base import css, escape, plain_words, report_errors, syncing
 
 
 class View:
@@ -111,6 +111,24 @@ class RunPanel(View):
         self._lane = f"panel-{name}-{id(self)}"
         self._cancelled = threading.Event()
         self._job: Job | None = None
+        self.run_button.on_click(self._on_run)
+        self.cancel_button.on_click(self._on_cancel)
+
+    def run(self, wait: bool = False) -> None:
+        """Start the panel's computation (what Run does); ``wait`` blocks until it is shown."""
+        raise NotImplementedError
+
+    cancel_words = "Cancelling…"
+
+    @report_errors
+    def _on_run(self, button: Any = None) -> None:
+        self.run()
+
+    @report_errors
+    def _on_cancel(self, button: Any = None) -> None:
+        self.cancel_run()
+        if self.cancel_words:
+            self.controls.say(self.cancel_words)
 
     @staticmethod
     def key(result: Result | None) -> Any:
@@ -129,8 +147,10 @@ class RunPanel(View):
 
     def start(self, work: Callable[[Job, Callable[[int, int], None]], Any], done: Callable[[Any], None],
               failed: Callable[[BaseException], None] | None = None, *, total: int = 1,
-              wait: bool = False) -> None:
-        """Run ``work`` in this panel's lane with progress out of ``total``; ``wait`` blocks."""
+              wait: bool = False, inline: bool | None = None) -> None:
+        """Run ``work`` in this panel's lane with progress out of ``total``; ``wait`` blocks.
+
+        ``inline`` (default: ``not background``) runs it now, in the caller's thread."""
         controls = self.controls
         self._cancelled.clear()
         self._delivering = False
@@ -158,7 +178,7 @@ class RunPanel(View):
                 controls.say(plain_words(exc), error=True)
 
         self._job = self.model.scheduler.submit(self._lane, lambda job: work(job, progress), finish, fail,
-                                                inline=not self.background)
+                                                inline=not self.background if inline is None else inline)
         if wait:
             self._job.wait()
 

@@ -156,7 +156,6 @@ class ComparisonPanel(RunPanel, w.VBox):
             **kwargs,
         )
         self.add_class(css("compare-panel"))
-        self.run_button.on_click(self._on_run)
         self.watch(self._on_result, "result")
         self._say(f"Press Run to fit {self._names()} with the same features and k.")
 
@@ -191,10 +190,6 @@ class ComparisonPanel(RunPanel, w.VBox):
             self._say(f"The comparison could not be made: {plain_words(exc)}", "error")
 
         self.start(work, done, failed, total=len(self.algorithms), wait=wait)
-
-    @report_errors
-    def _on_run(self, button: Any = None) -> None:
-        self.run()
 
     @report_errors
     def _on_result(self, change: dict) -> None:

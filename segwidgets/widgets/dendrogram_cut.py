@@ -25,6 +25,7 @@ from ..errors import SegwidgetsError
 from ..session import Segmentation
 from ._base import (
     CLEAR_PNG,
+    click_point,
     css,
     format_count,
     format_significant,
@@ -37,15 +38,9 @@ CUT_COLOR = "#d62728"
 
 
 def click_y(content: Any) -> float | None:
-    """The data ``y`` of a click on a click surface, from the message bqplot sends; None if it has none."""
-    data = content.get("data") if isinstance(content, dict) else None
-    if not isinstance(data, dict):
-        return None
-    try:
-        y = float(data["click_y"])
-    except (KeyError, TypeError, ValueError):
-        return None  # not a click we understand
-    return y if math.isfinite(y) else None
+    """The data ``y`` of a click on a click surface; None if the message has none."""
+    point = click_point(content)
+    return None if point is None or math.isnan(point[1]) else point[1]
 
 
 class TreeCut:

@@ -45,7 +45,7 @@ class ProfileSection(View, w.HTML):
     @report_errors
     def _on_result(self, change: dict) -> None:
         new, old = change["new"], self.shown
-        if new is not None and new.same_segments(old) and new.names == old.names:
+        if new is not None and new.same_look(old):
             return  # metrics or the map changed: nothing shown here
         self.render(new)
 

@@ -80,7 +80,7 @@ class RowSection(View, w.VBox):
     @report_errors
     def _on_result(self, change: dict) -> None:
         new, old = change["new"], self._shown
-        if new is not None and new.same_segments(old) and new.names == old.names:
+        if new is not None and new.same_look(old):
             return  # metrics or the map changed: the row's explanation did not
         self.render()
 

@@ -100,6 +100,8 @@ class ExplanationPanel(RunPanel, w.VBox):
         background: bool (default: True) — compute in the panel's lane; False runs in the caller's thread.
     """
 
+    cancel_words = ""  # the panel says what it stopped itself
+
     def __init__(self, model: Segmentation, *, background: bool = True, **kwargs: Any) -> None:
         self.model = model
         self.importance: GlobalExplanation | None = None
@@ -135,8 +137,6 @@ class ExplanationPanel(RunPanel, w.VBox):
             w.HTML("<h4>The segments as rules</h4>"), self.rules_section,
         ], **kwargs)
         self.add_class(css("explain-panel"))
-        self.run_button.on_click(self._on_run)
-        self.cancel_button.on_click(self._on_cancel)
         self.depth.observe(self._on_depth, "value")
         self.watch(self._on_result, "result")
         self._shown = model.result
@@ -229,14 +229,6 @@ class ExplanationPanel(RunPanel, w.VBox):
 
     # ----------------------------------------------------------- observers
     @report_errors
-    def _on_run(self, button: Any = None) -> None:
-        self.run()
-
-    @report_errors
-    def _on_cancel(self, button: Any = None) -> None:
-        self.cancel_run()
-
-    @report_errors
     def _on_depth(self, change: Any = None) -> None:
         if self.rules is not None or "rules" in self._pending:
             self._start(("rules",))
@@ -244,7 +236,7 @@ class ExplanationPanel(RunPanel, w.VBox):
     @report_errors
     def _on_result(self, change: dict) -> None:
         new, old = change["new"], self._shown
-        if new is not None and new.same_segments(old) and new.names == old.names:
+        if new is not None and new.same_look(old):
             return  # metrics or the map changed: what is shown still holds
         self._render_results()
 

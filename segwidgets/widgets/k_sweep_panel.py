@@ -15,7 +15,15 @@ from ..core.algorithms import ALGORITHMS
 from ..core.diagnostics import SWEEP_METRICS, SweepResult, best_k, sweep_outcome
 from ..errors import SegwidgetsValueError
 from ..session import Job, Segmentation
-from ._base import CLEAR_PNG, css, escape, format_count, format_number, report_errors
+from ._base import (
+    CLEAR_PNG,
+    click_point,
+    css,
+    escape,
+    format_count,
+    format_number,
+    report_errors,
+)
 from ._over_k import OverKPanel
 from ._view import plain_words
 
@@ -173,14 +181,9 @@ class KSweepPanel(OverKPanel, w.VBox):
 
     @report_errors
     def _on_plot_click(self, mark: Any, content: dict, *args: Any) -> None:
-        data = content.get("data") if isinstance(content, dict) else None
-        if not isinstance(data, dict):
-            return
-        try:
-            x = float(data["click_x"])
-        except (KeyError, TypeError, ValueError):
-            return  # not a click we understand: ignore it
-        self.click_at(x)
+        point = click_point(content)
+        if point is not None:
+            self.click_at(point[0])
 
     @report_errors
     def _on_use(self, button: Any = None) -> None:

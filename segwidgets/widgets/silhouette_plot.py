@@ -135,14 +135,10 @@ class SilhouettePlot(RunPanel, w.VBox):
             else:
                 self._clear(f"Silhouettes could not be computed ({type(exc).__name__}: {escape(exc)}).")
 
-        background = self.background
-        self.background = background and rows > INLINE_ROWS  # a small sample is quicker than a thread
-        try:
-            if self.background:
-                self._say(f"Computing silhouettes of {format_count(rows)} rows…")
-            self.start(work, done, failed)
-        finally:
-            self.background = background
+        inline = not self.background or rows <= INLINE_ROWS  # a small sample is quicker than a thread
+        if not inline:
+            self._say(f"Computing silhouettes of {format_count(rows)} rows…")
+        self.start(work, done, failed, inline=inline)
 
     def _explain(self, result: Result, labels: np.ndarray, message: str) -> str:
         """Plain words for a silhouette that cannot be computed."""
