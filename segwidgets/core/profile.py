@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import SegwidgetsDataError, SegwidgetsValueError
+from .metrics import check_labels
 from .naming import (
     MISSING,
     NAME_Z,
@@ -29,7 +30,6 @@ from .naming import (
     pretty_feature_name,
     split_category_column,
 )
-from .metrics import check_labels
 from .text import format_count, format_number, format_share
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -16,7 +16,13 @@ from urllib.parse import parse_qs
 
 import ipywidgets as w
 
-from ..config import ENV_DATA, ENV_SPEC, ENV_SPECS_DIR, ENV_UMAP_WARMUP, upload_limit_bytes
+from ..config import (
+    ENV_DATA,
+    ENV_SPEC,
+    ENV_SPECS_DIR,
+    ENV_UMAP_WARMUP,
+    upload_limit_bytes,
+)
 from ..errors import SegwidgetsError
 from ..widgets._base import css, escape
 
@@ -153,7 +159,9 @@ def report_app(spec: str | os.PathLike | None = None, data: Any = None, query: s
                specs_dir: str | os.PathLike | None = None) -> w.Widget:
     """The report app: ``?spec=NAME`` read only from the specs folder, or ``$SEGWIDGETS_SPEC``."""
     from ..core.spec_store import resolve_spec
-    from .report import Report  # imports before the wait: a preheated kernel has done them
+    from .report import (
+        Report,  # imports before the wait: a preheated kernel has done them
+    )
 
     query = request_query() if query is None else query
     name = parse_qs(query.lstrip("?")).get("spec", [None])[0]

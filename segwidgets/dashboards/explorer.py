@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 import ipywidgets as w
 import pandas as pd
@@ -21,6 +21,7 @@ from ..widgets import (
     StatusBar,
 )
 from ..widgets._base import css, escape
+from ..widgets._view import View
 
 
 def _section(title: str, body: w.Widget, name: str) -> w.VBox:
@@ -30,7 +31,7 @@ def _section(title: str, body: w.Widget, name: str) -> w.VBox:
     return box
 
 
-class Explorer(w.AppLayout):
+class Explorer(View, w.AppLayout):
     """The composed dashboard: controls on the left, map and legend, profile table below.
 
     Data Attributes:
@@ -43,10 +44,11 @@ class Explorer(w.AppLayout):
     ``Explorer(df)`` builds its own model; ``Explorer(model)`` views an existing one.
     ``diagnostics=False`` leaves the diagnostic tabs out. Each diagnostic is built the
     first time its tab is opened (or :meth:`diagnostic` is called), so an explorer
-    nobody inspects does no diagnostic work.
+    nobody inspects does no diagnostic work. ``close()`` closes every view in it (each
+    stops observing the model and cancels its work); the model stays as it is.
     """
 
-    DIAGNOSTICS: dict[str, Callable[[Segmentation], w.Widget]] = {
+    DIAGNOSTICS: ClassVar[dict[str, Callable[[Segmentation], w.Widget]]] = {
         "Choose k": lambda model: _choose_k(model),
         "Silhouette": lambda model: _widget("SilhouettePlot", model),
         "Tree": lambda model: _widget("DendrogramView", model),
@@ -113,6 +115,28 @@ class Explorer(w.AppLayout):
         )
         self.add_class(css("explorer"))
 
+    def views(self) -> list[View]:
+        """Every view in the explorer: the components, the data panel, added tabs and the
+        diagnostics built so far."""
+        found: list[View] = []
+
+        def walk(widget: Any) -> None:
+            if isinstance(widget, View):
+                found.append(widget)  # a view closes its own parts
+                return
+            for child in getattr(widget, "children", ()):
+                walk(child)
+
+        for part in (self.header, self.left_sidebar, self.center):
+            walk(part)
+        return found
+
+    def close(self) -> None:
+        """Close every view (they stop observing the model), then the layout."""
+        for view in self.views():
+            view.close()
+        super().close()
+
     def add_tab(self, title: str, widget: w.Widget) -> None:
         """Show another view (e.g. a diagnostic) as a tab beside the map."""
         self.tabs.children = (*self.tabs.children, widget)
@@ -144,7 +168,7 @@ class Explorer(w.AppLayout):
         holder = self.tabs.children[index]
         try:
             view = factory(self.model)
-        except Exception as exc:  # noqa: BLE001 - a view that cannot start says so in its tab
+        except Exception as exc:
             import logging
 
             logging.getLogger("segwidgets.explorer").exception("tab %s failed", title)

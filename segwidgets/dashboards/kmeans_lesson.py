@@ -38,7 +38,8 @@ from ..core.kmeans_steps import (
     standardise,
 )
 from ..errors import SegwidgetsError
-from ..widgets._base import CLEAR_PNG as _CLEAR_PNG, escape, format_significant, syncing
+from ..widgets._base import CLEAR_PNG as _CLEAR_PNG
+from ..widgets._base import click_point, escape, format_significant, syncing
 
 log = logging.getLogger("segwidgets.dashboards.kmeans_lesson")
 
@@ -490,13 +491,10 @@ class KMeansLesson(w.VBox):
     # --------------------------------------------------------- plot clicks
     @_plain_errors
     def _on_plot_click(self, mark: Any, content: dict, *args: Any) -> None:
-        data = content.get("data") if isinstance(content, dict) else None
-        if not isinstance(data, dict):
-            return
-        try:
-            x, y = float(data["click_x"]), float(data["click_y"])
-        except (KeyError, TypeError, ValueError):
+        point = click_point(content)
+        if point is None:
             return  # not a click we understand: ignore it
+        x, y = point
         x0, x1, y0, y1 = self._domain
         if not (math.isfinite(x) and math.isfinite(y) and x0 <= x <= x1 and y0 <= y <= y1):
             return

@@ -14,17 +14,18 @@ from ..core.algorithms import ALGORITHMS
 from ..core.naming import pretty_feature_name
 from ..core.profile import describe_segment
 from ..core.spec import SegmentationSpec
-from ..session import Segmentation
+from ..session import Result, Segmentation
 from ..widgets import DownloadPanel, EmbeddingScatter, ProfileTable, SegmentLegend
 from ..widgets._base import css, escape, format_count, format_share
+from ..widgets._view import SegmentsView
 
 
-def _card(model: Segmentation, segment: int) -> str:
-    profile = model.profile
-    name = escape(model.segment_names.get(segment, f"Segment {segment}"))
+def _card(result: Result, segment: int) -> str:
+    profile = result.profile
+    name = escape(result.names.get(segment, f"Segment {segment}"))
     size = int(profile.summary.loc[segment, "size"])
     share = float(profile.summary.loc[segment, "share"])
-    colour = model.colors.get(segment, "#999")
+    colour = result.colors.get(segment, "#999")
     text = escape(describe_segment(profile, segment, include_size=False))
     return (
         f"<div class='{css('segment-card')}' style='border-left:6px solid {colour};"
@@ -35,25 +36,34 @@ def _card(model: Segmentation, segment: int) -> str:
     )
 
 
-class Report(w.VBox):
+def _facts(model: Segmentation) -> str:
+    """The segmentation in one sentence: segments, rows, algorithm, measures (escaped)."""
+    result = model.result
+    algorithm, features = (model.algorithm, model.features) if result is None else (result.algorithm,
+                                                                                    result.features)
+    segments = 0 if result is None else len(result.segment_ids)
+    n = 0 if model.data is None else len(model.data)
+    return escape(f"{segments} segments of {format_count(n)} rows, found with {ALGORITHMS[algorithm].label} on "
+                  f"{len(features)} measures: {', '.join(pretty_feature_name(f) for f in features)}.")
+
+
+class Report(SegmentsView, w.VBox):
     """A read-only report of one segmentation for people who did not build it.
 
     Data Attributes:
-        model: Segmentation — the saved segmentation, fitted.
+        model: Segmentation — the saved segmentation, fitted; observed: ``result`` (the cards
+            follow the segments and their names), until ``close()``.
         cards: HTML — one plain-language card per segment (css ``sw-segment-card``).
-        scatter, legend, profile, downloads: the components shown.
+        status: HTML — the model's status as of the segments shown (css ``sw-status``).
+        scatter, legend, profile, downloads: the components shown (``close()`` closes them).
     """
 
     def __init__(self, model: Segmentation, *, title: str | None = None, **kwargs: Any) -> None:
         self.model = model
         model.wait()
-        info = ALGORITHMS[model.algorithm]
         heading = title or f"Segments of {model.source or 'the data'}"
-        n = 0 if model.data is None else len(model.data)
-        facts = (f"{len(model.segment_ids)} segments of {format_count(n)} rows, found with {info.label} on "
-                 f"{len(model.features)} measures: {', '.join(pretty_feature_name(f) for f in model.features)}.")
         header = w.HTML(f"<h2 style='margin:4px 0'>{escape(heading)}</h2>"
-                        f"<div class='{css('report-facts')}'>{escape(facts)}</div>")
+                        f"<div class='{css('report-facts')}'>{_facts(model)}</div>")
         self.cards = w.HTML()
         self.cards.add_class(css("segment-cards"))
         self.scatter = EmbeddingScatter(model)
@@ -63,8 +73,8 @@ class Report(w.VBox):
         self.downloads.spec_button.layout.display = "none"
         self.status = w.HTML()
         self.status.add_class(css("status"))
-        self._render()
-        model.observe(self._render, "revision")
+        self._render(model.result)
+        self.watch(self._on_result, "result")
         map_row = w.HBox([self.scatter, self.legend])
         self.scatter.layout.flex = "1 1 auto"
         self.legend.layout.width = "240px"
@@ -73,13 +83,16 @@ class Report(w.VBox):
                                  "the overall average)</small>"), self.profile, self.downloads], **kwargs)
         self.add_class(css("report"))
 
-    def _render(self, change: Any = None) -> None:
-        if self.model.profile is None:
-            self.cards.value = ""
-            self.status.value = escape(self.model.status)
-            return
-        self.cards.value = "".join(_card(self.model, i) for i in self.model.segment_ids)
+    def _render(self, result: Result | None) -> None:
+        self._drawn = result
+        self.cards.value = "" if result is None else "".join(_card(result, i) for i in result.segment_ids)
         self.status.value = escape(self.model.status)
+
+    def close(self) -> None:
+        """Close the map, legend, profiles and downloads, stop observing the model, close."""
+        for part in (self.scatter, self.legend, self.profile, self.downloads):
+            part.close()
+        super().close()
 
     @classmethod
     def from_spec(cls, spec: SegmentationSpec | str | os.PathLike, data: Any = None, **kwargs: Any) -> Report:

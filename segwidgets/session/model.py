@@ -26,7 +26,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from traitlets import Bool, Dict, Enum, HasTraits, Instance, Int, List, TraitError, Unicode, observe, validate
+from traitlets import Bool, Dict, Enum, HasTraits, Instance, Int, List, TraitError, Unicode
+from traitlets import observe, validate
 
 from ..core.algorithms import ALGORITHMS
 from ..core.constraints import Columns, Flag, OneOf, SegmentNames, Whole

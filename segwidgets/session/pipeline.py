@@ -17,12 +17,24 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..core.algorithms import ALGORITHMS, WARM_STARTABLE, ClusterFit, fit_prepared, fit_warm
+from ..core.algorithms import (
+    ALGORITHMS,
+    WARM_STARTABLE,
+    ClusterFit,
+    fit_prepared,
+    fit_warm,
+)
 from ..core.embedding import pca_2d
 from ..core.matching import Matching, match_segments
 from ..core.metrics import compute_metrics
 from ..core.palette import segment_color
-from ..core.preprocess import NUMERIC_ROLES, Prepared, PreprocessSpec, prepare, role_name
+from ..core.preprocess import (
+    NUMERIC_ROLES,
+    Prepared,
+    PreprocessSpec,
+    prepare,
+    role_name,
+)
 from ..core.profile import SegmentProfile, profile_inputs, profile_segments
 from ..errors import SegwidgetsValueError
 from .cache import Caches

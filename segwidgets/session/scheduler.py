@@ -58,6 +58,10 @@ class Job:
     def cancel(self) -> None:
         self._cancelled.set()
 
+    def sleep(self, seconds: float) -> bool:
+        """Wait ``seconds``; False at once if the job is cancelled meanwhile (True if the time ran out)."""
+        return not self._cancelled.wait(seconds)
+
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the job has finished; False if ``timeout`` ran out first."""
         return self._finished.wait(timeout)
@@ -99,7 +103,7 @@ class Scheduler:
         ``inline`` (default: ``not background``) runs it now, in the caller's thread.
         """
         job = Job(lane, work, done, failed)
-        if inline if inline is not None else not self.background:
+        if (not self.background) if inline is None else inline:
             with self._lock:
                 state = self._lanes.setdefault(lane, _Lane())
                 if state.running is not None:
@@ -128,6 +132,23 @@ class Scheduler:
                 )
                 state.thread.start()
         return job
+
+    def after(self, lane: str, seconds: float, then: Callable[[], None]) -> Job:
+        """Call ``then()`` on ``lane``'s thread in ``seconds``, unless the lane is cancelled or given
+        a newer job first (a debounce). Always on a thread, even for an inline scheduler: a wait
+        that blocked the caller would coalesce nothing."""
+        return self.submit(lane, lambda job: job.sleep(seconds), lambda waited: waited and then(),
+                           inline=False)
+
+    def every(self, lane: str, seconds: float, tick: Callable[[], bool]) -> Job:
+        """Call ``tick()`` on ``lane``'s thread every ``seconds`` until it returns False or the lane
+        is cancelled (a clock)."""
+
+        def work(job: Job) -> None:
+            while job.sleep(seconds) and tick():
+                pass
+
+        return self.submit(lane, work, inline=False)
 
     def cancel(self, lane: str) -> None:
         """Drop what ``lane`` is waiting to do and cancel what it is doing."""

@@ -3,7 +3,7 @@
 :class:`View` is what every view of a :class:`~segwidgets.session.Segmentation`
 does: it records what it observes on the model (``watch``) so ``close()``
 stops observing all of it, has one echo guard (``updating``) for writing to
-its own controls without hearing itself (``syncing``), and turns a failed callback into
+its own controls without hearing itself (``updating``, per thread), and turns a failed callback into
 plain words (:func:`~segwidgets.widgets._base.report_errors`).
 
 :class:`RunPanel` adds what a run-on-demand panel (a sweep over k, a
@@ -43,13 +43,18 @@ class View:
         self._watching.append((handler, names))
 
     def updating(self) -> contextlib.AbstractContextManager[None]:
-        """The echo guard: while inside, :attr:`is_updating` is True (the view is writing to its
-        own controls, and its observers of those controls should not send the change back)."""
-        return syncing(self)
+        """The echo guard: while inside, :attr:`is_updating` is True in this thread (the view is
+        writing to its own controls; its observers of those controls should not send the change
+        back). Per thread: results arrive on the scheduler's threads, and a person's change
+        arriving meanwhile from the browser is not an echo."""
+        if "_echo" not in self.__dict__:
+            self._echo = threading.local()
+        return syncing(self._echo)
 
     @property
     def is_updating(self) -> bool:
-        return bool(getattr(self, "_syncing", False))
+        echo = self.__dict__.get("_echo")
+        return bool(getattr(echo, "_syncing", False))
 
     def close(self) -> None:
         """Stop observing the model (idempotent), then close the widget."""
@@ -60,6 +65,30 @@ class View:
                 pass
         self._watching = []
         super().close()  # type: ignore[misc]
+
+
+class SegmentsView(View):
+    """A view of the segments on show and their names (the legend, the profile table, the report).
+
+    ``self.watch(self._on_result, "result")`` in ``__init__``; :meth:`_render` draws a
+    result (or None) and sets ``_drawn``. A new result is drawn when its segments differ
+    (another fit, a preview or the seeded fit behind it) or their names do; metrics
+    arriving or the map moving redraw nothing.
+    """
+
+    _drawn: Result | None = None  # the result on show
+
+    @report_errors
+    def _on_result(self, change: dict) -> None:
+        new = change["new"]
+        if new is None or not new.same_look(self._drawn):
+            self._render(new)
+        else:
+            self._drawn = new  # the same segments and names: nothing on show changed
+
+    def _render(self, result: Result | None) -> None:
+        """Draw ``result`` and set ``self._drawn = result``."""
+        raise NotImplementedError
 
 
 class RunControls:

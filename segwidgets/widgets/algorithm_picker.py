@@ -12,7 +12,8 @@ from traitlets import TraitError, validate
 from ..core.algorithms import ALGORITHMS
 from ..errors import SegwidgetsValueError
 from ..session import Segmentation
-from ._base import css, escape, format_count, report_errors, syncing
+from ._base import css, escape, format_count, report_errors
+from ._view import View
 
 #: HDBSCAN's minimum segment size when the model's params do not name one.
 DEFAULT_MIN_CLUSTER_SIZE = 25
@@ -48,11 +49,11 @@ class GuardedDropdown(w.Dropdown):
         raise TraitError(message)
 
 
-class AlgorithmPicker(w.VBox):
+class AlgorithmPicker(View, w.VBox):
     """Choose the clustering algorithm, HDBSCAN's minimum segment size and the random seed.
 
     Data Attributes:
-        model: Segmentation — observed (``algorithm``, ``params``, ``seed``) and set.
+        model: Segmentation — observed (``algorithm``, ``params``, ``seed``; until ``close()``) and set.
 
     Parts (CSS classes):
         ``sw-algorithm-picker`` (the box), ``sw-algorithm-dropdown`` (labels
@@ -70,7 +71,6 @@ class AlgorithmPicker(w.VBox):
     def __init__(self, model: Segmentation, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.model = model
-        self._syncing = False
         self.dropdown = GuardedDropdown(
             options=[(info.label, key) for key, info in ALGORITHMS.items()],
             value=model.algorithm,
@@ -114,9 +114,9 @@ class AlgorithmPicker(w.VBox):
         self.min_size.observe(self._on_min_size, names="value")
         self.seed.observe(self._on_seed, names="value")
         self.new_seed.on_click(self._on_new_seed)
-        model.observe(self._on_model_algorithm, names="algorithm")
-        model.observe(self._on_model_params, names="params")
-        model.observe(self._on_model_seed, names="seed")
+        self.watch(self._on_model_algorithm, "algorithm")
+        self.watch(self._on_model_params, "params")
+        self.watch(self._on_model_seed, "seed")
         self._show_algorithm()
 
     # ---------------------------------------------------------------- helpers
@@ -126,7 +126,7 @@ class AlgorithmPicker(w.VBox):
 
     def _set_quietly(self, widget: w.Widget, value: Any) -> None:
         """Show ``value`` in a control without sending it back to the model."""
-        with syncing(self):
+        with self.updating():
             widget.value = value
 
     @report_errors
@@ -144,13 +144,13 @@ class AlgorithmPicker(w.VBox):
     # ------------------------------------------------------ controls -> model
     @report_errors
     def _on_dropdown(self, change: dict) -> None:
-        if self._syncing:
+        if self.is_updating:
             return
         self.model.algorithm = change["new"]
 
     @report_errors
     def _on_min_size(self, change: dict) -> None:
-        if self._syncing:
+        if self.is_updating:
             return
         value = change["new"]
         low, high = MIN_CLUSTER_SIZE_RANGE
@@ -166,7 +166,7 @@ class AlgorithmPicker(w.VBox):
 
     @report_errors
     def _on_seed(self, change: dict) -> None:
-        if self._syncing:
+        if self.is_updating:
             return
         try:
             self.model.seed = change["new"]  # the model refuses seeds outside 0 .. 2**32 - 1

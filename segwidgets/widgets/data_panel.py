@@ -4,30 +4,32 @@ from __future__ import annotations
 
 import base64
 import os
-import threading
 from typing import Any
 
 import ipywidgets as w
 
 from ..config import UPLOAD_LIMIT_BYTES
-from ..session import Segmentation
+from ..session import Job, Segmentation
 from ._base import css, escape, format_count, format_megabytes, report_errors
+from ._view import View
 
 ACCEPT = ".csv,.tsv,.txt,.xlsx,.xls,.parquet"
 
 
-class DataPanel(w.VBox):
+class DataPanel(View, w.VBox):
     """Upload a CSV, Excel or Parquet file, or switch to the demo data.
 
     Data Attributes:
         model: Segmentation — receives the table through ``load_data``; a file
             that cannot be read leaves the loaded table and results as they were.
+            Observed: ``table`` (until ``close()``).
         upload: ipywidgets.FileUpload (css ``sw-upload``).
         demo_button: ipywidgets.Button "Use demo data" (css ``sw-demo-button``).
         notes: ipywidgets.HTML — what loading did (css ``sw-load-notes``).
         limit: int — largest file accepted, in bytes (default ``UPLOAD_LIMIT_BYTES``).
 
-    Reading runs on a thread: the controls stay responsive for large files.
+    Reading runs in the ``"load"`` lane of the model's scheduler (inline for a model
+    with ``background=False``): the controls stay responsive for large files.
     """
 
     def __init__(self, model: Segmentation, *, limit: int = UPLOAD_LIMIT_BYTES, demo: str = "facebook_live",
@@ -54,10 +56,10 @@ class DataPanel(w.VBox):
         super().__init__([w.HBox([self.upload, self.demo_button]), hint, self.sample, self.source,
                           self.notes], **kwargs)
         self.add_class(css("data-panel"))
-        self._thread: threading.Thread | None = None
+        self._job: Job | None = None
         self.upload.observe(self._on_upload, "value")
         self.demo_button.on_click(self._on_demo)
-        model.observe(self._on_table, "table")
+        self.watch(self._on_table, "table")
         self._on_table()
 
     def _sample_link(self) -> str:
@@ -121,17 +123,16 @@ class DataPanel(w.VBox):
         self.model.status = f"Reading {filename or source}…"
         self.upload.disabled = self.demo_button.disabled = True
 
-        def work() -> None:
+        def work(job: Job) -> None:
             try:
-                self.model.load_data(source, filename=filename)
+                self.model.load_data(source, filename=filename)  # says what went wrong in its status
             finally:
                 self.upload.disabled = self.demo_button.disabled = False
 
-        self._thread = threading.Thread(target=work, name="segwidgets-upload", daemon=True)
-        self._thread.start()
+        self._job = self.model.scheduler.submit("load", work)
 
     def wait(self, timeout: float | None = None) -> None:
         """Wait until a load started from this panel has finished (for scripts and tests)."""
-        if self._thread is not None:
-            self._thread.join(timeout)
+        if self._job is not None:
+            self._job.wait(timeout)
         self.model.wait(timeout)

@@ -9,6 +9,7 @@ import ipywidgets as w
 
 from ..session import Segmentation
 from ._base import css, escape, format_megabytes, report_errors
+from ._view import View
 
 
 def data_link(payload: bytes, filename: str, mime: str, label: str, cls: str) -> str:
@@ -20,11 +21,12 @@ def data_link(payload: bytes, filename: str, mime: str, label: str, cls: str) ->
             f"{escape(label)}</a> <small>({shown})</small>")
 
 
-class DownloadPanel(w.VBox):
+class DownloadPanel(View, w.VBox):
     """Buttons that prepare downloads of the current result.
 
     Data Attributes:
-        model: Segmentation — what is exported.
+        model: Segmentation — what is exported; observed: ``result`` (a prepared link is
+            dropped when what it holds changes), until ``close()``.
         labels_button: Button "Labelled rows (CSV)" (css ``sw-download-labels``).
         spec_button: Button "Settings (JSON)" (css ``sw-download-spec``).
         link: HTML with the prepared link (css ``sw-download-link``).
@@ -48,11 +50,13 @@ class DownloadPanel(w.VBox):
         self.add_class(css("download-panel"))
         self.labels_button.on_click(self._on_labels)
         self.spec_button.on_click(self._on_spec)
-        model.observe(self._clear, "revision")
+        self.watch(self._clear, "result")
 
     @report_errors
-    def _clear(self, change: Any = None) -> None:
-        self.link.value = ""  # a prepared file no longer matches the result
+    def _clear(self, change: dict) -> None:
+        new, old = change["new"], change["old"]
+        if new is None or not new.same_look(old) or new.coords is not old.coords:
+            self.link.value = ""  # a prepared file no longer matches the result (metrics are in neither)
 
     @report_errors
     def _on_labels(self, button: Any = None) -> None:

@@ -12,20 +12,22 @@ from bqplot_gl import ScatterGL
 
 from ..core.embedding import EMBEDDING_LABELS
 from ..errors import SegwidgetsValueError
-from ..session import PALETTE, UNASSIGNED_COLOR, Segmentation
-from ._base import css, escape, format_count, report_errors, syncing
+from ..session import PALETTE, UNASSIGNED_COLOR, Result, Segmentation
+from ._base import css, escape, format_count, report_errors
+from ._view import View
 
 DETAIL_ROWS = 5
 
 
-class EmbeddingScatter(w.VBox):
+class EmbeddingScatter(View, w.VBox):
     """The point cloud (WebGL ``ScatterGL``), segment centres, a PCA/UMAP switch and range selection.
 
     Data Attributes:
-        model: Segmentation — observed: revision, embedding, embedding_state, selection;
-            sets embedding and selection.
-        mark: bqplot_gl.ScatterGL — x/y are sent only when the map changes; a k change
-            sends the colour array alone.
+        model: Segmentation — observed (until ``close()``): ``result`` (redrawn when the
+            segments, their names or the map change), embedding, embedding_state, selection,
+            features, table; sets embedding and selection.
+        mark: bqplot_gl.ScatterGL — x/y are sent only when the map changes (``result.coords``
+            is another array); a k change sends the colour array alone.
         centers: bqplot.Scatter — one labelled marker per segment centre.
         method: ToggleButtons "PCA" / "UMAP" (css ``sw-embedding-method``).
         brush: bqplot BrushSelector on the points (reaches Python in JupyterLab; see DESIGN.md
@@ -40,14 +42,14 @@ class EmbeddingScatter(w.VBox):
 
     def __init__(self, model: Segmentation, *, height: str = "420px", **kwargs: Any) -> None:
         self.model = model
-        self._coords: np.ndarray | None = None
-        self._syncing = False
+        self._drawn: Result | None = None
         self.x_scale, self.y_scale = bq.LinearScale(), bq.LinearScale()
         # One fixed scale: code i is PALETTE[i] (a stable id's colour), the last code is grey.
         # A refit then changes only the colour codes: one redraw in the browser, not three.
         self.color_scale = bq.ColorScale(colors=[*PALETTE, UNASSIGNED_COLOR], min=0, max=len(PALETTE))
-        self._redraw_timer: threading.Timer | None = None
+        self._lane = f"map-redraw-{id(self)}"
         self._redraw_lock = threading.Lock()
+        self._redraw_due = False  # a result waits in the lane for the burst to settle
         self.mark = ScatterGL(
             x=np.zeros(0, dtype=np.float32), y=np.zeros(0, dtype=np.float32),
             color=np.zeros(0, dtype=np.float32),
@@ -94,19 +96,26 @@ class EmbeddingScatter(w.VBox):
         self.range_button.on_click(self._on_range)
         self.clear_button.on_click(self._on_clear)
         self.mark.observe(self._on_mark_selected, "selected")
-        model.observe(self._schedule, "revision")
-        model.observe(self._on_model_embedding, ["embedding", "embedding_state"])
-        model.observe(self._on_selection, "selection")
-        model.observe(self._on_features, ["features", "table"])
+        self.watch(self._schedule, "result")
+        self.watch(self._on_model_embedding, "embedding", "embedding_state")
+        self.watch(self._on_selection, "selection")
+        self.watch(self._on_features, "features", "table")
         self._on_features()
         self._render()
         self._on_model_embedding()
 
     # ------------------------------------------------------------ drawing
-    def colour_codes(self) -> tuple[np.ndarray, list[str]]:
-        """Per drawn point, the index of its segment's colour in the scale's colours
-        (a stable id ``i`` has colour ``PALETTE[i % len(PALETTE)]``; unassigned: the last)."""
-        labels = self.model.labels[self.model.coord_rows]
+    @property
+    def _coords(self) -> np.ndarray | None:
+        """The map drawn (``result.coords`` of the result on show)."""
+        return None if self._drawn is None else self._drawn.coords
+
+    def colour_codes(self, result: Result | None = None) -> tuple[np.ndarray, list[str]]:
+        """Per point of ``result``'s map (default: the model's result), the index of its segment's
+        colour in the scale's colours (a stable id ``i`` has colour ``PALETTE[i % len(PALETTE)]``;
+        unassigned: the last)."""
+        result = self.model.result if result is None else result
+        labels = result.labels[result.coord_rows]
         codes = np.where(labels >= 0, labels % len(PALETTE), len(PALETTE)).astype(np.int32)
         return codes, list(self.color_scale.colors)
 
@@ -114,24 +123,29 @@ class EmbeddingScatter(w.VBox):
     #: warm-started preview and the seeded fit right behind it cost one redraw.
     redraw_delay = 0.15
 
-    def _schedule(self, change: Any = None) -> None:
+    @report_errors
+    def _schedule(self, change: dict) -> None:
+        new, old = change["new"], self._drawn
+        if new is None or (new.same_look(old) and new.coords is old.coords):  # e.g. the metrics arrived
+            return
         if not self.model.background or self.redraw_delay <= 0:
             self._render()
             return
+        with self._redraw_lock:  # a newer result overtakes the redraw waiting in the lane
+            self._redraw_due = True
+            self.model.scheduler.after(self._lane, self.redraw_delay, self._redraw)
+
+    def _redraw(self) -> None:
+        """Redraw if a redraw is due (once: from the lane, or from :meth:`flush`, first come)."""
         with self._redraw_lock:
-            if self._redraw_timer is not None:
-                self._redraw_timer.cancel()
-            self._redraw_timer = threading.Timer(self.redraw_delay, self._render)
-            self._redraw_timer.daemon = True
-            self._redraw_timer.start()
+            due, self._redraw_due = self._redraw_due, False
+        if due:
+            self._render()
 
     def flush(self) -> None:
         """Redraw now if a redraw is waiting (see ``redraw_delay``)."""
-        with self._redraw_lock:
-            timer, self._redraw_timer = self._redraw_timer, None
-        if timer is not None:
-            timer.cancel()
-            self._render()
+        self.model.scheduler.cancel(self._lane)
+        self._redraw()
 
     @staticmethod
     def point_size(n_points: int) -> int:
@@ -139,32 +153,32 @@ class EmbeddingScatter(w.VBox):
         return 12 if n_points <= 20_000 else 6 if n_points <= 60_000 else 4
 
     @report_errors
-    def _render(self, change: Any = None) -> None:
-        model = self.model
-        if model.coords is None or model.labels is None:
+    def _render(self) -> None:
+        result, old = self.model.result, self._drawn
+        if result is None:
             return
-        codes, _ = self.colour_codes()
-        centres = [model.center_coords[i] for i in model.segment_ids if i in model.center_coords]
-        names = [model.segment_names.get(i, "") for i in model.segment_ids if i in model.center_coords]
+        self._drawn = result
+        codes, _ = self.colour_codes(result)
+        placed = [i for i in result.segment_ids if i in result.center_coords]
+        centres = [result.center_coords[i] for i in placed]
         with self.mark.hold_sync(), self.color_scale.hold_sync(), self.centers.hold_sync():
-            if model.coords is not self._coords:  # a new map: send coordinates (float32) once
-                self._coords = model.coords
-                self.mark.x = np.ascontiguousarray(model.coords[:, 0], dtype=np.float32)
-                self.mark.y = np.ascontiguousarray(model.coords[:, 1], dtype=np.float32)
-                self.mark.default_size = self.point_size(len(model.coords))
-                method = "UMAP" if model.embedding == "umap" and model.embedding_state == "ready" else "Component"
+            if old is None or result.coords is not old.coords:  # a new map: send coordinates (float32) once
+                self.mark.x = np.ascontiguousarray(result.coords[:, 0], dtype=np.float32)
+                self.mark.y = np.ascontiguousarray(result.coords[:, 1], dtype=np.float32)
+                self.mark.default_size = self.point_size(len(result.coords))
+                method = "UMAP" if result.embedding == "umap" else "Component"
                 self.x_axis.label, self.y_axis.label = f"{method} 1", f"{method} 2"
             self.mark.color = codes
             self.centers.x = np.array([c[0] for c in centres], dtype=np.float64)
             self.centers.y = np.array([c[1] for c in centres], dtype=np.float64)
-            self.centers.names = names
+            self.centers.names = [result.names.get(i, "") for i in placed]
         self._on_selection()
 
     @report_errors
     def _on_model_embedding(self, change: Any = None) -> None:
         model = self.model
         if self.method.value != model.embedding:
-            with syncing(self):
+            with self.updating():
                 self.method.value = model.embedding
         if model.embedding_state == "computing":
             self.progress.value = ("<span class='sw-umap-computing'>⟳ Computing the UMAP map in the background "
@@ -176,33 +190,32 @@ class EmbeddingScatter(w.VBox):
 
     @report_errors
     def _on_method(self, change: dict) -> None:
-        if not self._syncing:
+        if not self.is_updating:
             self.model.embedding = change["new"]
 
     # ---------------------------------------------------------- selection
     @report_errors
     def _on_selection(self, change: Any = None) -> None:
-        model = self.model
-        selection = model.selection
-        if selection is None or model.coord_rows is None:
+        selection, drawn = self.model.selection, self._drawn
+        if selection is None or drawn is None:
             points = None
-        else:
-            points = np.flatnonzero(np.isin(model.coord_rows, selection)).astype(np.int32)
-        with syncing(self):
+        else:  # the points on the map are the drawn result's rows
+            points = np.flatnonzero(np.isin(drawn.coord_rows, selection)).astype(np.int32)
+        with self.updating():
             self.mark.selected = points
         self._details()
 
     @report_errors
     def _on_mark_selected(self, change: dict) -> None:
         """A selection made in the browser (brush), mapped back to rows and checked."""
-        if self._syncing:
+        if self.is_updating:
             return
-        points = change["new"]
+        points, drawn = change["new"], self._drawn
         if points is None or len(points) == 0:
             self.model.selection = None
             return
         points = np.asarray(points)
-        rows = self.model.coord_rows
+        rows = drawn.coord_rows if drawn is not None else np.zeros(0, dtype=np.int64)
         if not np.issubdtype(points.dtype, np.integer) or points.min() < 0 or points.max() >= len(rows):
             self._on_selection()  # refuse: show the model's selection again
             raise SegwidgetsValueError("The selection named points that are not on the map.")
@@ -271,3 +284,9 @@ class EmbeddingScatter(w.VBox):
     @report_errors
     def _on_clear(self, button: Any = None) -> None:
         self.model.selection = None
+
+    def close(self) -> None:
+        """Drop a redraw still waiting, stop observing the model, close the widget."""
+        if getattr(self, "_lane", None) is not None:
+            self.model.scheduler.cancel(self._lane)
+        super().close()

@@ -9,7 +9,8 @@ import ipywidgets as w
 from ..core.roles import Role
 from ..errors import SegwidgetsValueError
 from ..session import Segmentation
-from ._base import css, escape, report_errors, syncing
+from ._base import css, escape, report_errors
+from ._view import View
 
 #: How each column role is shown next to its name.
 ROLE_WORDS = {
@@ -32,7 +33,7 @@ def role_word(role: Any) -> str:
         return str(role)
 
 
-class FeaturePicker(w.VBox):
+class FeaturePicker(View, w.VBox):
     """Tick the columns to segment on.
 
     Numeric, yes-no and categorical columns (``table.feature_candidates()``)
@@ -43,7 +44,8 @@ class FeaturePicker(w.VBox):
     model then says "Choose at least one feature" and the boxes stay as left.
 
     Data Attributes:
-        model: Segmentation — observed: ``table`` (rebuild), ``features``; sets ``features``.
+        model: Segmentation — observed: ``table`` (rebuild), ``features`` (until ``close()``);
+            sets ``features``.
         boxes: dict column -> Checkbox (css ``sw-feature-box``), one per column;
             those that cannot be features are disabled.
         filter: Text (css ``sw-feature-filter``) — shows only columns whose
@@ -66,7 +68,6 @@ class FeaturePicker(w.VBox):
         self._names: dict[int, str] = {}  # id(box) -> column: never trust a synced description
         self._rows: dict[str, w.HBox] = {}
         self._usable: list[str] = []
-        self._syncing = False
         self.filter = w.Text(placeholder="Filter columns", layout=w.Layout(width="auto"))
         self.filter.add_class(css("feature-filter"))
         self.show_all = w.Checkbox(False, description="Show all columns", indent=False,
@@ -90,8 +91,8 @@ class FeaturePicker(w.VBox):
         self.show_all.observe(self._on_filter, "value")
         self.all_numeric.on_click(self._pick_numeric)
         self.none.on_click(self._pick_none)
-        model.observe(self._on_table, "table")
-        model.observe(self._on_features, "features")
+        self.watch(self._on_table, "table")
+        self.watch(self._on_features, "features")
         self._build()
 
     # ------------------------------------------------------------- building
@@ -157,13 +158,13 @@ class FeaturePicker(w.VBox):
         self.count.value = f"<small>{n} of {total} column{'s' if total != 1 else ''} chosen</small>"
 
     def _set_box(self, box: w.Checkbox, value: bool) -> None:
-        with syncing(self):
+        with self.updating():
             box.value = value
 
     # ------------------------------------------------------ controls -> model
     @report_errors
     def _on_box(self, change: dict) -> None:
-        if self._syncing:
+        if self.is_updating:
             return
         box = change["owner"]
         name = self._names.get(id(box))

@@ -9,19 +9,21 @@ import ipywidgets as w
 from traitlets import Float, Int, TraitError, validate
 
 from ..core.algorithms import ALGORITHMS, K_MAX, K_MIN
-from ..session import Segmentation
-from ._base import css, escape, report_errors, syncing
+from ..session import Job, Segmentation
+from ._base import css, escape, report_errors
+from ._view import View
 
 
-class KSlider(w.VBox):
+class KSlider(View, w.VBox):
     """A slider "Segments (k)" that refits the model as it moves.
 
     Every value the slider takes goes to ``model.k`` at once: the model
     coalesces background fits (only the newest pending spec is fitted) and
     serves k values it has seen from its cache instantly, and the browser
     keeps one update in flight and sends only the latest value while the
-    kernel is busy. A trailing ``debounce`` can be added on top; it coalesces
-    rapid values and always delivers the last one.
+    kernel is busy. A ``debounce`` can be added on top; it coalesces rapid
+    values and always delivers the last one (the wait runs in a lane of the
+    model's scheduler, never a thread of its own).
 
     Data Attributes:
         model: Segmentation — the model whose ``k`` this slider shows and sets.
@@ -36,7 +38,7 @@ class KSlider(w.VBox):
         ``sw-k-slider-note`` (the note shown when the algorithm chooses k
         itself, e.g. HDBSCAN; the slider is then disabled).
 
-    Observes ``model.k`` and ``model.algorithm``; sets ``model.k``.
+    Observes ``model.k`` and ``model.algorithm`` (``close()`` stops that); sets ``model.k``.
     """
 
     max_k = Int(12, help="The largest k the slider offers (3 to K_MAX).")
@@ -48,9 +50,9 @@ class KSlider(w.VBox):
         super().__init__(**kwargs)
         self.model = model
         self._lock = threading.RLock()
-        self._timer: threading.Timer | None = None
+        self._lane = f"k-slider-{id(self)}"
+        self._timer: Job | None = None  # the debounce under way
         self._pending: int | None = None
-        self._local = threading.local()  # marks model.k changes this slider made itself
         self.max_k = max_k
         self.debounce = debounce
         limit = self._limit()
@@ -72,8 +74,8 @@ class KSlider(w.VBox):
 
         self.slider.observe(self._on_slider, names="value")
         self.slider.observe(self._on_bounds, names=["min", "max", "step"])
-        model.observe(self._on_model_k, names="k")
-        model.observe(self._on_algorithm, names="algorithm")
+        self.watch(self._on_model_k, "k")
+        self.watch(self._on_algorithm, "algorithm")
         self.observe(self._on_max_k, names="max_k")
         self._show_algorithm()
 
@@ -104,7 +106,7 @@ class KSlider(w.VBox):
     # ------------------------------------------------------- slider -> model
     @report_errors
     def _on_slider(self, change: dict) -> None:
-        if getattr(self._local, "syncing", False):
+        if self.is_updating:
             return
         value = int(change["new"])
         if not self.uses_k:
@@ -124,56 +126,55 @@ class KSlider(w.VBox):
         with self._lock:
             self._pending = clamped
             if self._timer is None:
-                self._timer = threading.Timer(self.debounce, self.flush)
-                self._timer.daemon = True
-                self._timer.start()
+                self._timer = self.model.scheduler.after(self._lane, self.debounce, self.flush)
 
     @report_errors
     def flush(self) -> None:
         """Send a value still waiting for the debounce to ``model.k`` now."""
         with self._lock:
             value, self._pending = self._pending, None
-            if self._timer is not None:
-                self._timer.cancel()
-                self._timer = None
+            self._drop_timer()
         if value is not None:
             self._send_k(value)
 
     def _send_k(self, value: int) -> None:
         if value == self.model.k:
             return
-        with syncing(self._local, "own"):
+        with self.updating():
             self.model.k = value
 
     def _show_k(self, value: int) -> None:
         """Put ``value`` on the slider without sending it back to the model."""
-        with syncing(self._local, "syncing"):
-            with self.slider.hold_sync():
-                limit = max(self._limit(), value)
-                if self.slider.max != limit:
-                    self.slider.max = limit
-                self.slider.value = value
+        with self.updating(), self.slider.hold_sync():
+            limit = max(self._limit(), value)
+            if self.slider.max != limit:
+                self.slider.max = limit
+            self.slider.value = value
 
     @report_errors
     def _on_bounds(self, change: dict) -> None:
         """Only this class sets the slider's range: restore it if the browser changed it."""
-        if getattr(self._local, "syncing", False):
+        if self.is_updating:
             return
         expected = {"min": K_MIN, "max": self._limit(), "step": 1}[change["name"]]
         if change["new"] != expected:
-            with syncing(self._local, "syncing"):
+            with self.updating():
                 setattr(self.slider, change["name"], expected)
 
     # ------------------------------------------------------- model -> slider
+    def _drop_timer(self) -> None:
+        """Stop the debounce under way (call with ``self._lock`` held)."""
+        if self._timer is not None:
+            self.model.scheduler.cancel(self._lane)
+            self._timer = None
+
     @report_errors
     def _on_model_k(self, change: dict) -> None:
-        if getattr(self._local, "own", False):
+        if self.is_updating:
             return
         with self._lock:  # a change made elsewhere overtakes a value still waiting
             self._pending = None
-            if self._timer is not None:
-                self._timer.cancel()
-                self._timer = None
+            self._drop_timer()
         if self.slider.value != change["new"] or self.slider.max < change["new"]:
             self._show_k(int(change["new"]))
 
@@ -183,7 +184,7 @@ class KSlider(w.VBox):
 
     @report_errors
     def _on_max_k(self, change: dict) -> None:
-        with syncing(self._local, "syncing"):
+        with self.updating():
             self.slider.max = self._limit()  # never below model.k: the view follows the model
 
     def _show_algorithm(self) -> None:
@@ -199,3 +200,10 @@ class KSlider(w.VBox):
                     "k is not used.</small>"
                 )
                 self.note.layout.display = None
+
+    def close(self) -> None:
+        """Drop a value still waiting for the debounce, stop observing the model, close."""
+        with self._lock:
+            self._pending = None
+            self._drop_timer()
+        super().close()

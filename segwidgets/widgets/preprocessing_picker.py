@@ -9,15 +9,16 @@ import ipywidgets as w
 from ..core.preprocess import IMPUTATION_LABELS, IMPUTATIONS, SCALING_LABELS, SCALINGS
 from ..errors import SegwidgetsValueError
 from ..session import Segmentation
-from ._base import css, report_errors, syncing
+from ._base import css, report_errors
+from ._view import View
 from .algorithm_picker import GuardedDropdown
 
 
-class PreprocessingPicker(w.VBox):
+class PreprocessingPicker(View, w.VBox):
     """Choose scaling, missing-value handling and log(1 + x) for counts.
 
     Data Attributes:
-        model: Segmentation — observed (``scaling``, ``impute``, ``log1p``) and set.
+        model: Segmentation — observed (``scaling``, ``impute``, ``log1p``; until ``close()``) and set.
 
     Parts (CSS classes):
         ``sw-preprocessing-picker`` (the box), ``sw-scaling`` (Dropdown,
@@ -32,7 +33,6 @@ class PreprocessingPicker(w.VBox):
     def __init__(self, model: Segmentation, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.model = model
-        self._syncing = False
 
         def wide() -> dict:
             return {"style": {"description_width": "initial"}, "layout": w.Layout(width="auto")}
@@ -65,9 +65,9 @@ class PreprocessingPicker(w.VBox):
         self.add_class(css("preprocessing-picker"))
 
         self._controls = {"scaling": self.scaling, "impute": self.impute, "log1p": self.log1p}
-        for name, control in self._controls.items():
+        for control in self._controls.values():
             control.observe(self._on_control, names="value")
-        model.observe(self._on_model, names=list(self._controls))
+        self.watch(self._on_model, *self._controls)
 
     @report_errors
     def _refuse(self, message: str) -> None:
@@ -75,7 +75,7 @@ class PreprocessingPicker(w.VBox):
 
     @report_errors
     def _on_control(self, change: dict) -> None:
-        if self._syncing:
+        if self.is_updating:
             return
         name = next(n for n, c in self._controls.items() if c is change["owner"])
         try:
@@ -93,5 +93,5 @@ class PreprocessingPicker(w.VBox):
         value = getattr(self.model, name)
         if control.value == value:
             return
-        with syncing(self):
+        with self.updating():
             control.value = value

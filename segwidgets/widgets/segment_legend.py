@@ -7,34 +7,37 @@ from typing import Any
 import ipywidgets as w
 import numpy as np
 
-from ..session import Segmentation
-from ._base import css, escape, format_count, report_errors, syncing
+from ..session import Result, Segmentation
+from ._base import css, escape, format_count, report_errors
+from ._view import SegmentsView
 
 
-class SegmentLegend(w.VBox):
+class SegmentLegend(SegmentsView, w.VBox):
     """The segments' colours, names and sizes, each with a button that selects its rows.
 
     Selecting from the legend is the mouse-free way to select: it needs no
     brush on the map (see DESIGN.md on bqplot selection in Voila).
 
     Data Attributes:
-        model: Segmentation — observed: revision, selection; sets selection.
+        model: Segmentation — observed: ``result`` (redrawn when the segments or their names
+            change), ``selection`` (until ``close()``); sets ``selection``.
         buttons: dict segment id -> ToggleButton (css ``sw-legend-select``).
+        rows: VBox — one row per segment (css ``sw-legend-row``, the name in ``sw-legend-name``).
+        clear: Button "Clear selection" (css ``sw-clear-selection``).
     """
 
     def __init__(self, model: Segmentation, **kwargs: Any) -> None:
         self.model = model
         self.buttons: dict[int, w.ToggleButton] = {}
-        self._syncing = False
         self.clear = w.Button(description="Clear selection", layout=w.Layout(width="auto"))
         self.clear.add_class(css("clear-selection"))
         self.rows = w.VBox()
         super().__init__([w.HTML("<b>Segments</b>"), self.rows, self.clear], **kwargs)
         self.add_class(css("segment-legend"))
         self.clear.on_click(self._on_clear)
-        model.observe(self._render, "revision")
-        model.observe(self._sync, "selection")
-        self._render()
+        self.watch(self._on_result, "result")
+        self.watch(self._sync, "selection")
+        self._render(model.result)
 
     def _button(self, segment: int) -> w.ToggleButton:
         if segment not in self.buttons:
@@ -45,21 +48,20 @@ class SegmentLegend(w.VBox):
             self.buttons[segment] = button
         return self.buttons[segment]
 
-    @report_errors
-    def _render(self, change: Any = None) -> None:
-        model = self.model
-        if model.profile is None:
+    def _render(self, result: Result | None) -> None:
+        self._drawn = result
+        if result is None:
             self.rows.children = ()
             return
+        sizes = result.profile.summary["size"]
         rows = []
-        for segment in model.segment_ids:
-            colour = model.colors.get(segment, "#999")
-            name = escape(model.segment_names.get(segment, f"Segment {segment}"))
-            size = int(model.profile.summary.loc[segment, "size"])
+        for segment in result.segment_ids:
+            colour = result.colors.get(segment, "#999")
+            name = escape(result.names.get(segment, f"Segment {segment}"))
             label = w.HTML(
                 f"<span style='display:inline-block;width:12px;height:12px;background:{colour};"
                 f"border-radius:2px;margin-right:6px;vertical-align:middle'></span>"
-                f"<span class='sw-legend-name'>{name}</span> <small>({format_count(size)})</small>",
+                f"<span class='sw-legend-name'>{name}</span> <small>({format_count(int(sizes.loc[segment]))})</small>",
                 layout=w.Layout(flex="1 1 auto"),
             )
             row = w.HBox([label, self._button(segment)], layout=w.Layout(width="100%"))
@@ -70,29 +72,29 @@ class SegmentLegend(w.VBox):
 
     def _selected_segment(self) -> int | None:
         """The segment whose rows are exactly the selection, if any."""
-        selection, labels = self.model.selection, self.model.labels
-        if selection is None or labels is None:
+        selection, result = self.model.selection, self._drawn
+        if selection is None or result is None:
             return None
-        ids = np.unique(labels[selection])
-        if len(ids) == 1 and ids[0] >= 0 and (labels == ids[0]).sum() == len(selection):
+        ids = np.unique(result.labels[selection])
+        if len(ids) == 1 and ids[0] >= 0 and (result.labels == ids[0]).sum() == len(selection):
             return int(ids[0])
         return None
 
     @report_errors
     def _sync(self, change: Any = None) -> None:
         chosen = self._selected_segment()
-        with syncing(self):
+        with self.updating():
             for segment, button in self.buttons.items():
                 if button.value != (segment == chosen):
                     button.value = segment == chosen
 
     @report_errors
     def _on_toggle(self, change: dict) -> None:
-        if self._syncing:
+        if self.is_updating:
             return
-        segment = change["owner"].segment
-        if change["new"] and segment in self.model.segment_ids:
-            self.model.selection = np.flatnonzero(self.model.labels == segment)
+        segment, result = change["owner"].segment, self._drawn
+        if change["new"] and result is not None and segment in result.segment_ids:
+            self.model.selection = np.flatnonzero(result.labels == segment)
         else:
             self.model.selection = None
         self._sync()

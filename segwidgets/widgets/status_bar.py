@@ -9,8 +9,9 @@ from typing import Any
 
 import ipywidgets as w
 
-from ..session import Segmentation
+from ..session import Job, Result, Segmentation
 from ._base import SPINNER, css, escape, format_seconds, report_errors, spinner_style
+from ._view import View
 
 #: Warnings shown as a plain list; more than this fold into a "details" element.
 MAX_OPEN_WARNINGS = 3
@@ -27,7 +28,7 @@ _STYLE = """<style>
 </style>""" + spinner_style("sw-status-bar")
 
 
-class StatusBar(w.VBox):
+class StatusBar(View, w.VBox):
     """One line saying what the model is doing, with the last fit time and its warnings.
 
     The status text is shown as plain text (HTML-escaped) and exactly as the
@@ -35,8 +36,8 @@ class StatusBar(w.VBox):
     ("5 segments of 7,050 rows · k-means · ...").
 
     Data Attributes:
-        model: Segmentation — observed (``status``, ``state``, ``timings``,
-            ``embedding_state``, ``warnings``); never set.
+        model: Segmentation — observed (``status``, ``state``, ``embedding_state``, and
+            ``result`` for its warnings and timings) until ``close()``; never set.
         line: HTML — the status line (css ``sw-status``).
         fit_time: HTML — the last fit time (css ``sw-status-time``).
         embedding: HTML — the UMAP indicator (css ``sw-status-embedding``).
@@ -48,7 +49,8 @@ class StatusBar(w.VBox):
         a ``sw-spinner`` span while fitting and the text in
         ``sw-status-text``); ``sw-status-time`` (last fit time);
         ``sw-status-embedding`` ("Computing UMAP map… 12 s", shown while the
-        map is computed); ``sw-status-warnings`` (the model's warnings, a list
+        map is computed; a clock in a lane of the model's scheduler counts the
+        seconds); ``sw-status-warnings`` (the result's warnings, a list
         that folds when longer than 3).
     """
 
@@ -56,9 +58,9 @@ class StatusBar(w.VBox):
         super().__init__(**kwargs)
         self.model = model
         self._lock = threading.RLock()
+        self._lane = f"status-clock-{id(self)}"
         self._embedding_started: float | None = None
-        self._ticker: threading.Thread | None = None
-        self._stop_ticker = threading.Event()
+        self._ticker: Job | None = None  # the clock of "Computing UMAP map… 12 s"
 
         self.css_block = w.HTML(_STYLE, layout=w.Layout(display="none"))
         self.line = w.HTML()
@@ -74,14 +76,11 @@ class StatusBar(w.VBox):
         self.children = (self.css_block, row, self.notes)
         self.add_class(css("status-bar"))
 
-        self._detached = False
-        model.observe(self._on_status, names=["status", "state"])
-        model.observe(self._on_timings, names="timings")
-        model.observe(self._on_embedding, names="embedding_state")
-        model.observe(self._on_warnings, names="warnings")
+        self.watch(self._on_status, "status", "state")
+        self.watch(self._on_result, "result")
+        self.watch(self._on_embedding, "embedding_state")
         self._render_status()
-        self._render_time()
-        self._render_warnings()
+        self._render_result(model.result)
         if model.embedding_state == "computing":
             self._start_ticker()
         self._render_embedding()
@@ -100,20 +99,26 @@ class StatusBar(w.VBox):
                 self.line.add_class(css(f"state-{state}"))
                 self.line.value = value
 
-    def _render_time(self) -> None:
-        timings = dict(self.model.timings)
+    def _render_result(self, result: Result | None) -> None:
+        """The last fit time and the warnings of ``result`` (none before the first fit)."""
+        timings = {} if result is None else dict(result.timings)
+        warnings = self.warnings_html(() if result is None else result.warnings)
         fit = timings.get("fit")
         with self._lock:
-            if not isinstance(fit, (int, float)):
+            if isinstance(fit, (int, float)):
+                phases = ", ".join(
+                    f"{name} {format_seconds(seconds, 3)}"
+                    for name, seconds in timings.items()
+                    if name != "cache_hit" and isinstance(seconds, (int, float))
+                )
+                cached = " (cached)" if timings.get("cache_hit") else ""
+                self.fit_time.value = (f'<span title="{escape(phases)}">last fit '
+                                       f'{format_seconds(fit)}{cached}</span>')
+            else:
                 self.fit_time.value = ""
-                return
-            phases = ", ".join(
-                f"{name} {format_seconds(seconds, 3)}"
-                for name, seconds in timings.items()
-                if name != "cache_hit" and isinstance(seconds, (int, float))
-            )
-            cached = " (cached)" if timings.get("cache_hit") else ""
-            self.fit_time.value = f'<span title="{escape(phases)}">last fit {format_seconds(fit)}{cached}</span>'
+            with self.notes.hold_sync():
+                self.notes.value = warnings
+                self.notes.layout.display = None if warnings else "none"
 
     def _render_embedding(self) -> None:
         with self._lock:
@@ -128,12 +133,6 @@ class StatusBar(w.VBox):
                 with self.embedding.hold_sync():
                     self.embedding.value = ""
                     self.embedding.layout.display = "none"
-
-    def _render_warnings(self) -> None:
-        value = self.warnings_html(list(self.model.warnings))
-        with self._lock, self.notes.hold_sync():
-            self.notes.value = value
-            self.notes.layout.display = None if value else "none"
 
     @staticmethod
     def warnings_html(warnings: Sequence[str]) -> str:
@@ -151,12 +150,10 @@ class StatusBar(w.VBox):
         self._render_status()
 
     @report_errors
-    def _on_timings(self, change: dict) -> None:
-        self._render_time()
-
-    @report_errors
-    def _on_warnings(self, change: dict) -> None:
-        self._render_warnings()
+    def _on_result(self, change: dict) -> None:
+        new, old = change["new"], change["old"]
+        if new is None or old is None or new.timings is not old.timings or new.warnings != old.warnings:
+            self._render_result(new)
 
     @report_errors
     def _on_embedding(self, change: dict) -> None:
@@ -170,38 +167,23 @@ class StatusBar(w.VBox):
     def _start_ticker(self) -> None:
         with self._lock:
             self._embedding_started = time.monotonic()
-            if self._ticker is not None and self._ticker.is_alive():
-                return
-            self._stop_ticker = stop = threading.Event()
-            self._ticker = threading.Thread(
-                target=self._tick, args=(stop,), name="segwidgets-status-tick", daemon=True
-            )
-            self._ticker.start()
+            if self._ticker is None or self._ticker.cancelled or self._ticker.finished:
+                self._ticker = self.model.scheduler.every(self._lane, 1.0, self._tick)
 
-    def _tick(self, stop: threading.Event) -> None:
-        while not stop.wait(1.0):
-            if self.model.embedding_state != "computing":
-                return
-            try:
-                self._render_embedding()
-            except Exception:  # noqa: BLE001 - a clock must never take the page down
-                return
+    def _tick(self) -> bool:
+        """Show the seconds so far; False (the clock stops) once the map is no longer computing."""
+        if self.model.embedding_state != "computing":
+            return False
+        self._render_embedding()
+        return True
 
     def _stop(self) -> None:
         with self._lock:
-            self._stop_ticker.set()
+            self.model.scheduler.cancel(self._lane)
             self._embedding_started = None
 
     def close(self) -> None:
         """Stop the elapsed-time clock, stop observing the model and close the widgets."""
-        if not getattr(self, "_detached", True):  # only once, and only if fully built
-            self._detached = True
+        if getattr(self, "_lane", None) is not None:  # fully built
             self._stop()
-            for observer, names in (
-                (self._on_status, ["status", "state"]),
-                (self._on_timings, "timings"),
-                (self._on_embedding, "embedding_state"),
-                (self._on_warnings, "warnings"),
-            ):
-                self.model.unobserve(observer, names=names)
         super().close()

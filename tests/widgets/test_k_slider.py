@@ -179,3 +179,25 @@ def test_values_that_are_not_numbers_are_refused(model, value):
     assert model.k == 3 and view.slider.value == 3
     view.slider.value = 4
     assert len(model.segment_ids) == 4
+
+
+def test_closing_the_slider_drops_a_value_waiting_for_the_debounce(frame):
+    model = Segmentation(frame, k=3, background=False)
+    view = KSlider(model, debounce=0.3)
+    view.slider.value = 10  # waiting, in a lane of the model's scheduler
+    assert view._timer is not None and not view._timer.finished
+    view.close()
+    assert view._timer is None
+    time.sleep(0.5)
+    assert model.k == 3
+    model.k = 6  # the closed slider no longer follows the model
+    assert view.slider.value == 10
+
+
+def test_a_debounce_waits_in_the_models_scheduler_even_for_an_inline_model(frame):
+    model = Segmentation(frame, k=3, background=False)
+    view = KSlider(model, debounce=0.05)
+    view.slider.value = 7
+    assert model.k == 3  # not yet: the caller is not blocked by the wait
+    assert view._timer.wait(10) and wait_until(lambda: model.k == 7)
+    assert len(model.segment_ids) == 7

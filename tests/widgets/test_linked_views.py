@@ -9,13 +9,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from traitlets import TraitError
 from sklearn.datasets import make_blobs
+from traitlets import TraitError
 
 from segwidgets import Segmentation
 from segwidgets.dashboards import Explorer
 from segwidgets.widgets import (
     AlgorithmPicker,
+    DataPanel,
+    DownloadPanel,
     EmbeddingScatter,
     FeaturePicker,
     KSlider,
@@ -151,3 +153,55 @@ def test_every_component_can_be_composed_alone(frame):
     model.k = 4
     assert profile_rows(views[-1]) == 4
     assert len(views[-2].rows.children) == 4
+
+
+# ---------------------------------------------------------------- closing
+VIEWS = (KSlider, FeaturePicker, AlgorithmPicker, PreprocessingPicker, StatusBar, EmbeddingScatter,
+         SegmentLegend, ProfileTable, DataPanel, DownloadPanel)
+
+
+def observers_of(model: Segmentation, view) -> list:
+    """The model's observers that belong to ``view``."""
+    return [handler for kinds in model._trait_notifiers.values() for handlers in kinds.values()
+            for handler in handlers if getattr(handler, "__self__", None) is view]
+
+
+@pytest.mark.parametrize("kind", VIEWS, ids=[kind.__name__ for kind in VIEWS])
+def test_a_closed_view_observes_nothing_of_the_model(frame, kind):
+    model = Segmentation(frame, k=3, background=False)
+    view = kind(model)
+    assert observers_of(model, view)
+    view.close()
+    assert observers_of(model, view) == []
+    model.k = 5  # nothing reaches the closed view: no error in the model's status
+    model.rename(model.segment_ids[0], "After closing")
+    model.embedding_state = "computing"
+    model.embedding_state = "ready"
+    assert model.state == "idle" and "Something went wrong" not in model.status
+    view.close()  # twice: nothing happens
+
+
+def test_a_closed_explorer_is_no_longer_touched_by_the_model(explorer):
+    model = explorer.model
+    views = explorer.views()
+    assert {type(v) for v in views} >= {KSlider, FeaturePicker, AlgorithmPicker, PreprocessingPicker,
+                                         StatusBar, EmbeddingScatter, SegmentLegend, ProfileTable}
+    shown = {
+        "slider": explorer.k_slider.slider.value, "algorithm": explorer.algorithm.dropdown.value,
+        "scaling": explorer.preprocessing.scaling.value, "tenure": explorer.features.boxes["tenure"].value,
+        "status": explorer.status.line.value, "colours": explorer.scatter.mark.color,
+        "legend": len(explorer.legend.rows.children), "table": explorer.profile.table.value,
+    }
+    explorer.close()
+    assert all(observers_of(model, view) == [] for view in views)
+    model.apply_spec(model.spec.replace(k=5, scaling="robust", algorithm="gmm"))
+    model.features = ["recency", "frequency", "monetary"]
+    assert len(model.segment_ids) == 5 and model.state == "idle"
+    now = {
+        "slider": explorer.k_slider.slider.value, "algorithm": explorer.algorithm.dropdown.value,
+        "scaling": explorer.preprocessing.scaling.value, "tenure": explorer.features.boxes["tenure"].value,
+        "status": explorer.status.line.value, "colours": explorer.scatter.mark.color,
+        "legend": len(explorer.legend.rows.children), "table": explorer.profile.table.value,
+    }
+    assert now.pop("colours") is shown.pop("colours")
+    assert now == shown

@@ -292,3 +292,23 @@ def test_twelve_segments_and_twenty_features_render_every_cell():
     model = Segmentation(frame, k=12, background=False)
     table = ProfileTable(model)
     assert len(rows(table)) == 12 and len(header(table)) == 22
+
+
+def test_metrics_or_a_new_map_do_not_redraw_the_table(model, table):
+    from tests.helpers import publish
+
+    values = []
+    table.table.observe(lambda change: values.append(change["new"]), "value")
+    publish(model, metrics={"silhouette": 0.5})
+    publish(model, coords=model.result.coords * 2)
+    assert values == []
+    model.rename(model.segment_ids[0], "Renamed")  # a name is a change the table shows
+    assert table.names[model.segment_ids[0]].value == "Renamed"
+
+
+def test_a_closed_table_is_not_redrawn(model, table):
+    before = table.table.value
+    table.close()
+    model.k = 5
+    model.selection = np.arange(50)
+    assert table.table.value == before

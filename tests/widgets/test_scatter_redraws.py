@@ -51,3 +51,35 @@ def test_a_background_model_redraws_after_the_burst(frame):
 def test_points_get_smaller_as_the_map_gets_crowded():
     sizes = [EmbeddingScatter.point_size(n) for n in (500, 20_000, 50_000, 100_000)]
     assert sizes == sorted(sizes, reverse=True) and sizes[0] > sizes[-1]
+
+
+def test_metrics_arriving_redraw_nothing_and_a_new_map_sends_coordinates_once(frame):
+    from tests.helpers import publish
+
+    model = Segmentation(frame, k=3, background=False)
+    scatter = EmbeddingScatter(model)
+    sent = []
+    scatter.mark.observe(lambda change: sent.append(change["name"]), names=["x", "y", "color"])
+    scatter.centers.observe(lambda change: sent.append("centres"), names=["x", "y", "names"])
+    publish(model, metrics={"silhouette": 0.5})  # same segments, same map
+    assert sent == []
+    publish(model, coords=model.result.coords * 2)  # the map moved (UMAP arriving, say)
+    assert sent.count("x") == 1 and sent.count("y") == 1
+    assert scatter._coords is model.result.coords
+
+
+def test_a_preview_and_the_seeded_fit_behind_it_cost_one_redraw(frame):
+    model = Segmentation(frame, k=3)
+    assert model.wait(60)
+    scatter = EmbeddingScatter(model)
+    scatter.redraw_delay = 30.0
+    published, colours = [], []
+    model.observe(lambda change: published.append(change["new"]), names="result")
+    scatter.mark.observe(lambda change: colours.append(change["new"]), names="color")
+    model.k = 6
+    assert model.wait(60)
+    assert [r.preview for r in published if r.k == 6][:2] == [True, False]  # a warm start, then the fit
+    scatter.flush()
+    assert len(colours) == 1
+    assert scatter._drawn is model.result and not scatter._drawn.preview
+    assert len(np.unique(scatter.mark.color)) == 6

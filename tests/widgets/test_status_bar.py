@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import html
 import re
+
 import pandas as pd
 import pytest
 from sklearn.datasets import make_blobs
 
-from tests.helpers import publish
 from segwidgets import datasets
 from segwidgets.session import Segmentation
 from segwidgets.widgets import StatusBar
+from tests.helpers import publish
 
 
 @pytest.fixture()
@@ -84,14 +85,13 @@ def test_computing_the_umap_map_is_shown_with_elapsed_seconds(model):
     model.embedding_state = "computing"  # what the model sets while UMAP runs in the background
     assert bar.embedding.layout.display is None
     assert text(bar.embedding.value) == "Computing UMAP map… 0 s"
-    assert bar._ticker.is_alive()  # a clock re-renders the line every second
+    assert not bar._ticker.finished  # a clock (a job in a lane of the model's scheduler) re-renders it every second
     bar._embedding_started -= 12  # as if twelve seconds had passed
     bar._render_embedding()
     assert text(bar.embedding.value) == "Computing UMAP map… 12 s"
     model.embedding_state = "ready"
     assert bar.embedding.layout.display == "none" and bar.embedding.value == ""
-    bar._ticker.join(10)
-    assert not bar._ticker.is_alive()
+    assert bar._ticker.wait(10)  # the clock stopped
 
 
 def test_a_few_warnings_are_listed_and_many_fold(model):
@@ -118,3 +118,23 @@ def test_a_bar_built_before_any_data_says_ready():
     bar = StatusBar(model)
     assert text(bar.line.value) == "Ready."
     assert bar.fit_time.value == "" and bar.notes.layout.display == "none"
+
+
+def test_the_clock_is_a_job_of_the_models_scheduler_and_stops_with_it(model):
+    bar = StatusBar(model)
+    model.embedding_state = "computing"
+    clock = bar._ticker
+    assert not clock.finished
+    model.close()  # every lane of the model is cancelled: the clock too
+    assert clock.wait(10)
+
+
+def test_closing_the_bar_stops_its_clock(model):
+    bar = StatusBar(model)
+    model.embedding_state = "computing"
+    clock = bar._ticker
+    bar.close()
+    assert clock.wait(10)
+    model.embedding_state = "ready"
+    assert text(bar.embedding.value).startswith("Computing UMAP map")  # closed: no longer follows
+

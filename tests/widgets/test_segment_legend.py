@@ -1,0 +1,104 @@
+"""The segment legend: colours, names and sizes, and selecting a segment's rows from it."""
+
+from __future__ import annotations
+
+import ipywidgets as w
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.datasets import make_blobs
+
+from segwidgets import Segmentation, SegmentationSpec
+from segwidgets.widgets import SegmentLegend
+
+#: What a shared link can carry as a segment name.
+HOSTILE = "<img src=x onerror=alert(1)>"
+ESCAPED = "&lt;img src=x onerror=alert(1)&gt;"
+
+
+def html_of(widget: w.Widget) -> str:
+    """Every piece of HTML a widget tree sends to the page."""
+    parts = []
+    if isinstance(widget, (w.HTML, w.HTMLMath)):
+        parts.append(widget.value)
+    for child in getattr(widget, "children", ()):
+        parts.append(html_of(child))
+    return "\n".join(parts)
+
+
+@pytest.fixture()
+def frame() -> pd.DataFrame:
+    X, _ = make_blobs(n_samples=600, centers=3, n_features=3, random_state=3)
+    return pd.DataFrame(X, columns=["spend", "visits", "tenure"])
+
+
+def test_one_row_per_segment_with_its_colour_name_and_size(frame):
+    model = Segmentation(frame, k=3, background=False)
+    legend = SegmentLegend(model)
+    assert len(legend.rows.children) == 3
+    for row, segment in zip(legend.rows.children, model.segment_ids):
+        text = html_of(row)
+        assert model.colors[segment] in text
+        assert model.segment_names[segment] in text
+        assert f"({int((model.labels == segment).sum()):,})" in text
+
+
+def test_a_name_is_shown_escaped(frame):
+    model = Segmentation(frame, k=3, background=False)
+    legend = SegmentLegend(model)
+    model.rename(model.segment_ids[1], HOSTILE)
+    page = html_of(legend)
+    assert ESCAPED in page
+    assert HOSTILE not in page and "<img" not in page
+
+
+LINK = "?name.0=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E"
+
+
+def test_a_name_from_a_shared_link_is_shown_escaped(frame):
+    from segwidgets.dashboards.apps import apply_link_settings
+
+    model = Segmentation(frame, k=3, background=False)
+    legend = SegmentLegend(model)
+    assert apply_link_settings(model, LINK) is None  # what the explorer app does with its link
+    assert model.segment_names[0] == HOSTILE
+    page = html_of(legend)
+    assert ESCAPED in page and "<img" not in page
+
+
+def test_a_name_from_a_saved_spec_is_shown_escaped(frame):
+    spec = SegmentationSpec.from_query(LINK + "&k=3&ids=0,1,2")
+    assert spec.names == {0: HOSTILE}
+    model = Segmentation.from_spec(spec, data=frame, background=False)
+    assert model.segment_names[0] == HOSTILE
+    page = html_of(SegmentLegend(model))
+    assert ESCAPED in page and "<img" not in page
+
+
+def test_a_legend_button_selects_exactly_that_segments_rows(frame):
+    model = Segmentation(frame, k=3, background=False)
+    legend = SegmentLegend(model)
+    segment = model.segment_ids[2]
+    legend.buttons[segment].value = True
+    np.testing.assert_array_equal(model.selection, np.flatnonzero(model.labels == segment))
+    assert [b.value for s, b in legend.buttons.items() if s != segment] == [False, False]
+    legend.clear.click()
+    assert model.selection is None and not legend.buttons[segment].value
+
+
+def test_the_legend_follows_a_refit(frame):
+    model = Segmentation(frame, k=3, background=False)
+    legend = SegmentLegend(model)
+    model.k = 5
+    assert len(legend.rows.children) == 5
+    assert all(model.segment_names[s] in html_of(legend) for s in model.segment_ids)
+
+
+def test_a_closed_legend_no_longer_follows_the_model(frame):
+    model = Segmentation(frame, k=3, background=False)
+    legend = SegmentLegend(model)
+    legend.close()
+    model.k = 5
+    model.rename(model.segment_ids[0], "After closing")
+    assert len(legend.rows.children) == 3
+    assert "After closing" not in html_of(legend)
