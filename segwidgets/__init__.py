@@ -13,6 +13,8 @@ __version__ = "0.1.0"
 import importlib
 from typing import Any
 
+from ._lazy import lazy_exports
+
 _EXPORTS = {
     "Segmentation": "segwidgets.session",
     "SegmentationSpec": "segwidgets.core.spec",
@@ -29,9 +31,10 @@ _SUBMODULES = ("datasets", "widgets", "dashboards", "core", "session", "errors")
 __all__ = sorted(_EXPORTS) + list(_SUBMODULES) + ["__version__"]
 
 
+_module_getattr = lazy_exports(__name__, _EXPORTS)
+
+
 def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        return getattr(importlib.import_module(_EXPORTS[name]), name)
     if name in _SUBMODULES:
         return importlib.import_module(f"segwidgets.{name}")
-    raise AttributeError(f"module 'segwidgets' has no attribute {name!r}")
+    return _module_getattr(name)

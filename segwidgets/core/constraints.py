@@ -73,29 +73,6 @@ class Whole(Constraint):
 
 
 @dataclass(frozen=True)
-class Real(Constraint):
-    """A finite number in ``[low, high]``."""
-
-    low: float
-    high: float
-
-    def describe(self) -> str:
-        return f"a number from {self.low:g} to {self.high:g}"
-
-    def check(self, label: str, value: Any) -> float:
-        original = value
-        if isinstance(value, str):
-            try:
-                value = float(value.strip())
-            except ValueError:
-                value = original
-        if (isinstance(value, bool) or not isinstance(value, numbers.Real)
-                or not math.isfinite(value) or not self.low <= value <= self.high):
-            raise SegwidgetsValueError(f"{label} must be {self.describe()}, not {short(original)}.")
-        return float(value)
-
-
-@dataclass(frozen=True)
 class OneOf(Constraint):
     """One of a fixed set of words."""
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from .._lazy import lazy_exports
 
 _COMPOSITES = {
     "Explorer": "explorer",
@@ -17,7 +16,4 @@ _COMPOSITES = {
 __all__ = sorted(_COMPOSITES)
 
 
-def __getattr__(name: str) -> Any:
-    if name in _COMPOSITES:
-        return getattr(importlib.import_module(f".{_COMPOSITES[name]}", __name__), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_exports(__name__, {name: f".{module}" for name, module in _COMPOSITES.items()})

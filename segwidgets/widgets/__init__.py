@@ -7,8 +7,7 @@ model, however people lay them out.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from .._lazy import lazy_exports
 
 _COMPONENTS = {
     "KSlider": "k_slider",
@@ -32,7 +31,4 @@ _COMPONENTS = {
 __all__ = sorted(_COMPONENTS)
 
 
-def __getattr__(name: str) -> Any:
-    if name in _COMPONENTS:
-        return getattr(importlib.import_module(f".{_COMPONENTS[name]}", __name__), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_exports(__name__, {name: f".{module}" for name, module in _COMPONENTS.items()})
