@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import numpy as np
+import pytest
+
 from segwidgets import Segmentation
 from segwidgets.dashboards.apps import apply_link_settings
 
@@ -40,3 +43,16 @@ def test_umap_warm_up_runs_in_the_background_unless_turned_off(monkeypatch):
     assert thread is not None and thread.daemon
     thread.join(300)
     assert not thread.is_alive()
+
+
+def test_a_shared_links_names_land_on_the_sharers_segments():
+    sharer = Segmentation("facebook_live", background=False)
+    for k in (6, 3, 5):
+        sharer.k = k
+    named = sharer.segment_ids[-1]
+    sharer.rename(named, "Sharer's pick")
+    recipient = Segmentation("facebook_live", background=False)  # a preheated kernel: default k
+    assert apply_link_settings(recipient, sharer.spec.to_query()) is None
+    ids = [i for i, name in recipient.segment_names.items() if name == "Sharer's pick"]
+    assert len(ids) == 1
+    np.testing.assert_array_equal(recipient.labels == ids[0], sharer.labels == named)

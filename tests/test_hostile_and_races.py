@@ -8,6 +8,9 @@ drops the message. Either way the model must stay valid and usable.
 
 from __future__ import annotations
 
+import dataclasses
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -47,24 +50,44 @@ def assert_model_valid(model: Segmentation) -> None:
     assert model.state == "idle" and len(model.segment_ids) == 3
 
 
-@pytest.mark.parametrize(
-    "target,state",
-    [
-        ("k", {"value": 10_000}), ("k", {"value": -5}), ("k", {"value": "abc"}), ("k", {"value": None}),
-        ("k", {"max": 10_000}), ("k", {"min": -10}), ("k", {"disabled": False, "value": 2.5}),
-        ("algorithm", {"index": 99}), ("algorithm", {"index": -1}), ("algorithm", {"index": "kmeans"}),
-        ("scaling", {"index": 42}), ("impute", {"index": 42}), ("log1p", {"value": "yes please"}),
-        ("seed", {"value": -1}), ("seed", {"value": 2**70}), ("min_size", {"value": -5}),
-        ("min_size", {"value": 10**12}), ("name", {"value": "x" * 500}), ("name", {"value": 42}),
-        ("feature_id", {"disabled": False, "value": True}), ("feature_a", {"value": "true"}),
-        ("selected", {"selected": [0, 10**9]}), ("selected", {"selected": [-1]}),
-        ("selected", {"selected": "all"}), ("method", {"index": 7}), ("range", {"value": [1e300, -1e300]}),
-    ],
-)
-def test_hostile_messages_are_refused_and_the_model_stays_valid(frame, target, state):
-    explorer = Explorer(Segmentation(frame, k=4, background=False))
+#: (widget, message, outcome, words in the status afterwards, traits the widget must show as before).
+#: outcome "raises": ``set_state`` itself refuses the message; "kept": the widget takes it, puts the
+#: model's value back and says why; ("k", n): an out-of-range k is shown and used as the nearest
+#: valid one, n. Words "" mean the status must not change at all.
+HOSTILE = [
+    ("k", {"value": 10_000}, ("k", 12), "12 segments of 500 rows", ()),
+    ("k", {"value": -5}, ("k", 2), "2 segments of 500 rows", ()),
+    ("k", {"value": "abc"}, "raises", "", ("value",)),
+    ("k", {"value": None}, "raises", "", ("value",)),
+    ("k", {"max": 10_000}, "kept", "", ("max",)),
+    ("k", {"min": -10}, "kept", "", ("min",)),
+    ("k", {"disabled": False, "value": 2.5}, ("k", 2), "2 segments of 500 rows", ()),
+    ("algorithm", {"index": 99}, "raises", "no choice number 99", ("index",)),
+    ("algorithm", {"index": -1}, "raises", "no choice number -1", ("index",)),
+    ("algorithm", {"index": "kmeans"}, "raises", "", ("index",)),
+    ("scaling", {"index": 42}, "raises", "no choice number 42", ("index",)),
+    ("impute", {"index": 42}, "raises", "no choice number 42", ("index",)),
+    ("log1p", {"value": "yes please"}, "raises", "", ("value",)),
+    ("seed", {"value": -1}, "kept", "seed must be a whole number", ("value",)),
+    ("seed", {"value": 2**70}, "kept", "seed must be a whole number", ("value",)),
+    ("min_size", {"value": -5}, "kept", "minimum segment size must be a whole number", ("value",)),
+    ("min_size", {"value": 10**12}, "kept", "minimum segment size must be a whole number", ("value",)),
+    ("name", {"value": "x" * 500}, "kept", "at most 80 characters", ("value",)),
+    ("name", {"value": 42}, "raises", "", ("value",)),
+    # the box is refused; that it stays enabled is test_a_refused_feature_box_is_disabled_again
+    ("feature_id", {"disabled": False, "value": True}, "kept", "cannot be a feature", ("value",)),
+    ("feature_a", {"value": "true"}, "raises", "", ("value",)),
+    ("selected", {"selected": [0, 10**9]}, "kept", "not on the map", ("selected",)),
+    ("selected", {"selected": [-1]}, "kept", "not on the map", ("selected",)),
+    ("selected", {"selected": "all"}, "kept", "", ("selected",)),
+    ("method", {"index": 7}, "raises", "", ("index",)),
+    ("range", {"value": [1e300, -1e300]}, "raises", "", ("value",)),
+]
+
+
+def _widgets(explorer: Explorer) -> dict:
     model = explorer.model
-    widgets = {
+    return {
         "k": explorer.k_slider.slider,
         "algorithm": explorer.algorithm.dropdown,
         "scaling": explorer.preprocessing.scaling,
@@ -79,12 +102,59 @@ def test_hostile_messages_are_refused_and_the_model_stays_valid(frame, target, s
         "method": explorer.scatter.method,
         "range": explorer.scatter.range_slider,
     }
-    send(widgets[target], state)
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return a is b or (a is not None and b is not None and np.array_equal(a, b))
+    return a == b
+
+
+def _case_id(target: str, state: dict) -> str:
+    text = "-".join(f"{key}={str(value)[:10]}" for key, value in state.items())
+    return f"{target}-" + re.sub(r"[^A-Za-z0-9=.+-]+", "_", text)
+
+
+@pytest.mark.parametrize("target,state,outcome,words,restored", HOSTILE,
+                         ids=[_case_id(target, state) for target, state, *_ in HOSTILE])
+def test_hostile_messages_are_refused_and_the_model_stays_valid(frame, target, state, outcome, words,
+                                                                restored):
+    explorer = Explorer(Segmentation(frame, k=4, background=False))
+    model = explorer.model
+    widget = _widgets(explorer)[target]
+    spec, status = model.spec, model.status
+    shown = {key: getattr(widget, key) for key in restored}
+    refused = send(widget, state)
     if target == "range":
         explorer.scatter.range_button.click()
     assert "Traceback" not in model.status
+    if outcome == "raises":
+        assert refused, f"set_state took {state!r}"
+    elif outcome == "kept":
+        assert not refused, "the widget should take the message and put the model's value back"
+    if isinstance(outcome, tuple):  # an out-of-range k: used as the nearest valid k, and shown so
+        _, k = outcome
+        assert model.k == k and widget.value == k and len(model.segment_ids) == k
+        assert dataclasses.replace(model.spec, k=spec.k, segment_ids=spec.segment_ids) == spec
+    else:  # refused: the model took nothing, the widget shows what it showed
+        assert model.spec == spec
+        for key, value in shown.items():
+            assert _same(getattr(widget, key), value), f"{target}.{key} shows {getattr(widget, key)!r}"
+    if words:
+        assert words in model.status
+    else:
+        assert model.status == status
     assert "id" not in model.features
     assert_model_valid(model)
+
+
+def test_a_refused_feature_box_is_disabled_again(frame):
+    explorer = Explorer(Segmentation(frame, k=4, background=False))
+    box = explorer.features.boxes["id"]
+    assert box.disabled
+    send(box, {"disabled": False, "value": True})
+    assert box.value is False and "id" not in explorer.model.features
+    assert box.disabled
 
 
 def test_a_thousand_rapid_slider_moves_end_with_the_last_value(frame):

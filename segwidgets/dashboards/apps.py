@@ -84,6 +84,8 @@ def _spec_settings(query: str) -> dict[str, Any]:
         settings["features"] = list(spec.features)
     if spec.names:
         settings["names"] = dict(spec.names)
+    if spec.segment_ids:
+        settings["segment_ids"] = list(spec.segment_ids)
     return settings
 
 
@@ -139,8 +141,11 @@ def apply_link_settings(model: Any, query: str) -> str | None:
     except SegwidgetsError as exc:
         return f"The link's settings were ignored: {exc}"
     features = settings.pop("features", None)
+    ids = settings.pop("segment_ids", None)
     notice = None
     with model.batch():
+        if ids:
+            model.adopt_segment_ids(ids)  # the sharer's ids, so the link's names land where they meant
         for name, value in settings.items():
             try:
                 setattr(model, name, value)

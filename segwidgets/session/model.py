@@ -149,6 +149,7 @@ class Segmentation(Maps, Sweeps, Persistence, HasTraits):
         self._pending_table: LoadedTable | None = None
         self._umap_key: tuple | None = None
         self._initial_ids = list(segment_ids or [])
+        self._adopt_ids = False  # the next fit takes _initial_ids even with a result on show
         features = settings.pop("features", None)
         with self._batch(run=False):
             for name, value in settings.items():
@@ -221,6 +222,17 @@ class Segmentation(Maps, Sweeps, Persistence, HasTraits):
         if change["name"] == "k" and not ALGORITHMS[self.algorithm].uses_k and self.result is not None:
             return  # k means nothing to this algorithm: keep the result
         self._request()
+
+    def adopt_segment_ids(self, ids: Sequence[int]) -> None:
+        """Number the next fit's segments ``ids`` (the fit's own label i gets ``ids[i]``) instead of
+        matching them to the segments on show: a spec or link saved elsewhere names its segments
+        by these ids. Ignored when the next fit has another number of segments."""
+        self._initial_ids = FIELD["segment_ids"].check(list(ids))
+        self._adopt_ids = True
+        if self._batch_depth:
+            self._batch_dirty = True
+        else:
+            self._request()
 
     def refit(self) -> None:
         """Fit again with the current settings (uses the cache when it can)."""
@@ -303,11 +315,13 @@ class Segmentation(Maps, Sweeps, Persistence, HasTraits):
         with self._publish:
             if not self._current(request.generation):
                 return False  # overtaken by a newer change: drop it
+            adopt = self._adopt_ids and len(self._initial_ids) == fitted.fit.n_segments
             result = pipeline.assemble(
-                request, prepared, fitted, previous=self.result, names=self.names,
+                request, prepared, fitted, previous=None if adopt else self.result, names=self.names,
                 initial_ids=self._initial_ids, coords=coords, embedding=method, caches=self.caches,
                 cached=cached, preview=preview)
             self._set_result(result, state="fitting" if preview else "idle", status=result.summary)
+            self._adopt_ids = self._adopt_ids and preview
         return True
 
     def _set_result(self, result: Result, *, state: str | None = None, status: str | None = None,

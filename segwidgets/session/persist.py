@@ -116,8 +116,10 @@ class Persistence(HasTraits):
         )
 
     def apply_spec(self, spec: SegmentationSpec) -> None:
-        """Apply every setting of ``spec`` with a single refit."""
+        """Apply every setting of ``spec`` with a single refit (and its segment ids, if it has any)."""
         with self.batch():
+            if spec.segment_ids:
+                self.adopt_segment_ids(spec.segment_ids)
             if spec.features:
                 self.features = list(spec.features)
             for name in _PLAIN:

@@ -111,6 +111,8 @@ class FeaturePicker(View, w.VBox):
                                  layout=w.Layout(width="auto", flex="1 1 auto"))
                 box.add_class(css("feature-box"))
                 box.observe(self._on_box, "value")
+                if not ok:
+                    box.observe(self._keep_disabled, "disabled")
                 role = escape(role_word(info.role))
                 badge = w.HTML(f"<small style='color:{'#555' if ok else '#999'}'>{role}</small>",
                                layout=w.Layout(flex="0 0 auto"))
@@ -175,6 +177,11 @@ class FeaturePicker(View, w.VBox):
             reason = self.model.table.columns[name].reason if self.model.table is not None else ""
             raise SegwidgetsValueError(f"Column {name!r} cannot be a feature: {reason}.")
         self._send_features()
+
+    def _keep_disabled(self, change: dict) -> None:
+        """A box that cannot be a feature stays disabled, whatever a browser sends."""
+        if not change["new"]:
+            change["owner"].disabled = True
 
     def _send_features(self) -> None:
         self.model.features = [n for n in self._usable if self.boxes[n].value]  # table order
