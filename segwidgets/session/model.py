@@ -223,17 +223,6 @@ class Segmentation(Maps, Sweeps, Persistence, HasTraits):
             return  # k means nothing to this algorithm: keep the result
         self._request()
 
-    def adopt_segment_ids(self, ids: Sequence[int]) -> None:
-        """Number the next fit's segments ``ids`` (the fit's own label i gets ``ids[i]``) instead of
-        matching them to the segments on show: a spec or link saved elsewhere names its segments
-        by these ids. Ignored when the next fit has another number of segments."""
-        self._initial_ids = FIELD["segment_ids"].check(list(ids))
-        self._adopt_ids = True
-        if self._batch_depth:
-            self._batch_dirty = True
-        else:
-            self._request()
-
     def refit(self) -> None:
         """Fit again with the current settings (uses the cache when it can)."""
         self._request()

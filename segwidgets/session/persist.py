@@ -12,7 +12,7 @@ import pandas as pd
 from traitlets import HasTraits, observe, validate
 
 from ..core.io import LoadedTable, read_table
-from ..core.schema import FIELDS, TRAIT_FIELDS
+from ..core.schema import FIELD, FIELDS, TRAIT_FIELDS
 from ..core.spec import SegmentationSpec
 from ..errors import SegwidgetsError, SegwidgetsValueError
 
@@ -124,6 +124,17 @@ class Persistence(HasTraits):
                 self.features = list(spec.features)
             for name in _PLAIN:
                 setattr(self, name, getattr(spec, name))
+
+    def adopt_segment_ids(self, ids: Sequence[int]) -> None:
+        """Number the next fit's segments ``ids`` (the fit's own label i gets ``ids[i]``) instead of
+        matching them to the segments on show: a spec or link saved elsewhere names its segments
+        by these ids. Ignored when the next fit has another number of segments."""
+        self._initial_ids = FIELD["segment_ids"].check(list(ids))
+        self._adopt_ids = True
+        if self._batch_depth:
+            self._batch_dirty = True
+        else:
+            self._request()
 
     def save(self, path: str | os.PathLike) -> Path:
         """Write the spec as JSON to ``path``; ``.csv`` writes the labelled rows instead."""
