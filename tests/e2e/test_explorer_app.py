@@ -104,7 +104,7 @@ def test_the_page_makes_no_outside_request_and_keeps_its_template(page, voila_se
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
 
-    page.goto(base + "?template=lab&theme=dark")  # a visitor tries to switch the template
+    page.goto(base + "?template=lab&theme=dark", timeout=120_000)  # a visitor tries to switch the template
     wait_for_voila(page, EXPLORER)
 
     outside = [url for url in requests
