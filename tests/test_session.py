@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import threading
+import types
 
 import numpy as np
 import pandas as pd
@@ -22,6 +25,99 @@ def demo() -> pd.DataFrame:
 def blobs() -> pd.DataFrame:
     X, _ = make_blobs(n_samples=900, centers=5, n_features=4, random_state=1)
     return pd.DataFrame(X, columns=["recency", "frequency", "monetary", "tenure"])
+
+
+@pytest.fixture()
+def noise() -> pd.DataFrame:
+    """Rows with no real groups: k-means from another seed ends in another partition."""
+    rng = np.random.default_rng(7)
+    return pd.DataFrame(rng.uniform(size=(600, 3)), columns=["recency", "frequency", "monetary"])
+
+
+def same_partition(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether two labellings put the rows in the same groups (whatever the ids)."""
+    a, b = np.asarray(a).tolist(), np.asarray(b).tolist()
+    pairs = set(zip(a, b))
+    return len(a) == len(b) and len(pairs) == len(set(a)) == len(set(b))
+
+
+def fresh_fit(frame: pd.DataFrame, model: Segmentation) -> Segmentation:
+    """A new model fitted inline with every setting of ``model``: what a cache hit must equal."""
+    return Segmentation(frame, features=list(model.features), k=model.k, algorithm=model.algorithm,
+                        scaling=model.scaling, impute=model.impute, log1p=model.log1p, seed=model.seed,
+                        params=dict(model.params), background=False)
+
+
+def assert_shows(model: Segmentation, reference: Segmentation) -> None:
+    """Every result trait of ``model`` belongs to the fit ``reference`` made of the same spec."""
+    assert model.k == reference.k
+    assert model.state == "idle", model.status
+    assert len(model.segment_ids) == len(reference.segment_ids) == model.fit.n_segments
+    assert sorted(set(model.labels[model.labels >= 0])) == sorted(model.segment_ids)
+    assert same_partition(model.labels, reference.labels)
+    sizes = sorted(model.profile.summary["size"].tolist())
+    assert sizes == sorted(reference.profile.summary["size"].tolist())
+    assert model.status.startswith(f"{len(reference.segment_ids)} segments of ")
+
+
+class _Gate:
+    """Holds work for one value until released: a fit (or a measure) that is really still running."""
+
+    def __init__(self) -> None:
+        self.value = None
+        self.started = threading.Event()
+        self.release = threading.Event()
+
+    def hold(self) -> None:
+        self.started.set()
+        if not self.release.wait(60):
+            raise RuntimeError("the gate was never released")
+
+
+@pytest.fixture()
+def fit_gate(monkeypatch):
+    """``fit_gate.value = 7``: every fit with k=7 (any algorithm) waits for ``fit_gate.release``.
+
+    Hooks the algorithm registry of ``segwidgets.core.algorithms`` (what every fit calls),
+    not the model's internals, so it holds whatever the model's scheduling looks like.
+    """
+    from segwidgets.core import algorithms
+
+    gate = _Gate()
+    for key, info in list(algorithms.ALGORITHMS.items()):
+        def make(k, seed, params, _make=info.make):
+            estimator = _make(k, seed, params)
+            if k == gate.value:
+                inner = estimator.fit_predict
+
+                def fit_predict(X, *args, **kwargs):
+                    gate.hold()
+                    return inner(X, *args, **kwargs)
+
+                estimator.fit_predict = fit_predict
+            return estimator
+
+        monkeypatch.setitem(algorithms.ALGORITHMS, key, dataclasses.replace(info, make=make))
+    yield gate
+    gate.release.set()
+
+
+@pytest.fixture()
+def metrics_gate(monkeypatch):
+    """``metrics_gate.value = 7``: measuring a fit of 7 segments waits for ``metrics_gate.release``."""
+    from segwidgets.core import metrics
+
+    gate = _Gate()
+    real = metrics.silhouette_score
+
+    def silhouette(X, labels, *args, **kwargs):
+        if len(np.unique(labels)) == gate.value:
+            gate.hold()
+        return real(X, labels, *args, **kwargs)
+
+    monkeypatch.setattr(metrics, "silhouette_score", silhouette)
+    yield gate
+    gate.release.set()
 
 
 def test_plain_shell_story(demo):
@@ -71,6 +167,107 @@ def test_returning_to_a_k_already_seen_comes_from_the_cache(blobs):
     assert model.timings["cache_hit"] == 1.0
     assert len(model.segment_ids) == 3
     assert "from cache" in model.status
+    # what the cache gives back is the fit itself, row for row
+    assert_shows(model, Segmentation(blobs, k=3, background=False))
+
+
+def test_every_cache_hit_equals_a_fresh_fit_of_the_same_spec(blobs):
+    model = Segmentation(blobs, k=3, background=False)
+    steps = [{"k": 5}, {"scaling": "robust"}, {"k": 3}, {"scaling": "standard"}, {"k": 5},
+             {"seed": 4}, {"seed": 0}, {"k": 3}, {"features": ["recency", "frequency"]},
+             {"features": ["recency", "frequency", "monetary", "tenure"]}, {"k": 5}]
+    def spec_key():
+        return (tuple(model.features), model.scaling, model.k, model.seed)
+
+    seen, hits = {spec_key()}, 0
+    for step in steps:
+        for name, value in step.items():
+            setattr(model, name, value)
+        cached = spec_key() in seen
+        seen.add(spec_key())
+        assert model.timings["cache_hit"] == float(cached), step
+        hits += cached
+        assert_shows(model, fresh_fit(blobs, model))
+    assert hits >= 5  # the walk really came back to specs it had seen
+
+
+def test_a_swept_k_comes_from_the_cache_and_equals_a_fresh_fit(blobs):
+    model = Segmentation(blobs, k=3, background=False)
+    model.sweep(range(2, 8))
+    for k in (6, 2, 7):
+        model.k = k
+        assert model.timings["cache_hit"] == 1.0
+        assert_shows(model, Segmentation(blobs, k=k, background=False))
+
+
+@pytest.mark.parametrize("background", [False, True], ids=["inline", "background"])
+def test_a_seed_change_gives_the_fit_of_that_seed(noise, background):
+    first, second = (Segmentation(noise, k=6, seed=s, background=False) for s in (0, 1))
+    assert not same_partition(first.labels, second.labels)  # the data tells the seeds apart
+    model = Segmentation(noise, k=6, seed=0, background=background)
+    assert not model.is_cached(seed=1)
+    model.seed = 1
+    assert model.wait(60)
+    assert model.timings["cache_hit"] == 0.0
+    assert_shows(model, second)
+    model.seed = 0  # back to a seed already fitted: from the cache, and still that seed's fit
+    assert model.wait(60)
+    assert model.timings["cache_hit"] == 1.0
+    assert_shows(model, first)
+    model.seed = 1
+    assert model.wait(60)
+    assert_shows(model, second)
+    assert model.spec.seed == 1
+
+
+@pytest.mark.parametrize("algorithm,warm_start", [("kmeans", False), ("ward", True)])
+def test_a_fit_overtaken_by_a_cache_hit_is_dropped(blobs, fit_gate, algorithm, warm_start):
+    model = Segmentation(blobs, k=3, algorithm=algorithm, warm_start=warm_start)
+    model.k = 5
+    assert model.wait(60)
+    fit_gate.value = 7
+    model.k = 7  # not cached: the worker starts fitting it
+    assert fit_gate.started.wait(30), "the k=7 fit never started"
+    model.k = 3  # cached: shown at once while the k=7 fit is still running
+    assert model.timings["cache_hit"] == 1.0
+    shown = model.revision
+    fit_gate.release.set()  # the k=7 fit now finishes, after the newer change
+    assert model.wait(60)
+    assert model.revision == shown, "a result was applied after the newer change"
+    assert_shows(model, Segmentation(blobs, k=3, algorithm=algorithm, background=False))
+    assert model.spec.k == 3 and model.metrics["n_segments"] == 3
+
+
+def test_a_warm_start_preview_overtaken_by_a_cache_hit_is_dropped(blobs, fit_gate):
+    model = Segmentation(blobs, k=3)  # k-means, background, warm start: a k change shows a preview first
+    model.k = 5
+    assert model.wait(60)
+    fit_gate.value = 7
+    model.k = 7
+    assert fit_gate.started.wait(30), "the k=7 preview never started"
+    model.k = 3
+    shown = model.revision
+    fit_gate.release.set()
+    assert model.wait(60)
+    assert model.revision == shown, "a result was applied after the newer change"
+    assert model.timings["warm_start"] == 0.0
+    assert_shows(model, Segmentation(blobs, k=3, background=False))
+
+
+def test_metrics_of_an_overtaken_fit_are_not_shown(blobs, metrics_gate):
+    model = Segmentation(blobs, k=3)
+    model.k = 5
+    assert model.wait(60)
+    metrics_gate.value = 7
+    model.k = 7  # fitted and shown; its metrics are measured after it is shown
+    assert metrics_gate.started.wait(60), "the k=7 metrics were never measured"
+    model.k = 3  # a cache hit while the k=7 metrics are still being measured
+    metrics_gate.release.set()
+    assert model.wait(60)
+    assert_shows(model, Segmentation(blobs, k=3, background=False))
+    reference = Segmentation(blobs, k=3, background=False).metrics
+    assert model.metrics["n_segments"] == 3
+    assert model.metrics == pytest.approx(reference)
 
 
 def test_a_k_change_keeps_the_map_and_changes_only_colours(blobs):
@@ -151,6 +348,22 @@ def test_saved_spec_round_trips(tmp_path, blobs):
     back = pd.read_csv(csv)
     assert list(back.columns[-2:]) == ["segment", "segment_name"]
     assert len(back) == len(model.data)
+
+
+def test_a_spec_saved_after_k_changes_reloads_with_its_ids_names_and_rows(tmp_path, blobs):
+    model = Segmentation(blobs, k=2, background=False)
+    for k in (4, 3, 5):  # ids follow the rows, so they are no longer the fit's own numbering
+        model.k = k
+    ids = model.spec.segment_ids
+    assert ids != list(range(len(ids)))
+    named = model.segment_ids[-1]
+    model.rename(named, "Late joiners")
+    again = Segmentation.load(model.save(tmp_path / "spec.json"), data=blobs, background=False)
+    assert again.spec == model.spec
+    assert (again.labels == model.labels).all()
+    assert again.segment_names == model.segment_names
+    assert (again.labels_frame()["segment_name"] == model.labels_frame()["segment_name"]).all()
+    assert again.colors == model.colors
 
 
 def test_selection_gives_a_selection_profile(blobs):

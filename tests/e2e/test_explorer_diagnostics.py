@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 EXPLORER = ".sw-explorer"
@@ -40,7 +41,19 @@ def test_clicking_a_k_on_the_elbow_refits_the_explorer(page, open_app, save_scre
     assert not [e for e in page.sw_errors if "page error" in e], page.sw_errors
 
 
-def test_every_diagnostic_tab_renders_and_runs(page, open_app, save_screenshot):
+@pytest.fixture(scope="module")
+def compared():
+    """The agreement matrix the Compare tab must show: the same comparison, made here."""
+    from segwidgets import Segmentation
+    from segwidgets.widgets.comparison_panel import ComparisonPanel
+
+    panel = ComparisonPanel(Segmentation("facebook_live", background=False), background=False)
+    panel.run(wait=True)
+    assert panel.comparison.ari.loc["kmeans", "ward"] < 0.995  # else the check below could not fail
+    return panel.comparison.ari
+
+
+def test_every_diagnostic_tab_renders_and_runs(page, open_app, save_screenshot, compared):
     open_app(page, "explorer", EXPLORER)
     expect(page.locator(STATUS)).to_contain_text("4 segments of 7,050 rows", timeout=60_000)
     page.set_viewport_size({"width": 1280, "height": 1400})
@@ -57,7 +70,13 @@ def test_every_diagnostic_tab_renders_and_runs(page, open_app, save_screenshot):
 
     open_tab(page, "Compare")
     page.locator(".sw-compare-run").click()
-    expect(page.locator(".sw-compare-ari")).to_contain_text("1.00", timeout=120_000)
+    # an off-diagonal cell: the diagonal shows 1.00 whatever was compared
+    kmeans_ward = f"{compared.loc['kmeans', 'ward']:.2f}"
+    cell = page.locator(".sw-compare-ari .sw-ari-cell[data-row='kmeans'][data-col='ward']")
+    expect(cell).to_have_text(kmeans_ward, timeout=120_000)
+    expect(page.locator(".sw-compare-ari .sw-ari-cell[data-row='ward'][data-col='kmeans']")).to_have_text(kmeans_ward)
+    expect(page.locator(".sw-compare-ari .sw-ari-cell[data-row='kmeans'][data-col='gmm']")).not_to_have_text("1.00")
+    expect(page.locator(".sw-compare-reading")).to_contain_text(f"(ARI {kmeans_ward})")
     expect(page.locator(".sw-compare-table")).to_contain_text("Gaussian")
     save_screenshot(page, "explorer_compare")
 

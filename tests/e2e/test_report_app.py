@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from playwright.sync_api import expect
 
 from segwidgets import Segmentation
 
 REPORT = ".sw-report"
+
+
+#: A name only the secret spec outside the specs folder carries.
+SECRET_NAME = "Top secret segment"
 
 
 @pytest.fixture(scope="module")
@@ -17,12 +23,16 @@ def specs(tmp_path_factory):
     biggest = int(model.profile.summary["size"].idxmax())
     model.rename(biggest, "Everyday posts")
     model.save(folder / "q3-review.json")
-    (tmp_path_factory.mktemp("private") / "secret.json").write_text(model.spec.to_json())
-    return folder
+    model.rename(biggest, SECRET_NAME)
+    secret = tmp_path_factory.mktemp("private") / "secret.json"  # pytest names it private0, private1 ...
+    secret.write_text(model.spec.to_json())
+    (folder / "escape.json").symlink_to(secret)  # a link inside the folder to a file outside it
+    return folder, secret
 
 
 def test_the_report_shows_names_sizes_descriptions_and_map(page, open_app, specs, save_screenshot):
-    open_app(page, "report", REPORT, env={"SEGWIDGETS_SPECS_DIR": str(specs)}, query="?spec=q3-review")
+    folder, _ = specs
+    open_app(page, "report", REPORT, env={"SEGWIDGETS_SPECS_DIR": str(folder)}, query="?spec=q3-review")
     cards = page.locator(".sw-segment-card")
     expect(cards).to_have_count(5, timeout=60_000)
     expect(cards.filter(has_text="Everyday posts")).to_have_count(1)
@@ -34,9 +44,17 @@ def test_the_report_shows_names_sizes_descriptions_and_map(page, open_app, specs
     save_screenshot(page, "report")
 
 
-@pytest.mark.parametrize("name", ["../private/secret", "/etc/passwd", "http://example.com/spec", "nope"])
+@pytest.mark.parametrize("name", ["<outside>", "escape", "/etc/passwd", "http://example.com/spec", "nope"])
 def test_a_spec_outside_the_folder_is_refused_in_words(page, open_app, specs, name):
-    open_app(page, "report", ".sw-app-error", env={"SEGWIDGETS_SPECS_DIR": str(specs)},
+    folder, secret = specs
+    if name == "<outside>":  # the secret's real path, relative to the folder: ../private0/secret
+        name = os.path.relpath(secret.with_suffix(""), folder)
+        assert (folder / f"{name}.json").resolve() == secret.resolve(), "the traversal must reach a real file"
+    open_app(page, "report", ".sw-app-error", env={"SEGWIDGETS_SPECS_DIR": str(folder)},
              query="?spec=" + name)
     expect(page.locator(".sw-app-error")).to_contain_text("report")
-    assert str(specs) not in page.content()
+    expect(page.locator(REPORT)).to_have_count(0)
+    expect(page.locator(".sw-segment-card")).to_have_count(0)
+    content = page.content()
+    assert SECRET_NAME not in content  # nothing of the file outside the folder reaches the page
+    assert str(folder) not in content and str(secret.parent) not in content

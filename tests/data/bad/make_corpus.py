@@ -6,8 +6,11 @@ this folder. Large cases (over the size limit, 50,000 categories) are made by
 
 Each case is ``name -> (bytes, expectation)``; ``expectation`` is either
 ``("refuse", words)`` — reading fails with a message containing ``words`` —
-or ``("load", words)`` — it reads, and ``words`` (may be empty) appear in the
-load notes or, after fitting with k=3, in the model's status.
+or ``("load", words)`` — it reads, and ``words`` appear in the load notes or,
+after fitting with k=3, in the model's status or warnings. ``words`` is one
+phrase or a tuple of phrases that must all appear, never empty: a file that
+reads cleanly still says how many rows and features it was read as
+("of 4 rows", "2 features"), which a misread separator or header changes.
 """
 
 from __future__ import annotations
@@ -47,7 +50,7 @@ def _zip() -> bytes:
 
 NUMBERS = "\n".join(f"{i},{(i * 37) % 101},{(i * 11) % 7}" for i in range(40))
 
-CASES: dict[str, tuple[bytes, tuple[str, str]]] = {
+CASES: dict[str, tuple[bytes, tuple[str, str | tuple[str, ...]]]] = {
     "empty.csv": (b"", ("refuse", "The file is empty")),
     "blank_lines.csv": (b"\n\n\n", ("refuse", "The file is empty")),
     "header_only.csv": (b"spend,visits\n", ("refuse", "header but no rows")),
@@ -67,9 +70,9 @@ CASES: dict[str, tuple[bytes, tuple[str, str]]] = {
     "latin1.csv": (_csv("ville,spend\nZürich,12\nGenève,15\nMünchen,9\nLyon,20\n", "latin-1"),
                    ("load", "Latin-1")),
     "utf16.csv": (_csv("spend,visits\n12,2\n15,5\n9,1\n20,7\n", "utf-16"), ("load", "UTF-16")),
-    "utf8_bom.csv": (b"\xef\xbb\xbfspend,visits\n12,2\n15,5\n9,1\n20,7\n", ("load", "")),
+    "utf8_bom.csv": (b"\xef\xbb\xbfspend,visits\n12,2\n15,5\n9,1\n20,7\n", ("load", ("of 4 rows", "2 features"))),
     "quoted_newlines.csv": (_csv('note,spend,visits\n"line one\nline two",12,2\n"x",15,5\n"y",9,1\n"z",20,7\n'),
-                            ("load", "")),
+                            ("load", ("of 4 rows", "2 features"))),
     "ragged_rows.csv": (_csv("spend,visits\n12,2\n15,5,99\n9,1\n20,7,1,1\n30,3\n"), ("load", "skipped")),
     "duplicate_columns.csv": (_csv("spend,spend,visits\n1,2,3\n4,5,6\n7,8,9\n1,1,1\n"), ("load", "renamed")),
     "unnamed_columns.csv": (_csv(",spend,\n1,2,3\n4,5,6\n7,8,1\n2,2,2\n"), ("load", "without a name")),
@@ -78,28 +81,32 @@ CASES: dict[str, tuple[bytes, tuple[str, str]]] = {
     "nan_inf_huge.csv": (_csv("spend,visits,score\n12,2,inf\nnan,5,1e300\n9,1,-inf\n20,7,3\n30,1,4\n"),
                          ("load", "too large to compute with")),
     "constant_column.csv": (_csv("spend,visits,country\n" + "\n".join(f"{i},{i % 3},1" for i in range(20))),
-                            ("load", "")),
-    "one_category.csv": (_csv("spend,plan\n" + "\n".join(f"{i},basic" for i in range(20))), ("load", "")),
+                            ("load", ("of 20 rows", "3 features"))),
+    "one_category.csv": (_csv("spend,plan\n" + "\n".join(f"{i},basic" for i in range(20))),
+                         ("load", ("of 20 rows", "1 feature "))),
     "dates_only.csv": (_csv("signup,last_seen\n2024-01-02,2024-03-01\n2024-02-03,2024-03-05\n"
                             "2024-02-09,2024-04-01\n"), ("load", "no numeric or categorical columns")),
     "only_identifier.csv": (_csv("customer_id\n" + "\n".join(f"C{i}" for i in range(30))),
                             ("load", "no numeric or categorical columns")),
     "excel_renamed.csv": (_xlsx(), ("load", "Excel")),
-    "parquet_renamed.csv": (_parquet(), ("load", "")),
-    "tab_separated.tsv": (_csv("spend\tvisits\n12\t2\n15\t5\n9\t1\n20\t7\n"), ("load", "")),
-    "pipe_separated.csv": (_csv("spend|visits\n12|2\n15|5\n9|1\n20|7\n"), ("load", "")),
-    "whitespace_headers.csv": (_csv(" spend , visits \n12,2\n15,5\n9,1\n20,7\n"), ("load", "")),
-    "mixed_text_numbers.csv": (_csv("spend,visits\n12,2\nn/a,5\n9,unknown\n20,7\n"), ("load", "")),
+    "parquet_renamed.csv": (_parquet(), ("load", ("of 4 rows", "2 features"))),
+    "tab_separated.tsv": (_csv("spend\tvisits\n12\t2\n15\t5\n9\t1\n20\t7\n"), ("load", ("of 4 rows", "2 features"))),
+    "pipe_separated.csv": (_csv("spend|visits\n12|2\n15|5\n9|1\n20|7\n"), ("load", ("of 4 rows", "2 features"))),
+    "whitespace_headers.csv": (_csv(" spend , visits \n12,2\n15,5\n9,1\n20,7\n"),
+                               ("load", ("of 4 rows", "2 features"))),
+    "mixed_text_numbers.csv": (_csv("spend,visits\n12,2\nn/a,5\n9,unknown\n20,7\n"),
+                               ("load", ("of 4 rows", "Missing values (spend: 1)"))),
     "binary.csv": (bytes(range(256)) * 64, ("refuse", "not a table we can read")),
     "archive.zip": (_zip(), ("refuse", "ZIP archive")),
     "old_excel.xls": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512, ("refuse", "Old Excel")),
     "html_error_page.csv": (_csv("<html><body><h1>502 Bad Gateway</h1></body></html>\n"),
                             ("refuse", "header but no rows")),
-    "numbers.csv": (_csv("id,spend,visits\n" + NUMBERS + "\n"), ("load", "")),
+    "numbers.csv": (_csv("id,spend,visits\n" + NUMBERS + "\n"),
+                    ("load", ("Identifier column not used as features: id.", "of 40 rows", "2 features"))),
 }
 
 
-def large_cases(limit: int) -> dict[str, tuple[bytes, tuple[str, str]]]:
+def large_cases(limit: int) -> dict[str, tuple[bytes, tuple[str, str | tuple[str, ...]]]]:
     """Cases too large to commit: a file over ``limit`` bytes and 50,000 categories."""
     rng = np.random.default_rng(0)
     row = b"123456.789,987654.321,555555.555\n"
@@ -112,7 +119,7 @@ def large_cases(limit: int) -> dict[str, tuple[bytes, tuple[str, str]]]:
     }).to_csv(index=False).encode()
     return {
         "over_limit.csv": (over, ("refuse", "the limit is")),
-        "fifty_thousand_categories.csv": (many, ("load", "")),
+        "fifty_thousand_categories.csv": (many, ("load", ("of 60,000 rows", "2 features"))),
     }
 
 
