@@ -52,12 +52,12 @@ IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis", ".pytest
 #: Where ``Segmentation`` lives: today one module, soon a package.
 SESSION = ("segwidgets/session.py", "segwidgets/session/**/*.py")
 
-S = "tests/test_session.py::"
-M = "tests/test_matching.py::"
-R = "tests/test_report.py::"
+S = "tests/session/test_model.py::"
+M = "tests/core/test_matching.py::"
+R = "tests/dashboards/test_report.py::"
 L = "tests/widgets/test_segment_legend.py::"
-B = "tests/test_bad_inputs.py::"
-H = "tests/test_hostile_and_races.py::test_hostile_messages_are_refused_and_the_model_stays_valid"
+B = "tests/stories/test_bad_inputs.py::"
+H = "tests/stories/test_hostile_and_races.py::test_hostile_messages_are_refused_and_the_model_stays_valid"
 E2E = "tests/e2e/"
 
 
@@ -205,7 +205,7 @@ MUTATIONS: tuple[Mutation, ...] = (
         "if not real.is_file():",
         "a report link reads a spec that a symlink in the folder points to outside it",
         (R + "test_the_report_app_refuses_anything_outside_its_folder[escape]",
-         "tests/test_spec_store.py::test_symlink_inside_the_folder_is_allowed_out_of_it_refused",
+         "tests/core/test_spec_store.py::test_symlink_inside_the_folder_is_allowed_out_of_it_refused",
          E2E + "test_report_app.py::test_a_spec_outside_the_folder_is_refused_in_words[escape]"),
     ),
     Mutation(
@@ -215,7 +215,7 @@ MUTATIONS: tuple[Mutation, ...] = (
         "a report link with ../ reads any spec on the server (both checks removed)",
         (R + "test_the_report_app_refuses_anything_outside_its_folder[<outside>]",
          R + "test_the_report_app_refuses_anything_outside_its_folder[<outside>.json]",
-         "tests/test_spec_store.py::test_anything_else_is_refused_in_words[../secret]",
+         "tests/core/test_spec_store.py::test_anything_else_is_refused_in_words[../secret]",
          E2E + "test_report_app.py::test_a_spec_outside_the_folder_is_refused_in_words[<outside>]"),
         also=(("if real.parent != root or not real.is_file():", "if not real.is_file():"),),
     ),
@@ -241,7 +241,7 @@ MUTATIONS: tuple[Mutation, ...] = (
         'if len(frame) == 0:\n        raise SegwidgetsDataError("The file has a header but no rows.")',
         'if len(frame) <= 1:\n        raise SegwidgetsDataError("The file has a header but no rows.")',
         "a table of one row is refused as having no rows",
-        ("tests/test_core_io.py::test_any_frame_gets_a_role_for_every_column_and_is_not_changed",
+        ("tests/core/test_io_formats.py::test_any_frame_gets_a_role_for_every_column_and_is_not_changed",
          B + "test_python_api[one_row.csv]"),
     ),
     # ---------------------------------------------------------------- controls from the browser
@@ -264,7 +264,7 @@ MUTATIONS: tuple[Mutation, ...] = (
         'Field("k", lambda: 4, Whole(K_MIN, K_MAX)',
         'Field("k", lambda: 4, Whole(K_MIN, 10**6)',
         "a spec, a link or the model accepts k above 50 (control: was already caught)",
-        ("tests/test_spec.py::test_bad_links_are_refused_in_words[k=51]",
+        ("tests/core/test_spec.py::test_bad_links_are_refused_in_words[k=51]",
          S + "test_invalid_settings_are_refused_by_validation"),
     ),
 )

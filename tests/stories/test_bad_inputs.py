@@ -19,7 +19,7 @@ from segwidgets.core.io import read_table
 from segwidgets.errors import SegwidgetsDataError
 from segwidgets.widgets import DataPanel
 
-HERE = Path(__file__).parent / "data" / "bad"
+HERE = Path(__file__).resolve().parents[1] / "data" / "bad"
 _spec = importlib.util.spec_from_file_location("make_corpus", HERE / "make_corpus.py")
 corpus = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(corpus)

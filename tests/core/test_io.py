@@ -19,7 +19,7 @@ from segwidgets.core.io import LoadedTable, read_table, roles_of
 from segwidgets.core.roles import Role
 from segwidgets.errors import SegwidgetsDataError, SegwidgetsValueError
 
-DATA = Path(__file__).parent / "data" / "io"
+DATA = Path(__file__).resolve().parents[1] / "data" / "io"
 
 
 def notes_of(table: LoadedTable) -> str:
