@@ -29,10 +29,10 @@ import pandas as pd
 from traitlets import Bool, Dict, Enum, HasTraits, Instance, Int, List, TraitError, Unicode
 from traitlets import observe, validate
 
-from ..core.algorithms import ALGORITHMS
+from ..core.algorithms import ALGORITHMS, ClusterFit
 from ..core.constraints import Columns, Flag, OneOf, SegmentNames, Whole
 from ..core.io import LoadedTable
-from ..core.preprocess import PreprocessSpec
+from ..core.preprocess import Prepared, PreprocessSpec
 from ..core.profile import SegmentProfile, profile_segments
 from ..core.schema import FIELD, TRAIT_FIELDS, fields_invalidating
 from ..errors import SegwidgetsError, SegwidgetsValueError
@@ -97,6 +97,8 @@ class Segmentation(Maps, Sweeps, Persistence, HasTraits):
     data = Instance(pd.DataFrame, allow_none=True, help="The table being segmented (cleaned).")
     table = Instance(LoadedTable, allow_none=True, help="The table with column roles and load notes.")
     source = Unicode("", help="Where the data came from: a dataset name or a file name.")
+    # scaling, impute, log1p, algorithm, k, seed, params, names, embedding, features: one trait
+    # each, made from its declaration in core/schema.FIELDS (a class body's namespace is a dict)
     locals().update({name: _spec_trait(name) for name in TRAIT_FIELDS})
     selection = Instance(np.ndarray, allow_none=True, help="Selected row positions, or None.")
 
@@ -389,12 +391,12 @@ class Segmentation(Maps, Sweeps, Persistence, HasTraits):
 
     # ----------------------------------------------------------- diagnostics
     @property
-    def prepared(self) -> Any:
+    def prepared(self) -> Prepared | None:
         """The preprocessed rows behind the current result (None before the first fit)."""
         return None if self.result is None else self.result.prepared
 
     @property
-    def fit(self) -> Any:
+    def fit(self) -> ClusterFit | None:
         """The seeded fit behind the current result (None before the first, and during a preview)."""
         shown = self.result
         return None if shown is None or shown.preview else shown.fit
