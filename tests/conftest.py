@@ -6,13 +6,32 @@
   skipped as a whole at collection (say ``pytest.importorskip("playwright")``
   found nothing), the run fails. The per-test guard (Chromium missing) is in
   ``tests/e2e/conftest.py``.
+
+Shared fixtures (data and models; helpers that are not fixtures are in ``tests/helpers.py``):
+
+``blobs_frame``
+    600 rows, 4 blobs, numeric columns ``a``, ``b``, ``c`` (seed 7).
+``make_frame(n, centers, features, *, std, seed, columns, channel, ids)``
+    Any blobs table: exactly the ``make_blobs`` call those arguments say, optionally with a
+    category column ``channel`` and an identifier column.
+``demo_frame`` / ``demo_table``
+    The bundled ``facebook_live`` demo as a DataFrame / as a ``LoadedTable``; fresh per test.
+``make_model(data, k=3, **settings)``
+    An inline ``Segmentation`` (``background=False``), closed after the test.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import pandas as pd
 import pytest
+
+from segwidgets import datasets
+from segwidgets.core.io import LoadedTable
+from segwidgets.session import Segmentation
+from tests.helpers import blob_frame
 
 TESTS_DIR = Path(__file__).resolve().parent
 E2E_DIR = TESTS_DIR / "e2e"
@@ -57,11 +76,56 @@ def pytest_terminal_summary(terminalreporter):
 
 
 # ---------------------------------------------------------------- shared data
-@pytest.fixture
-def blobs_frame():
-    """600 rows in 4 well-separated blobs over 3 numeric columns ``a``, ``b``, ``c`` (seeded)."""
-    import pandas as pd
-    from sklearn.datasets import make_blobs
+# Tables and models the tests share. Blobs come from ``tests.helpers.blob_frame``
+# (the suite's one call to ``make_blobs``): a test whose assertions depend on a
+# size, a seed or column names asks ``make_frame`` for exactly those.
 
-    X, _ = make_blobs(n_samples=600, centers=4, n_features=3, cluster_std=1.0, random_state=7)
-    return pd.DataFrame(X, columns=["a", "b", "c"])
+
+@pytest.fixture
+def blobs_frame() -> pd.DataFrame:
+    """600 rows in 4 well-separated blobs over 3 numeric columns ``a``, ``b``, ``c`` (seed 7)."""
+    return blob_frame()
+
+
+@pytest.fixture
+def make_frame() -> Callable[..., pd.DataFrame]:
+    """Factory for blobs tables: ``make_frame(n=600, centers=4, features=3, *, std=1.0, seed=7,
+    columns=None, channel=False, ids=None)``.
+
+    The numeric columns are ``make_blobs(n_samples=n, centers=centers, n_features=features,
+    cluster_std=std, random_state=seed)``, named ``columns`` (default ``a``, ``b``, ``c``, ...);
+    ``channel=True`` adds a category column ``channel`` ("web" where the first column is > 0,
+    else "store"); ``ids=("customer_id", "C")`` adds an identifier column ``C0``, ``C1``, ...
+    Each call makes a new table. See :func:`tests.helpers.blob_frame`.
+    """
+    return blob_frame
+
+
+@pytest.fixture
+def demo_frame() -> pd.DataFrame:
+    """The bundled demo, ``datasets.load("facebook_live")``: 7,050 posts, 16 columns; fresh per test."""
+    return datasets.load("facebook_live")
+
+
+@pytest.fixture
+def demo_table() -> LoadedTable:
+    """The demo as read, ``datasets.load_table("facebook_live")``: roles and notes too; fresh per test."""
+    return datasets.load_table("facebook_live")
+
+
+@pytest.fixture
+def make_model() -> Iterator[Callable[..., Segmentation]]:
+    """Factory for inline models: ``make_model(data, k=3, **settings)`` is
+    ``Segmentation(data, k=k, background=False, **settings)``: every fit runs in the
+    test's thread, so a change is applied when the assignment returns. Closed after the test.
+    """
+    made: list[Segmentation] = []
+
+    def make(data, k: int = 3, **settings) -> Segmentation:
+        model = Segmentation(data, k=k, background=False, **settings)
+        made.append(model)
+        return model
+
+    yield make
+    for model in made:
+        model.close()

@@ -241,7 +241,7 @@ MUTATIONS: tuple[Mutation, ...] = (
         'if len(frame) == 0:\n        raise SegwidgetsDataError("The file has a header but no rows.")',
         'if len(frame) <= 1:\n        raise SegwidgetsDataError("The file has a header but no rows.")',
         "a table of one row is refused as having no rows",
-        ("tests/core/test_io_formats.py::test_any_frame_gets_a_role_for_every_column_and_is_not_changed",
+        ("tests/core/test_io.py::test_any_frame_gets_a_role_for_every_column_and_is_not_changed",
          B + "test_python_api[one_row.csv]"),
     ),
     # ---------------------------------------------------------------- controls from the browser

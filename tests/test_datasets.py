@@ -67,6 +67,17 @@ def test_an_unknown_name_is_refused_with_the_names_there_are(function):
     assert str(info.value) == "There is no dataset called 'facebook'; available: facebook_live."
 
 
+def test_loading_gives_a_fresh_copy():
+    first = datasets.load("facebook_live")
+    first.loc[0, "num_likes"] = -1
+    assert datasets.load("facebook_live").loc[0, "num_likes"] != -1
+
+
+def test_unknown_dataset_lists_the_names():
+    with pytest.raises(SegwidgetsValueError, match="facebook_live"):
+        datasets.load("nope")
+
+
 def test_generated_customers_have_an_id_numbers_and_categories():
     frame = datasets.make_customers()
     table = read_table(frame)

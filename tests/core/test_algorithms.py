@@ -13,7 +13,6 @@ import pandas as pd
 import pytest
 from sklearn.cluster import HDBSCAN, AgglomerativeClustering, KMeans, MiniBatchKMeans
 from sklearn.compose import ColumnTransformer
-from sklearn.datasets import make_blobs
 from sklearn.impute import SimpleImputer
 from sklearn.metrics import adjusted_rand_score
 from sklearn.mixture import GaussianMixture
@@ -27,13 +26,14 @@ from sklearn.preprocessing import (
 )
 
 from segwidgets.session import Segmentation
+from tests.helpers import blob_points
 
 SEED = 7
 
 
 @pytest.fixture(scope="module")
 def customers() -> pd.DataFrame:
-    X, y = make_blobs(n_samples=600, centers=4, n_features=3, cluster_std=1.2, random_state=3)
+    X, y = blob_points(600, centers=4, features=3, std=1.2, seed=3)
     rng = np.random.default_rng(3)
     frame = pd.DataFrame(
         {

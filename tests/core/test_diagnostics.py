@@ -8,7 +8,6 @@ import tracemalloc
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.datasets import make_blobs
 from sklearn.metrics import adjusted_rand_score, silhouette_samples
 
 from segwidgets.core import algorithms
@@ -29,11 +28,12 @@ from segwidgets.core.diagnostics import (
     sweep_k,
 )
 from segwidgets.errors import SegwidgetsDataError, SegwidgetsValueError
+from tests.helpers import blob_points
 
 
 def blobs(n=1500, centers=4, p=5, std=0.5, seed=0):
-    X, y = make_blobs(n_samples=n, centers=centers, n_features=p, cluster_std=std, random_state=seed)
-    return X, y
+    """``(X, y)``: :func:`tests.helpers.blob_points` with this module's defaults (tight blobs in 5-d)."""
+    return blob_points(n, centers=centers, features=p, std=std, seed=seed)
 
 
 # --------------------------------------------------------------------------- knee
@@ -49,7 +49,7 @@ def test_knee_of_the_inertia_sweep_is_the_number_of_blobs(c):
 @pytest.mark.parametrize("c", [3, 4, 5, 6])
 def test_knee_on_blobs_placed_far_apart(c):
     centers = 12.0 * np.eye(c, 6)
-    X, _ = make_blobs(n_samples=1200, centers=centers, cluster_std=1.0, random_state=c)
+    X, _ = blob_points(1200, centers=centers, std=1.0, seed=c)
     assert sweep_k(X).knee == c
 
 

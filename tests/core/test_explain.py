@@ -10,7 +10,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
-from sklearn.datasets import make_blobs
 
 from segwidgets.core.explain import (
     GlobalExplanation,
@@ -27,10 +26,11 @@ from segwidgets.core.explain import (
 )
 from segwidgets.core.profile import profile_segments
 from segwidgets.errors import SegwidgetsDataError, SegwidgetsValueError
+from tests.helpers import blob_points
 
 
 def blob_frame(n=1200, centers=4, seed=0):
-    X, y = make_blobs(n_samples=n, centers=centers, n_features=3, cluster_std=0.6, random_state=seed)
+    X, y = blob_points(n, centers=centers, features=3, std=0.6, seed=seed)
     frame = pd.DataFrame(X * 50 + 200, columns=["num_shares", "num_likes", "num_comments"])
     return frame, y
 
@@ -240,7 +240,7 @@ def test_missing_numbers_are_named_when_they_follow_the_rule():
 
 
 def test_more_segments_than_leaves_leaves_some_without_a_rule():
-    X, labels = make_blobs(n_samples=1000, centers=10, n_features=4, cluster_std=0.3, random_state=0)
+    X, labels = blob_points(1000, centers=10, features=4, std=0.3, seed=0)
     result = segment_rules(pd.DataFrame(X, columns=list("abcd")), labels, max_depth=3)
     without = [r for r in result if not r.rules]
     assert len(without) >= 2

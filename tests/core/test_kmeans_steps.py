@@ -3,7 +3,6 @@
 import numpy as np
 import pytest
 from sklearn.cluster import KMeans
-from sklearn.datasets import make_blobs
 from sklearn.metrics import adjusted_rand_score
 
 from segwidgets.core.kmeans_steps import (
@@ -14,6 +13,7 @@ from segwidgets.core.kmeans_steps import (
     standardise,
 )
 from segwidgets.errors import SegwidgetsValueError
+from tests.helpers import blob_points
 
 
 @pytest.mark.parametrize("shape", sorted(LESSON_SHAPES))
@@ -149,7 +149,7 @@ def test_hand_placed_centroids_set_k_and_start_there():
 
 
 def test_empty_segment_keeps_its_centroid_and_says_so():
-    X = make_blobs(n_samples=60, centers=[[0, 0], [5, 5]], cluster_std=0.3, random_state=0)[0]
+    X = blob_points(60, centers=[[0, 0], [5, 5]], std=0.3, seed=0)[0]
     far = np.array([100.0, 100.0])
     stepper = KMeansStepper(X)
     stepper.init(k=3, centroids=np.array([[0.0, 0.0], [5.0, 5.0], far]))

@@ -159,3 +159,23 @@ def test_a_large_table_is_measured_on_every_row_but_silhouette():
     assert m["inertia"] == pytest.approx(by_hand, rel=1e-9)
     assert m["calinski_harabasz"] == pytest.approx(calinski_harabasz_score(X[kept], labels[kept]), rel=1e-9)
     assert -1.0 <= m["silhouette"] <= 1.0
+
+
+# --- every metric on three blobs, noise and one segment -----------------------------
+
+def test_metrics_equal_scikit_learn():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 3)) + np.repeat(np.eye(3) * 5, 100, axis=0)
+    model = KMeans(3, random_state=0, n_init="auto").fit(X)
+    metrics = compute_metrics(X, model.labels_)
+    assert metrics["inertia"] == pytest.approx(model.inertia_, rel=1e-6)
+    assert metrics["silhouette"] == pytest.approx(silhouette_score(X, model.labels_))
+    assert metrics["calinski_harabasz"] == pytest.approx(calinski_harabasz_score(X, model.labels_))
+    assert metrics["davies_bouldin"] == pytest.approx(davies_bouldin_score(X, model.labels_))
+    sampled = compute_metrics(X, model.labels_, sample_size=100)
+    assert sampled["silhouette_sample"] == 100
+    labels = model.labels_.copy()
+    labels[:10] = -1
+    assert compute_metrics(X, labels)["n_segments"] == 3
+    single = compute_metrics(X, np.zeros(300, dtype=int))
+    assert single["silhouette"] is None and single["calinski_harabasz"] is None

@@ -180,3 +180,13 @@ def test_category_lift_is_a_z_score_of_the_indicator():
     assert category_lift(1.0, 1.0) == 0.0
     assert math.isnan(category_lift(float("nan"), 0.5))
     assert math.isnan(category_lift(0.5, np.inf))
+
+
+# --- three segments by hand --------------------------------------------------------
+
+def test_generated_names_are_distinctive_and_unique():
+    z = pd.DataFrame({"num_shares": [2.0, -1.0, 0.1], "num_likes": [-1.5, 0.0, 0.2]}, index=[0, 1, 2])
+    names = auto_names(z)
+    assert names[0] == "High shares · Low likes"
+    assert names[1] == "Low shares"
+    assert names[2] == "Typical"

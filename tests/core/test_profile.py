@@ -347,3 +347,33 @@ def test_the_demo_profile_skips_dates_and_ids_and_keeps_the_counts_in_their_unit
         rows = frame[labels == segment]
         assert profile.means.loc[segment, "num_shares"] == pytest.approx(rows["num_shares"].mean())
         assert profile.medians.loc[segment, "num_likes"] == rows["num_likes"].median()
+
+
+# --- by hand, and every demo segment -----------------------------------------------
+
+def test_profile_numbers_by_hand():
+    frame = pd.DataFrame({"spend": [10.0, 20.0, 30.0, 100.0, 110.0, 5.0],
+                          "kind": ["a", "a", "b", "b", "b", "a"]})
+    labels = np.array([0, 0, 0, 7, 7, -1])
+    p = profile_segments(frame, labels, ["spend", "kind"], {"spend": "numeric", "kind": "categorical"},
+                         names={7: "Big"})
+    assert list(p.summary.index) == [0, 7]
+    assert p.summary["size"].tolist() == [3, 2]
+    assert p.summary["share"].tolist() == [3 / 6, 2 / 6]  # of all rows, the unassigned one included
+    assert p.means.loc[0, "spend"] == 20.0 and p.medians.loc[7, "spend"] == 105.0
+    overall, sd = frame["spend"].mean(), frame["spend"].std(ddof=0)
+    assert p.zscores.loc[7, "spend"] == pytest.approx((105.0 - overall) / sd)
+    assert p.category_shares.loc[0, "kind = a"] == pytest.approx(2 / 3)
+    assert p.summary.loc[7, "name"] == "Big"
+
+
+def test_descriptions_render_for_every_demo_segment():
+    frame = datasets.load("facebook_live")
+    features = [c for c in frame.columns if c.startswith("num_")] + ["status_type"]
+    labels = KMeans(4, random_state=0, n_init="auto").fit_predict(frame[features[:-1]])
+    roles = {c: "numeric" for c in features[:-1]} | {"status_type": "categorical"}
+    profile = profile_segments(frame, labels, features, roles)
+    for segment in profile.summary.index:
+        text = describe_segment(profile, segment)
+        assert "{" not in text and "nan" not in text and "None" not in text
+        assert "of all rows" in text

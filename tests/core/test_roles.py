@@ -15,41 +15,36 @@ NUMBERS = ["num_reactions", "num_comments", "num_shares", "num_likes", "num_love
            "num_hahas", "num_sads", "num_angrys"]
 
 
-@pytest.fixture(scope="module")
-def demo():
-    return datasets.load_table("facebook_live")
-
-
-def test_the_demo_file_gets_a_role_for_every_column(demo):
-    assert demo.roles == {
+def test_the_demo_file_gets_a_role_for_every_column(demo_table):
+    assert demo_table.roles == {
         "status_id": Role.IDENTIFIER,
         "status_type": Role.CATEGORICAL,
         "status_published": Role.DATETIME,
         **{name: Role.NUMERIC for name in NUMBERS},
         "Column1": Role.EMPTY, "Column2": Role.EMPTY, "Column3": Role.EMPTY, "Column4": Role.EMPTY,
     }
-    assert demo.frame.shape == (7050, 16)
-    assert demo.default_features() == NUMBERS
-    assert demo.feature_candidates() == ["status_type", *NUMBERS]
+    assert demo_table.frame.shape == (7050, 16)
+    assert demo_table.default_features() == NUMBERS
+    assert demo_table.feature_candidates() == ["status_type", *NUMBERS]
 
 
-def test_the_byte_order_mark_of_the_demo_file_is_not_in_the_first_name(demo):
+def test_the_byte_order_mark_of_the_demo_file_is_not_in_the_first_name(demo_table):
     assert datasets.path("facebook_live").read_bytes().startswith(b"\xef\xbb\xbfstatus_id,")
-    assert list(demo.frame.columns)[0] == "status_id"
-    assert demo.columns["status_id"].name == "status_id"
+    assert list(demo_table.frame.columns)[0] == "status_id"
+    assert demo_table.columns["status_id"].name == "status_id"
 
 
-def test_the_empty_columns_and_the_identifier_are_reported(demo):
-    assert "4 empty columns ignored: Column1, Column2, Column3, Column4." in demo.notes
-    assert "Identifier column not used as features: status_id." in demo.notes
-    assert demo.columns["Column1"].n_missing == 7050
+def test_the_empty_columns_and_the_identifier_are_reported(demo_table):
+    assert "4 empty columns ignored: Column1, Column2, Column3, Column4." in demo_table.notes
+    assert "Identifier column not used as features: status_id." in demo_table.notes
+    assert demo_table.columns["Column1"].n_missing == 7050
 
 
-def test_both_date_formats_of_the_demo_file_parse_on_every_row(demo):
+def test_both_date_formats_of_the_demo_file_parse_on_every_row(demo_table):
     raw = pd.read_csv(datasets.path("facebook_live"), encoding="utf-8-sig", dtype=str)["status_published"]
     slashes, dashes = raw.str.contains("/"), raw.str.contains("-")
     assert slashes.sum() > 1000 and dashes.sum() > 1000 and (slashes ^ dashes).all()  # two formats
-    published = demo.frame["status_published"]
+    published = demo_table.frame["status_published"]
     assert pd.api.types.is_datetime64_any_dtype(published)
     assert published.notna().sum() == 7050
     by_text = dict(zip(raw, published))
@@ -60,11 +55,11 @@ def test_both_date_formats_of_the_demo_file_parse_on_every_row(demo):
     assert (reference.to_numpy() == published.to_numpy()).all()
 
 
-def test_the_demo_counts_are_whole_numbers_and_the_types_are_the_four_kinds(demo):
-    assert all(pd.api.types.is_integer_dtype(demo.frame[c]) for c in NUMBERS)
-    assert set(demo.frame["status_type"]) == {"video", "photo", "status", "link"}
-    assert demo.columns["status_type"].n_unique == 4
-    assert demo.columns["status_type"].reason == "holds text with 4 different values"
+def test_the_demo_counts_are_whole_numbers_and_the_types_are_the_four_kinds(demo_table):
+    assert all(pd.api.types.is_integer_dtype(demo_table.frame[c]) for c in NUMBERS)
+    assert set(demo_table.frame["status_type"]) == {"video", "photo", "status", "link"}
+    assert demo_table.columns["status_type"].n_unique == 4
+    assert demo_table.columns["status_type"].reason == "holds text with 4 different values"
 
 
 # --- one column at a time ------------------------------------------------------

@@ -216,3 +216,48 @@ def test_bad_links_are_refused_in_words(query, words):
 def test_bad_files_are_refused_in_words(text, words):
     with pytest.raises(SegwidgetsValueError, match=words):
         SegmentationSpec.from_json(text)
+
+
+# --- the usual settings, and a typed link --------------------------------------------
+
+# Specs as the apps make them: plain text names, no algorithm settings.
+short_names = st.text(min_size=1, max_size=30)
+common_specs = st.builds(
+    SegmentationSpec,
+    source=st.none() | short_names,
+    features=st.lists(short_names, max_size=6, unique=True),
+    scaling=st.sampled_from(["standard", "robust", "minmax", "none"]),
+    impute=st.sampled_from(["median", "mean", "zero", "drop"]),
+    log1p=st.booleans(),
+    algorithm=st.sampled_from(["kmeans", "minibatch_kmeans", "ward", "gmm", "hdbscan"]),
+    k=st.integers(2, 50),
+    seed=st.integers(0, 2**32 - 1),
+    names=st.dictionaries(st.integers(0, 60), st.text(max_size=80), max_size=5),
+    embedding=st.sampled_from(["pca", "umap"]),
+    segment_ids=st.lists(st.integers(0, 60), unique=True, max_size=8),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(common_specs)
+def test_spec_round_trips_through_json_and_query(spec):
+    assert SegmentationSpec.from_json(spec.to_json()) == spec
+    assert SegmentationSpec.from_query("?" + spec.to_query()) == spec
+
+
+def test_query_ignores_unknown_keys_and_reads_a_shared_link():
+    spec = SegmentationSpec.from_query("?voila-template=lab&k=5&features=num_shares,num_likes&name.2=Fans")
+    assert spec.k == 5 and spec.features == ["num_shares", "num_likes"] and spec.names == {2: "Fans"}
+
+
+@pytest.mark.parametrize(
+    "changes,words",
+    [({"k": "abc"}, "'abc'"), ({"k": 1}, "from 2 to 50"), ({"k": 51}, "51"),
+     ({"algorithm": "magic"}, "'magic'"), ({"scaling": "log"}, "'log'"), ({"seed": -1}, "-1"),
+     ({"names": {1: "x" * 81}}, "80 characters"), ({"version": 99}, "newer segwidgets")],
+)
+def test_bad_spec_values_are_refused_in_words(changes, words):
+    with pytest.raises(SegwidgetsValueError) as info:
+        SegmentationSpec(**changes)
+    assert words in str(info.value)
+    assert "{}" not in str(info.value)

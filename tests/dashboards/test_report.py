@@ -17,7 +17,6 @@ import ipywidgets as w
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.datasets import make_blobs
 
 from segwidgets import Report, Segmentation, SegmentationSpec
 from segwidgets.dashboards.apps import report_app
@@ -50,14 +49,15 @@ def cards(report: Report) -> list[str]:
 
 
 @pytest.fixture()
-def frame() -> pd.DataFrame:
-    X, _ = make_blobs(n_samples=800, centers=4, n_features=3, cluster_std=0.8, random_state=11)
-    return pd.DataFrame(X, columns=["num_spend", "visits", "tenure_days"])
+def frame(make_frame) -> pd.DataFrame:
+    """800 customers in 4 blobs over num_spend, visits and tenure_days."""
+    return make_frame(800, centers=4, features=3, std=0.8, seed=11,
+                      columns=["num_spend", "visits", "tenure_days"])
 
 
 @pytest.fixture()
-def model(frame) -> Segmentation:
-    model = Segmentation(frame, k=4, background=False)
+def model(frame, make_model) -> Segmentation:
+    model = make_model(frame, k=4)
     model.rename(model.segment_ids[0], "Loyal regulars")
     return model
 

@@ -10,21 +10,16 @@ import types
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.datasets import make_blobs
 
 from segwidgets import datasets
 from segwidgets.session import PALETTE, Segmentation
 
 
-@pytest.fixture(scope="module")
-def demo() -> pd.DataFrame:
-    return datasets.load("facebook_live")
-
-
 @pytest.fixture()
-def blobs() -> pd.DataFrame:
-    X, _ = make_blobs(n_samples=900, centers=5, n_features=4, random_state=1)
-    return pd.DataFrame(X, columns=["recency", "frequency", "monetary", "tenure"])
+def blobs(make_frame) -> pd.DataFrame:
+    """900 customers in 5 blobs over recency, frequency, monetary and tenure."""
+    return make_frame(900, centers=5, features=4, seed=1,
+                      columns=["recency", "frequency", "monetary", "tenure"])
 
 
 @pytest.fixture()
@@ -120,22 +115,22 @@ def metrics_gate(monkeypatch):
     gate.release.set()
 
 
-def test_plain_shell_story(demo):
-    model = Segmentation(demo, k=4)
+def test_plain_shell_story(demo_frame):
+    model = Segmentation(demo_frame, k=4)
     assert model.state == "idle", model.status
-    assert model.labels.shape == (len(demo),)
+    assert model.labels.shape == (len(demo_frame),)
     assert sorted(set(model.labels)) == model.segment_ids
     assert len(model.segment_ids) == 4
     table = model.profile.table()
     assert len(table) == 4
-    assert table["size"].sum() == len(demo)
+    assert table["size"].sum() == len(demo_frame)
     assert all(isinstance(n, str) and n for n in table["name"])
     for key in ("inertia", "silhouette", "calinski_harabasz", "davies_bouldin"):
         assert np.isfinite(model.metrics[key])
     assert "4 segments of 7,050 rows" in model.status
 
 
-def test_dataset_name_and_path_are_accepted(demo):
+def test_dataset_name_and_path_are_accepted():
     by_name = Segmentation("facebook_live", k=3, background=False)
     by_path = Segmentation(str(datasets.path("facebook_live")), k=3, background=False)
     assert (by_name.labels == by_path.labels).all()
@@ -287,9 +282,9 @@ def test_revision_goes_up_once_per_result(blobs):
     assert len(seen) == 1
 
 
-def test_a_name_survives_k_and_seed_changes():
-    X, _ = make_blobs(n_samples=800, centers=4, n_features=3, cluster_std=0.6, random_state=4)
-    frame = pd.DataFrame(X, columns=["recency", "frequency", "monetary"])
+def test_a_name_survives_k_and_seed_changes(make_frame):
+    frame = make_frame(800, centers=4, features=3, std=0.6, seed=4,
+                       columns=["recency", "frequency", "monetary"])
     model = Segmentation(frame, k=4, background=False, seed=0)
     target = model.segment_ids[0]
     rows = model.labels == target

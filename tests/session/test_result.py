@@ -12,8 +12,8 @@ from segwidgets.session import Result
 
 
 @pytest.fixture
-def model(blobs_frame):
-    return Segmentation(blobs_frame, k=4, background=False)
+def model(blobs_frame, make_model):
+    return make_model(blobs_frame, k=4)
 
 
 def test_a_result_cannot_be_changed(model):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from segwidgets import Segmentation, datasets
+from segwidgets import Segmentation
 from segwidgets.core.io import read_table
 from segwidgets.errors import SegwidgetsDataError
 from segwidgets.widgets import DataPanel
@@ -80,11 +80,6 @@ def test_python_api(name):
         assert model.labels is not None and len(model.labels) == len(model.data)
 
 
-@pytest.fixture(scope="module")
-def demo():
-    return datasets.load("facebook_live")
-
-
 def _upload(panel: DataPanel, name: str, data: bytes) -> None:
     panel.upload.value = ({
         "name": name, "type": "text/csv", "size": len(data),
@@ -95,9 +90,9 @@ def _upload(panel: DataPanel, name: str, data: bytes) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_upload_path_keeps_what_was_loaded(name, demo):
+def test_upload_path_keeps_what_was_loaded(name, demo_frame):
     data, (outcome, words) = CASES[name]
-    model = Segmentation(demo, k=3, background=False)
+    model = Segmentation(demo_frame, k=3, background=False)
     labels = model.labels.copy()
     panel = DataPanel(model, limit=LIMIT)
     _upload(panel, name, data)
@@ -105,7 +100,7 @@ def test_upload_path_keeps_what_was_loaded(name, demo):
     if outcome == "refuse":
         assert all(p in model.status for p in phrases(words)), model.status
         assert "previous data is still loaded" in model.status
-        assert len(model.data) == len(demo)
+        assert len(model.data) == len(demo_frame)
         assert (model.labels == labels).all()  # nothing the person had is lost
         assert "facebook_live" in panel.source.value
         return

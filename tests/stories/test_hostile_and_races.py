@@ -14,7 +14,6 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.datasets import make_blobs
 from sklearn.metrics import adjusted_rand_score
 from traitlets import TraitError
 
@@ -23,11 +22,9 @@ from segwidgets.dashboards import Explorer
 
 
 @pytest.fixture()
-def frame() -> pd.DataFrame:
-    X, _ = make_blobs(n_samples=500, centers=4, n_features=3, random_state=5)
-    out = pd.DataFrame(X, columns=["a", "b", "c"])
-    out["id"] = [f"U{i}" for i in range(len(out))]
-    return out
+def frame(make_frame) -> pd.DataFrame:
+    """500 users in 4 blobs over a, b, c, and an identifier ``id``."""
+    return make_frame(500, centers=4, features=3, seed=5, ids=("id", "U"))
 
 
 def send(widget, state: dict) -> bool:

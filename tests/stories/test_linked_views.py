@@ -9,7 +9,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.datasets import make_blobs
 from traitlets import TraitError
 
 from segwidgets import Segmentation
@@ -29,17 +28,16 @@ from segwidgets.widgets import (
 
 
 @pytest.fixture()
-def frame() -> pd.DataFrame:
-    X, _ = make_blobs(n_samples=600, centers=5, n_features=4, random_state=2)
-    out = pd.DataFrame(X, columns=["recency", "frequency", "monetary", "tenure"])
-    out["channel"] = np.where(X[:, 0] > 0, "web", "store")
-    out["customer_id"] = [f"C{i}" for i in range(len(out))]
-    return out
+def frame(make_frame) -> pd.DataFrame:
+    """600 customers in 5 blobs: four numbers, a category ``channel`` and an identifier ``customer_id``."""
+    return make_frame(600, centers=5, features=4, seed=2,
+                      columns=["recency", "frequency", "monetary", "tenure"],
+                      channel=True, ids=("customer_id", "C"))
 
 
 @pytest.fixture()
-def explorer(frame) -> Explorer:
-    return Explorer(Segmentation(frame, k=3, background=False))
+def explorer(frame, make_model) -> Explorer:
+    return Explorer(make_model(frame, k=3))
 
 
 def profile_rows(table: ProfileTable) -> int:

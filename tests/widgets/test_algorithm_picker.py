@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
-from sklearn.datasets import make_blobs
 from traitlets import TraitError
 
 from segwidgets.core.algorithms import ALGORITHMS
@@ -13,9 +11,8 @@ from segwidgets.widgets import AlgorithmPicker
 
 
 @pytest.fixture()
-def model() -> Segmentation:
-    X, _ = make_blobs(n_samples=300, centers=4, n_features=3, random_state=3)
-    return Segmentation(pd.DataFrame(X, columns=["a", "b", "c"]), k=3, background=False)
+def model(make_frame, make_model) -> Segmentation:
+    return make_model(make_frame(300, centers=4, features=3, seed=3), k=3)
 
 
 def test_the_dropdown_lists_every_algorithm_by_its_label(model):

@@ -10,7 +10,6 @@ from html.parser import HTMLParser
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.datasets import make_blobs
 
 from segwidgets import Segmentation
 from segwidgets.errors import SegwidgetsValueError
@@ -46,10 +45,10 @@ class _Cells(HTMLParser):
 
 
 @pytest.fixture
-def model() -> Segmentation:
-    X, _ = make_blobs(n_samples=1200, centers=3, n_features=3, cluster_std=2.5, random_state=3)
-    frame = pd.DataFrame(X, columns=["spend", "visits", "age"])
-    return Segmentation(frame, k=3, background=False)
+def model(make_frame, make_model) -> Segmentation:
+    """1,200 customers in 3 wide, overlapping blobs (std 2.5) over spend, visits and age."""
+    frame = make_frame(1200, centers=3, features=3, std=2.5, seed=3, columns=["spend", "visits", "age"])
+    return make_model(frame, k=3)
 
 
 def _ari_shown(panel: ComparisonPanel) -> pd.DataFrame:

@@ -5,21 +5,21 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.datasets import make_blobs
 
 from segwidgets.core.diagnostics import cut_by_height, cut_by_k, height_for_k
 from segwidgets.session import Segmentation
 from segwidgets.widgets.dendrogram_view import LEAVES, DendrogramView
+from tests.helpers import blob_frame
 
 
 def blobs(n: int = 600, centers: int = 5, seed: int = 3) -> pd.DataFrame:
-    X, _ = make_blobs(n_samples=n, centers=centers, n_features=3, random_state=seed)
-    return pd.DataFrame(X, columns=["recency", "frequency", "monetary"])
+    """Customers in blobs over recency, frequency and monetary: :func:`tests.helpers.blob_frame`."""
+    return blob_frame(n, centers=centers, features=3, seed=seed, columns=["recency", "frequency", "monetary"])
 
 
 @pytest.fixture()
-def model() -> Segmentation:
-    return Segmentation(blobs(), k=4, background=False)
+def model(make_model) -> Segmentation:
+    return make_model(blobs(), k=4)
 
 
 @pytest.fixture()

@@ -8,23 +8,23 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.datasets import make_blobs
 
 from segwidgets import Segmentation
 from segwidgets.widgets.explanation_panel import ExplanationPanel
+from tests.helpers import blob_points
 
 
 def _frame(n: int = 900) -> pd.DataFrame:
-    X, y = make_blobs(n_samples=n, centers=[[0, 0, 0], [6, 0, 3], [0, 6, -3]], n_features=3,
-                      cluster_std=1.2, random_state=7)
+    """Customers in 3 blobs over spend, visits and age, with the blob's own ``channel``."""
+    X, y = blob_points(n, centers=[[0, 0, 0], [6, 0, 3], [0, 6, -3]], features=3, std=1.2, seed=7)
     frame = pd.DataFrame(X * [50, 3, 10] + [200, 10, 40], columns=["spend", "visits", "age"])
     frame["channel"] = np.array(["web", "shop", "app"])[y]
     return frame
 
 
 @pytest.fixture
-def model() -> Segmentation:
-    return Segmentation(_frame(), k=3, background=False, features=["spend", "visits", "age", "channel"])
+def model(make_model) -> Segmentation:
+    return make_model(_frame(), k=3, features=["spend", "visits", "age", "channel"])
 
 
 def _direct(model: Segmentation, row: int) -> tuple[np.ndarray, float, int]:

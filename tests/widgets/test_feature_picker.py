@@ -7,7 +7,6 @@ import pandas as pd
 import pytest
 from traitlets import TraitError
 
-from segwidgets import datasets
 from segwidgets.session import Segmentation
 from segwidgets.widgets import FeaturePicker
 
@@ -15,14 +14,9 @@ NUMERIC = ["num_reactions", "num_comments", "num_shares", "num_likes", "num_love
            "num_wows", "num_hahas", "num_sads", "num_angrys"]
 
 
-@pytest.fixture(scope="module")
-def demo() -> pd.DataFrame:
-    return datasets.load("facebook_live")
-
-
 @pytest.fixture()
-def model(demo) -> Segmentation:
-    return Segmentation(demo, k=3, background=False)
+def model(demo_frame, make_model) -> Segmentation:
+    return make_model(demo_frame, k=3)
 
 
 def listed(view: FeaturePicker) -> list[str]:
@@ -138,11 +132,11 @@ def test_a_column_that_cannot_be_a_feature_cannot_be_ticked_from_the_browser(mod
     assert model.state == "idle" and len(model.segment_ids) == 4
 
 
-def test_a_picker_built_before_any_data_fills_in_when_a_table_arrives(demo):
+def test_a_picker_built_before_any_data_fills_in_when_a_table_arrives(demo_frame):
     model = Segmentation(background=False)
     view = FeaturePicker(model)
     assert "No table loaded yet" in view.list.children[0].value
-    assert model.load_data(demo)
+    assert model.load_data(demo_frame)
     assert listed(view) == ["status_type", *NUMERIC]
     view.boxes["num_likes"].value = False
     assert "num_likes" not in model.features and model.state == "idle"

@@ -7,7 +7,6 @@ import time
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.datasets import make_blobs
 from traitlets import TraitError
 
 from segwidgets.core.algorithms import K_MAX
@@ -16,14 +15,14 @@ from segwidgets.widgets import KSlider
 
 
 @pytest.fixture()
-def frame() -> pd.DataFrame:
-    X, _ = make_blobs(n_samples=400, centers=5, n_features=3, random_state=2)
-    return pd.DataFrame(X, columns=["recency", "frequency", "monetary"])
+def frame(make_frame) -> pd.DataFrame:
+    """400 customers in 5 blobs over recency, frequency and monetary."""
+    return make_frame(400, centers=5, features=3, seed=2, columns=["recency", "frequency", "monetary"])
 
 
 @pytest.fixture()
-def model(frame) -> Segmentation:
-    return Segmentation(frame, k=3, background=False)
+def model(frame, make_model) -> Segmentation:
+    return make_model(frame, k=3)
 
 
 def k_changes(model: Segmentation) -> list[int]:

@@ -5,16 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.datasets import make_blobs
 
 from segwidgets import Segmentation
 from segwidgets.widgets import KSweepPanel, StabilityPanel
 
 
 @pytest.fixture()
-def blobs() -> pd.DataFrame:
-    X, _ = make_blobs(n_samples=1500, n_features=4, centers=5, cluster_std=0.7, random_state=0)
-    return pd.DataFrame(X, columns=["a", "b", "c", "d"])
+def blobs(make_frame) -> pd.DataFrame:
+    """1,500 rows in 5 tight blobs over a, b, c, d: the elbow is at k=5."""
+    return make_frame(1500, centers=5, features=4, std=0.7, seed=0)
 
 
 def click(panel: KSweepPanel, x: float, y: float = 1.0) -> None:

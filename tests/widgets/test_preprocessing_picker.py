@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
-from sklearn.datasets import make_blobs
 from traitlets import TraitError
 
 from segwidgets.core.preprocess import IMPUTATION_LABELS, SCALING_LABELS
@@ -14,11 +12,11 @@ from segwidgets.widgets import PreprocessingPicker
 
 
 @pytest.fixture()
-def model() -> Segmentation:
-    X, _ = make_blobs(n_samples=300, centers=4, n_features=3, random_state=4)
-    frame = pd.DataFrame(np.abs(X) * 10, columns=["visits", "orders", "spend"])
+def model(make_frame, make_model) -> Segmentation:
+    """300 rows over three non-negative columns (visits, orders, spend), with gaps in spend."""
+    frame = make_frame(300, centers=4, features=3, seed=4, columns=["visits", "orders", "spend"]).abs() * 10
     frame.loc[::17, "spend"] = np.nan  # gaps to fill
-    return Segmentation(frame, k=3, background=False)
+    return make_model(frame, k=3)
 
 
 def test_the_controls_show_the_models_settings_in_words(model):

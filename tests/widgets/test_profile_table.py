@@ -12,12 +12,12 @@ from html.parser import HTMLParser
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.datasets import make_blobs
 from traitlets import TraitError
 
 from segwidgets import Segmentation
 from segwidgets.widgets import ProfileTable
 from segwidgets.widgets.profile_table import format_number, z_colour
+from tests.helpers import blob_points
 
 
 class _Rows(HTMLParser):
@@ -64,19 +64,19 @@ def rgb(style: str) -> tuple[int, int, int]:
 
 
 @pytest.fixture()
-def frame() -> pd.DataFrame:
-    X, _ = make_blobs(n_samples=3000, centers=5, n_features=4, random_state=2, cluster_std=0.6)
-    out = pd.DataFrame(X, columns=["recency", "frequency", "monetary", "tenure"])
+def frame(make_frame) -> pd.DataFrame:
+    """3,000 customers in 5 blobs: four numbers (monetary in the thousands), a category and a yes/no."""
+    out = make_frame(3000, centers=5, features=4, std=0.6, seed=2,
+                     columns=["recency", "frequency", "monetary", "tenure"], channel=True)
     out["monetary"] = (out["monetary"] - out["monetary"].min()) * 400  # into the thousands
-    out["channel"] = np.where(X[:, 0] > 0, "web", "store")
-    out["member"] = X[:, 1] > 0
+    out["member"] = out["frequency"] > 0
     return out
 
 
 @pytest.fixture()
-def model(frame) -> Segmentation:
-    return Segmentation(frame, features=["recency", "frequency", "monetary", "tenure", "channel", "member"],
-                        k=3, background=False)
+def model(frame, make_model) -> Segmentation:
+    return make_model(frame, k=3,
+                      features=["recency", "frequency", "monetary", "tenure", "channel", "member"])
 
 
 @pytest.fixture()
@@ -257,7 +257,7 @@ def test_one_redraw_per_result_even_with_a_selection(model, table):
 # ---------------------------------------------------------------- escaping
 
 def test_column_names_and_categories_from_the_data_render_as_text():
-    X, _ = make_blobs(n_samples=300, centers=3, n_features=2, random_state=0)
+    X, _ = blob_points(300, centers=3, features=2, seed=0)
     frame = pd.DataFrame(X, columns=["<script>alert(1)</script>", "spend"])
     frame["<img src=x onerror=alert(2)>"] = np.where(X[:, 0] > 0, "<b>bold</b>", "a'quote\"")
     model = Segmentation(frame, features=list(frame.columns), k=3, background=False)
@@ -285,10 +285,9 @@ def test_to_frame_is_the_table_in_numbers(model, table):
     assert list(out["name"]) == [model.segment_names[i] for i in model.segment_ids]
 
 
-def test_twelve_segments_and_twenty_features_render_every_cell():
+def test_twelve_segments_and_twenty_features_render_every_cell(make_frame):
     # Speed is measured in benchmarks/, not asserted here (shared machines are noisy).
-    X, _ = make_blobs(n_samples=5000, centers=12, n_features=20, random_state=3)
-    frame = pd.DataFrame(X, columns=[f"num_feature_{i}" for i in range(20)])
+    frame = make_frame(5000, centers=12, features=20, seed=3, columns=[f"num_feature_{i}" for i in range(20)])
     model = Segmentation(frame, k=12, background=False)
     table = ProfileTable(model)
     assert len(rows(table)) == 12 and len(header(table)) == 22

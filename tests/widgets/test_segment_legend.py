@@ -6,7 +6,6 @@ import ipywidgets as w
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.datasets import make_blobs
 
 from segwidgets import Segmentation, SegmentationSpec
 from segwidgets.widgets import SegmentLegend
@@ -27,9 +26,9 @@ def html_of(widget: w.Widget) -> str:
 
 
 @pytest.fixture()
-def frame() -> pd.DataFrame:
-    X, _ = make_blobs(n_samples=600, centers=3, n_features=3, random_state=3)
-    return pd.DataFrame(X, columns=["spend", "visits", "tenure"])
+def frame(make_frame) -> pd.DataFrame:
+    """600 customers in 3 blobs over spend, visits and tenure."""
+    return make_frame(600, centers=3, features=3, seed=3, columns=["spend", "visits", "tenure"])
 
 
 def test_one_row_per_segment_with_its_colour_name_and_size(frame):

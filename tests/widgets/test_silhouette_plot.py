@@ -5,23 +5,22 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.datasets import make_blobs
 
 from segwidgets.core.diagnostics import silhouette_samples_by_segment
 from segwidgets.session import Segmentation
 from segwidgets.widgets.silhouette_plot import SilhouettePlot
-from tests.helpers import publish
+from tests.helpers import blob_frame, publish
 
 
-def blobs(n: int = 600, centers: int = 4, seed: int = 1, std: float = 1.0) -> pd.DataFrame:
-    X, _ = make_blobs(n_samples=n, centers=centers, n_features=3, random_state=seed,
-                      cluster_std=std)
-    return pd.DataFrame(X, columns=["recency", "frequency", "monetary"])
+def blobs(n: int = 600, centers: int | list = 4, seed: int = 1, std: float | list = 1.0) -> pd.DataFrame:
+    """Customers in blobs over recency, frequency and monetary: :func:`tests.helpers.blob_frame`."""
+    return blob_frame(n, centers=centers, features=3, std=std, seed=seed,
+                      columns=["recency", "frequency", "monetary"])
 
 
 @pytest.fixture()
-def model() -> Segmentation:
-    return Segmentation(blobs(), k=4, background=False)
+def model(make_model) -> Segmentation:
+    return make_model(blobs(), k=4)
 
 
 def band_rows(view: SilhouettePlot, segment: int) -> int:
@@ -78,10 +77,8 @@ def test_a_sample_keeps_each_segments_share_and_says_so():
 
 def test_segments_with_many_negative_silhouettes_are_named():
     # a wide cloud next to a tight one: k-means gives the tight one part of the wide one
-    X, _ = make_blobs(900, centers=[[0, 0, 0], [3, 0, 0], [0, 6, 0]], cluster_std=[3.0, 0.5, 1.0],
-                      n_features=3, random_state=7)
-    model = Segmentation(pd.DataFrame(X, columns=["recency", "frequency", "monetary"]), k=3,
-                         background=False)
+    frame = blobs(900, centers=[[0, 0, 0], [3, 0, 0], [0, 6, 0]], std=[3.0, 0.5, 1.0], seed=7)
+    model = Segmentation(frame, k=3, background=False)
     view = SilhouettePlot(model, background=False)
     frame = view.result
     weak = []

@@ -7,7 +7,6 @@ import re
 
 import pandas as pd
 import pytest
-from sklearn.datasets import make_blobs
 
 from segwidgets import datasets
 from segwidgets.session import Segmentation
@@ -16,9 +15,14 @@ from tests.helpers import publish
 
 
 @pytest.fixture()
-def model() -> Segmentation:
-    X, _ = make_blobs(n_samples=300, centers=4, n_features=3, random_state=6)
-    return Segmentation(pd.DataFrame(X, columns=["a", "b", "c"]), k=3, background=False)
+def frame(make_frame) -> pd.DataFrame:
+    """300 rows in 4 blobs over a, b, c (the line counts them)."""
+    return make_frame(300, centers=4, features=3, seed=6)
+
+
+@pytest.fixture()
+def model(frame, make_model) -> Segmentation:
+    return make_model(frame, k=3)
 
 
 def text(fragment: str) -> str:
@@ -69,9 +73,8 @@ def test_fitting_shows_a_spinner_and_an_error_shows_in_red(model):
     assert ".sw-status.sw-state-error { color: #c62828" in bar.css_block.value
 
 
-def test_a_background_fit_ends_with_the_idle_line():
-    X, _ = make_blobs(n_samples=300, centers=4, n_features=3, random_state=6)
-    model = Segmentation(pd.DataFrame(X, columns=["a", "b", "c"]), k=3)
+def test_a_background_fit_ends_with_the_idle_line(frame):
+    model = Segmentation(frame, k=3)
     bar = StatusBar(model)
     model.k = 8
     assert model.wait(60)

@@ -1,11 +1,10 @@
-"""The map sends as little as it can on a refit: colour codes only, and at most once per burst."""
+"""EmbeddingScatter, the map: on a refit it sends colour codes only, and at most once per burst."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.datasets import make_blobs
 
 from segwidgets import Segmentation
 from segwidgets.session import PALETTE, UNASSIGNED_COLOR
@@ -13,9 +12,9 @@ from segwidgets.widgets import EmbeddingScatter
 
 
 @pytest.fixture()
-def frame() -> pd.DataFrame:
-    X, _ = make_blobs(n_samples=900, centers=5, n_features=4, random_state=2)
-    return pd.DataFrame(X, columns=list("abcd"))
+def frame(make_frame) -> pd.DataFrame:
+    """900 rows in 5 blobs over a, b, c, d."""
+    return make_frame(900, centers=5, features=4, seed=2)
 
 
 def test_a_refit_changes_the_colour_codes_and_nothing_else(frame):

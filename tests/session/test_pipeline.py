@@ -1,4 +1,4 @@
-"""The fast paths behind a live k slider give the same answers as the slow ones.
+"""The pipeline's fast paths behind a live k slider give the same answers as the slow ones.
 
 Warm-started previews, profiles reused across refits, medians on demand, metrics
 after the segments are shown: each is checked against the plain computation.
@@ -9,21 +9,21 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.datasets import make_blobs
 from sklearn.metrics import adjusted_rand_score
 
 from segwidgets import Segmentation
 from segwidgets.core.algorithms import fit_warm, warm_centers
 from segwidgets.core.preprocess import PreprocessSpec, prepare
 from segwidgets.core.profile import profile_inputs, profile_segments
+from tests.helpers import blob_frame
 
 
 @pytest.fixture(scope="module")
 def table() -> pd.DataFrame:
-    X, _ = make_blobs(n_samples=3000, n_features=5, centers=6, cluster_std=1.5, random_state=3)
-    frame = pd.DataFrame(X, columns=[f"f{j}" for j in range(5)])
+    """3,000 rows in 6 overlapping blobs over f0..f4, with gaps in f1 and a category ``channel``."""
+    frame = blob_frame(3000, centers=6, features=5, std=1.5, seed=3, columns=[f"f{j}" for j in range(5)],
+                       channel=True)
     frame.loc[::17, "f1"] = np.nan  # some gaps, so the nan-aware paths run
-    frame["channel"] = np.where(X[:, 0] > 0, "web", "store")
     return frame
 
 
