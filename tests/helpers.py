@@ -63,3 +63,40 @@ def blob_frame(n: int = 600, centers: int | Sequence = 4, features: int = 3, *,
         name, prefix = ids
         frame[name] = [f"{prefix}{i}" for i in range(len(frame))]
     return frame
+
+
+#: What a shared link can carry as a segment name, and how it must reach the page.
+HOSTILE = "<img src=x onerror=alert(1)>"
+ESCAPED = "&lt;img src=x onerror=alert(1)&gt;"
+
+
+def html_of(widget: Any) -> str:
+    """Every piece of HTML a widget tree sends to the page."""
+    import ipywidgets as w
+
+    parts = []
+    if isinstance(widget, (w.HTML, w.HTMLMath)):
+        parts.append(widget.value)
+    for child in getattr(widget, "children", ()):
+        parts.append(html_of(child))
+    return "\n".join(parts)
+
+
+def hold(monkeypatch: Any, module: Any, name: str) -> Any:
+    """Make ``module.name`` wait until the returned event is set (a computation held in its lane)."""
+    import threading
+
+    release, compute = threading.Event(), getattr(module, name)
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        release.wait(60)
+        return compute(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, held)
+    return release
+
+
+def observers_of(model: Segmentation, view: Any, trait: str = "result") -> list:
+    """The observers ``view`` has on ``model.<trait>``."""
+    return [h for h in model._trait_notifiers.get(trait, {}).get("change", [])
+            if getattr(h, "__self__", None) is view]

@@ -21,19 +21,7 @@ import pytest
 from segwidgets import Report, Segmentation, SegmentationSpec
 from segwidgets.dashboards.apps import report_app
 from segwidgets.widgets import KSlider
-
-HOSTILE = "<img src=x onerror=alert(1)>"
-ESCAPED = "&lt;img src=x onerror=alert(1)&gt;"
-
-
-def html_of(widget: w.Widget) -> str:
-    """Every piece of HTML a widget tree sends to the page."""
-    parts = []
-    if isinstance(widget, (w.HTML, w.HTMLMath)):
-        parts.append(widget.value)
-    for child in getattr(widget, "children", ()):
-        parts.append(html_of(child))
-    return "\n".join(parts)
+from tests.helpers import ESCAPED, HOSTILE, html_of
 
 
 def widgets_in(widget: w.Widget) -> list[w.Widget]:

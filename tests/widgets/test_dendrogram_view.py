@@ -9,7 +9,7 @@ import pytest
 from segwidgets.core.diagnostics import cut_by_height, cut_by_k, height_for_k
 from segwidgets.session import Segmentation
 from segwidgets.widgets.dendrogram_view import LEAVES, DendrogramView
-from tests.helpers import blob_frame
+from tests.helpers import blob_frame, hold, observers_of
 
 
 def blobs(n: int = 600, centers: int = 5, seed: int = 3) -> pd.DataFrame:
@@ -246,26 +246,15 @@ def test_a_preview_or_new_metrics_move_the_cut_but_never_rebuild(view, model):
 
 
 def test_a_closed_view_observes_nothing_and_its_lane_is_cancelled(model, monkeypatch):
-    import threading
-
     import segwidgets.widgets.dendrogram_view as module
 
-    release, compute = threading.Event(), module.dendrogram_data
-
-    def held(*args, **kwargs):
-        release.wait(60)
-        return compute(*args, **kwargs)
-
-    monkeypatch.setattr(module, "dendrogram_data", held)
+    release = hold(monkeypatch, module, "dendrogram_data")
     view = DendrogramView(model)  # computing in the view's lane, on its thread
     model = view.model
 
-    def mine() -> list:
-        return [h for h in model._trait_notifiers["result"]["change"] if getattr(h, "__self__", None) is view]
-
-    assert mine() and model.scheduler.busy(view._lane)
+    assert observers_of(model, view) and model.scheduler.busy(view._lane)
     view.close()
-    assert mine() == []
+    assert observers_of(model, view) == []
     release.set()
     assert model.scheduler.wait([view._lane], timeout=60)
     assert view.result is None  # the computation was cancelled: its result is never shown

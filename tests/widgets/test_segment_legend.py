@@ -2,27 +2,13 @@
 
 from __future__ import annotations
 
-import ipywidgets as w
 import numpy as np
 import pandas as pd
 import pytest
 
 from segwidgets import Segmentation, SegmentationSpec
 from segwidgets.widgets import SegmentLegend
-
-#: What a shared link can carry as a segment name.
-HOSTILE = "<img src=x onerror=alert(1)>"
-ESCAPED = "&lt;img src=x onerror=alert(1)&gt;"
-
-
-def html_of(widget: w.Widget) -> str:
-    """Every piece of HTML a widget tree sends to the page."""
-    parts = []
-    if isinstance(widget, (w.HTML, w.HTMLMath)):
-        parts.append(widget.value)
-    for child in getattr(widget, "children", ()):
-        parts.append(html_of(child))
-    return "\n".join(parts)
+from tests.helpers import ESCAPED, HOSTILE, html_of
 
 
 @pytest.fixture()

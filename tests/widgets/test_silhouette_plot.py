@@ -9,7 +9,7 @@ import pytest
 from segwidgets.core.diagnostics import silhouette_samples_by_segment
 from segwidgets.session import Segmentation
 from segwidgets.widgets.silhouette_plot import SilhouettePlot
-from tests.helpers import blob_frame, publish
+from tests.helpers import blob_frame, hold, observers_of, publish
 
 
 def blobs(n: int = 600, centers: int | list = 4, seed: int = 1, std: float | list = 1.0) -> pd.DataFrame:
@@ -197,26 +197,15 @@ def test_a_preview_metrics_or_a_new_map_recompute_nothing(model):
 
 
 def test_a_closed_view_observes_nothing_and_its_lane_is_cancelled(monkeypatch):
-    import threading
-
     import segwidgets.widgets.silhouette_plot as module
 
-    release, compute = threading.Event(), module.silhouette_samples_by_segment
-
-    def held(*args, **kwargs):
-        release.wait(60)
-        return compute(*args, **kwargs)
-
-    monkeypatch.setattr(module, "silhouette_samples_by_segment", held)
+    release = hold(monkeypatch, module, "silhouette_samples_by_segment")
     view = SilhouettePlot(Segmentation(blobs(2500, seed=5), k=4, background=False))  # computing in the view's lane, on its thread
     model = view.model
 
-    def mine() -> list:
-        return [h for h in model._trait_notifiers["result"]["change"] if getattr(h, "__self__", None) is view]
-
-    assert mine() and model.scheduler.busy(view._lane)
+    assert observers_of(model, view) and model.scheduler.busy(view._lane)
     view.close()
-    assert mine() == []
+    assert observers_of(model, view) == []
     release.set()
     assert model.scheduler.wait([view._lane], timeout=60)
     assert view.result is None  # the computation was cancelled: its result is never shown
