@@ -206,8 +206,9 @@ def _match(previous: Result | None, fitted: Fitted, initial_ids: Sequence[int],
         matching.ids = ids
         matching.labels = np.where(fitted.labels >= 0, ids[np.clip(fitted.labels, 0, None)], -1)
         return matching
-    return match_segments(None if previous is None else previous.labels, fitted.labels, n_new,
-                          reserved=reserved)
+    if previous is None:  # a first fit: ids 0..n-1, so names given up front land on them
+        return match_segments(None, fitted.labels, n_new)
+    return match_segments(previous.labels, fitted.labels, n_new, reserved=reserved)
 
 
 def _raw_profile(request: Request, fitted: Fitted, preview: bool, caches: Caches) -> SegmentProfile:

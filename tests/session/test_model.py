@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from segwidgets import datasets
+from segwidgets.core.spec import SegmentationSpec
 from segwidgets.session import PALETTE, Segmentation
 
 
@@ -463,3 +464,12 @@ def test_a_large_table_is_mapped_by_a_stated_sample_and_profiled_in_full():
     assert len(np.unique(model.coord_rows)) == MAX_MAP_POINTS
     assert any("random sample of 100,000 of the 120,000 rows" in w for w in model.warnings)
     assert model.profile.summary["size"].sum() == len(frame)
+
+
+def test_names_given_up_front_land_on_the_first_fits_segments(blobs_frame):
+    model = Segmentation(blobs_frame, k=3, names={0: "First", 2: "Third"}, background=False)
+    assert model.segment_ids == [0, 1, 2]
+    assert model.segment_names[0] == "First" and model.segment_names[2] == "Third"
+    spec = SegmentationSpec(k=3, names={1: "Middle"})
+    again = Segmentation.from_spec(spec, data=blobs_frame, background=False)
+    assert again.segment_names[1] == "Middle"
