@@ -131,10 +131,7 @@ class Persistence(HasTraits):
         by these ids. Ignored when the next fit has another number of segments."""
         self._initial_ids = FIELD["segment_ids"].check(list(ids))
         self._adopt_ids = True
-        if self._batch_depth:
-            self._batch_dirty = True
-        else:
-            self._request()
+        self._request()  # inside a batch: once, at its end
 
     def save(self, path: str | os.PathLike) -> Path:
         """Write the spec as JSON to ``path``; ``.csv`` writes the labelled rows instead."""
@@ -158,9 +155,8 @@ class Persistence(HasTraits):
         if source is None:
             raise SegwidgetsValueError("This spec names no data; pass the table as data=.")
         settings = {f.name: getattr(spec, f.name) for f in FIELDS if f.trait}
-        settings["features"] = spec.features or None
-        if settings["features"] is None:
-            settings.pop("features")
+        if not spec.features:
+            settings.pop("features")  # none named: the table's default features
         return cls(source, segment_ids=spec.segment_ids, **settings, **kwargs)
 
     def labels_frame(self) -> pd.DataFrame:

@@ -7,6 +7,7 @@ them and publishes what they return.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import functools
 import time
@@ -23,6 +24,7 @@ from ..core.algorithms import (
     ClusterFit,
     fit_prepared,
     fit_warm,
+    spread_labels,
 )
 from ..core.embedding import pca_2d
 from ..core.matching import Matching, match_segments
@@ -92,15 +94,9 @@ class Fitted:
     map_centres: tuple[np.ndarray, dict[int, tuple[float, float]]] | None = None  # (coords, by raw label)
 
 
-def _spread(request: Request, prepared: Prepared, fit: ClusterFit) -> np.ndarray:
-    labels = np.full(len(request.frame), -1, dtype=np.int64)
-    labels[prepared.row_index] = fit.labels
-    return labels
-
-
 def fitted_from(request: Request, prepared: Prepared, fit: ClusterFit, metrics: dict | None = None) -> Fitted:
     """A fit of ``prepared`` as the cache keeps it."""
-    return Fitted(fit=fit, labels=_spread(request, prepared, fit), metrics=metrics,
+    return Fitted(fit=fit, labels=spread_labels(prepared, fit.labels, len(request.frame)), metrics=metrics,
                   seconds=dict(fit.timings))
 
 
@@ -228,8 +224,6 @@ def _raw_profile(request: Request, fitted: Fitted, preview: bool, caches: Caches
 
 def named_profile(profile: SegmentProfile, names: Mapping[int, str]) -> SegmentProfile:
     """``profile`` with the names a person gave."""
-    import copy
-
     given = {int(i): names[int(i)] for i in profile.summary.index if int(i) in names}
     if not given:
         return profile
