@@ -68,18 +68,15 @@ def _guard(build):
 
 def _spec_settings(query: str) -> dict[str, Any]:
     """Settings named in a query string (``?k=5&features=a,b``); others keep defaults."""
+    from ..core.schema import FIELDS
     from ..core.spec import SegmentationSpec
 
+    by_key = {f.query: f.name for f in FIELDS if f.trait and f.query}  # k=, scaling=, ...
     keys = set(parse_qs(query.lstrip("?")))
-    if not keys & {"k", "features", "algorithm", "scaling", "impute", "log1p", "seed", "embedding"} and not any(
-        key.startswith("name.") for key in keys
-    ):
+    if not keys & (set(by_key) | {"features"}) and not any(key.startswith("name.") for key in keys):
         return {}
     spec = SegmentationSpec.from_query(query)
-    settings: dict[str, Any] = {}
-    for field in ("k", "algorithm", "scaling", "impute", "log1p", "seed", "embedding"):
-        if field in keys:
-            settings[field] = getattr(spec, field)
+    settings: dict[str, Any] = {name: getattr(spec, name) for key, name in by_key.items() if key in keys}
     if "features" in keys and spec.features:
         settings["features"] = list(spec.features)
     if spec.names:
