@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from functools import lru_cache
 from pathlib import Path
 
@@ -50,7 +51,8 @@ def load_table(name: str = "facebook_live") -> LoadedTable:
     cached = _load_table(name)
     frame = cached.frame.copy()
     frame.attrs["source"] = name  # a spec saved from this frame can reload it by name
-    return LoadedTable(frame, dict(cached.columns), cached.source, list(cached.notes))
+    # a copy of what a person may change; the text as read (``original``) is never changed
+    return dataclasses.replace(cached, frame=frame, columns=dict(cached.columns), notes=list(cached.notes))
 
 
 def load(name: str = "facebook_live") -> pd.DataFrame:

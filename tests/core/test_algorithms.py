@@ -143,7 +143,8 @@ def test_demo_data_equals_plain_sklearn():
 
     frame = datasets.load("facebook_live")
     model = Segmentation(frame, k=4, seed=0, background=False)
-    numeric = [c for c in frame.columns if c.startswith("num_")]
+    # the default features: num_likes moves with num_reactions (r = 0.99) and is left out
+    numeric = [c for c in frame.columns if c.startswith("num_") and c != "num_likes"]
     assert model.features == numeric
     plain = make_pipeline(StandardScaler(), KMeans(n_clusters=4, random_state=0, n_init="auto"))
     expected = plain.fit_predict(frame[numeric].astype(float))

@@ -94,6 +94,21 @@ def test_each_format_reads_the_same_from_a_path_and_from_bytes(tmp_path, shop, s
     pd.testing.assert_frame_equal(from_path.frame, from_bytes.frame)
 
 
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".parquet"])
+def test_each_format_keeps_its_cells_as_read_beside_the_converted_frame(tmp_path, shop, suffix):
+    path = write(shop.assign(zip=["00501", "10001", "02134", "94105"]), tmp_path / f"shop{suffix}")
+    table = read_table(path)
+    assert list(table.original.columns) == list(table.frame.columns) and len(table.original) == 4
+    assert table.original["zip"].tolist() == ["00501", "10001", "02134", "94105"]
+    if suffix == ".csv":  # the text of every cell
+        assert table.original["spend"].tolist() == ["1.5", "2.5", "3.5", "4.0"]
+        assert table.original["member"].tolist() == ["True", "False", "True", "True"]
+    else:  # the values the file holds
+        assert table.original["spend"].tolist() == [1.5, 2.5, 3.5, 4.0]
+    assert table.frame["spend"].tolist() == [1.5, 2.5, 3.5, 4.0]
+    assert table.frame["zip"].tolist() == ["00501", "10001", "02134", "94105"]
+
+
 def test_a_path_may_be_given_as_text(tmp_path, shop):
     path = write(shop, tmp_path / "shop.csv")
     assert read_table(str(path)).roles == SHOP_ROLES
@@ -193,7 +208,11 @@ def test_demo_file_roles_bom_and_empty_columns(demo_table):
     assert [c for c, r in roles.items() if r == Role.EMPTY] == ["Column1", "Column2", "Column3", "Column4"]
     assert any("4 empty columns ignored" in n for n in table.notes)
     assert len(table.frame) == 7050
-    assert table.default_features() == [c for c in roles if c.startswith("num_")]
+    # num_likes is num_reactions again (r = 0.99): left out of the defaults, and said so
+    assert table.default_features() == [c for c in roles if c.startswith("num_") and c != "num_likes"]
+    assert list(table.redundant) == ["num_likes"] and table.redundant["num_likes"].kept == "num_reactions"
+    assert ("Left out of the default features because another column measures the same: "
+            "num_likes, which moves with num_reactions (r = 0.99).") in table.notes
 
 
 # --- files that cannot be used --------------------------------------------------
@@ -472,7 +491,8 @@ def test_numbers_with_separators_currency_percent_and_parentheses():
 def test_spreadsheet_stand_ins_for_a_missing_number_do_not_turn_a_number_column_into_text():
     # regression: one "#DIV/0!" made a margin column of 40 different numbers an identifier,
     # silently left out of the features
-    rows = "\n".join(f"{i * 1.37:.2f},{i},{'ab'[i % 2]}" for i in range(40))
+    # (visits is not margin again in other units, which would leave it out of the defaults as redundant)
+    rows = "\n".join(f"{i * 1.37:.2f},{i * 7 % 11},{'ab'[i % 2]}" for i in range(40))
     table = read_table(f"margin,visits,kind\n{rows}\n#DIV/0!,3,a\n-,4,b\n ? ,5,a\n".encode())
     assert table.roles["margin"] == Role.NUMERIC
     assert table.frame["margin"].isna().sum() == 3 and table.frame["margin"].iloc[39] == pytest.approx(53.43)
@@ -484,7 +504,10 @@ def test_spreadsheet_stand_ins_for_a_missing_number_do_not_turn_a_number_column_
 
 def test_text_that_only_partly_looks_like_numbers_stays_text():
     table = read_table(b"code,spend\n12-A,1\n1,234x,2\n$,3\n")
-    assert table.roles["code"] == Role.CATEGORICAL
+    # "code" names labels: an identifier now (issue 13), and still text, never numbers
+    assert table.roles["code"] in (Role.CATEGORICAL, Role.IDENTIFIER)
+    assert table.frame["code"].tolist() == ["12-A", "$"]
+    assert read_table(b"label,spend\n12-A,1\n4x,2\n$,3\n").roles["label"] == Role.CATEGORICAL
 
 
 def test_spaces_around_text_do_not_make_a_new_category():
