@@ -3,8 +3,10 @@
 :func:`profile_segments` summarises every segment (size, share, means,
 medians, z-scores, category shares) with pandas ``groupby``;
 :func:`auto_names` (from :mod:`segwidgets.core.naming`) names segments from
-their most distinctive features, and :func:`describe_segment` writes one
-plain-language paragraph about a segment for a stakeholder.
+their most distinctive features (or by overall level, ``naming="level"``),
+and :func:`describe_segment` writes one plain-language paragraph about a
+segment for a stakeholder, with readable feature names and yes/no features
+worded as such ("Has app: 80% of its rows, against 20% overall.").
 """
 
 from __future__ import annotations
@@ -27,8 +29,10 @@ from .naming import (
     auto_names,
     category_column,
     category_lift,
+    check_naming_style,
     pretty_feature_name,
     split_category_column,
+    yes_no_phrases,
 )
 from .text import format_count, format_number, format_share
 
@@ -199,6 +203,7 @@ class ProfileInputs:
     overall_means: pd.Series
     overall_stds: pd.Series
     categories: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]  # codes, uniques, counts, keep
+    nonnegative: frozenset[str] = frozenset()  # numeric features never below zero (for names)
 
 
 def profile_inputs(frame: pd.DataFrame, features: Sequence[str], roles: Mapping[str, Role | str]) -> ProfileInputs:
@@ -242,6 +247,9 @@ def profile_inputs(frame: pd.DataFrame, features: Sequence[str], roles: Mapping[
         else:
             means = values.mean(axis=0) if n_rows else np.full(len(numeric), np.nan)
             stds = values.std(axis=0) if n_rows else np.full(len(numeric), np.nan)
+        lowest = np.nanmin(values, axis=0) if n_rows and len(numeric) else np.full(len(numeric), np.nan)
+    nonnegative = frozenset(f for f, low in zip(numeric, lowest)
+                            if feature_roles[f] == "numeric" and math.isfinite(low) and low >= 0)
     categories = {}
     for f in categorical:
         series = frame[f]
@@ -257,7 +265,7 @@ def profile_inputs(frame: pd.DataFrame, features: Sequence[str], roles: Mapping[
         values=values, has_missing=has_missing,
         overall_means=pd.Series(means, index=pd.Index(numeric), dtype="float64"),
         overall_stds=pd.Series(stds, index=pd.Index(numeric), dtype="float64"),
-        categories=categories,
+        categories=categories, nonnegative=nonnegative,
     )
 
 
@@ -322,6 +330,7 @@ def profile_segments(
     names: Mapping[int, str] | None = None,
     *,
     inputs: ProfileInputs | None = None,
+    naming: str = "traits",
 ) -> SegmentProfile:
     """Summarise every segment of ``frame``.
 
@@ -342,12 +351,17 @@ def profile_segments(
 
         inputs: :func:`profile_inputs` of the same ``frame``, ``features`` and
             ``roles``, to skip the label-free work when profiling again.
+        naming: how segments not named in ``names`` are named, one of
+            :data:`~segwidgets.core.naming.NAMING_STYLES`: ``"traits"`` ("High
+            likes · No app") or ``"level"`` ("Most active" ... "Least active");
+            anything else is refused in words.
 
     Returns:
         A :class:`SegmentProfile` sorted by segment id. ``summary.share`` is
         the share of ALL rows of ``frame``, unassigned ``-1`` rows included,
         so shares sum to less than 1 when some rows are unassigned.
     """
+    naming = check_naming_style(naming)
     if inputs is None:
         inputs = profile_inputs(frame, features, roles)
     elif inputs.n_rows != len(frame):
@@ -412,7 +426,12 @@ def profile_segments(
         overall_values, index=pd.Index(list(overall_values)), dtype="float64"
     )
 
-    generated = auto_names(zscores, category_shares, overall_shares=overall_shares)
+    generated = auto_names(
+        zscores, category_shares, overall_shares=overall_shares,
+        booleans=[f for f in numeric if feature_roles[f] == "boolean"], style=naming,
+        sizes={int(i): int(n) for i, n in zip(ids, sizes)}, means=means, overall_means=overall_means,
+        nonnegative=inputs.nonnegative,
+    )
     given = {}
     for key, value in (names or {}).items():
         try:
@@ -461,16 +480,18 @@ def _join(items: list[str]) -> str:
 
 def _numeric_phrase(feature: str, mean: float, overall: float, z: float) -> str:
     label = pretty_feature_name(feature)
+    # "average basket": "the average basket", "well above average basket" (not "average average")
+    averaged = label.removeprefix("average ")
     numbers = f"({format_number(mean, trim=True)} against {format_number(overall, trim=True)} overall)"
     if overall > 0 and mean >= 0:
         ratio = mean / overall
         if ratio >= 1.5:
             times = f"{ratio:.1f}" if ratio < 10 else f"{ratio:,.0f}"
-            return f"about {times}× the average {label} {numbers}"
+            return f"about {times}× the average {averaged} {numbers}"
         if ratio == 0:
             return f"no {label} at all (against {format_number(overall, trim=True)} on average overall)"
         if ratio <= 0.67:
-            return f"only about {format_share(ratio)} of the average {label} {numbers}"
+            return f"only about {format_share(ratio)} of the average {averaged} {numbers}"
     size = abs(z)
     direction = "above" if z > 0 else "below"
     if size >= 1.5:
@@ -481,13 +502,15 @@ def _numeric_phrase(feature: str, mean: float, overall: float, z: float) -> str:
         words = f"{direction} average"
     else:
         words = f"slightly {direction} average"
-    return f"{words} {label} {numbers}"
+    return f"{words} {averaged} {numbers}"
 
 
-def _boolean_sentence(feature: str, mean: float, overall: float, noun: str) -> str:
-    label = pretty_feature_name(feature)
-    label = label[:1].upper() + label[1:]
-    return f"{label} is true for {format_share(mean)} of its {noun}, against {format_share(overall)} overall."
+def _boolean_sentence(feature: str, mean: float, overall: float, z: float, noun: str) -> str:
+    """``"Has app: 80% of its rows, against 20% overall."`` (``"No app: ..."`` when below average)."""
+    yes, no = yes_no_phrases(feature)
+    if z < 0:  # worded as the name words it: the share that has not
+        return f"{no}: {format_share(1.0 - mean)} of its {noun}, against {format_share(1.0 - overall)} overall."
+    return f"{yes}: {format_share(mean)} of its {noun}, against {format_share(overall)} overall."
 
 
 def describe_segment(
@@ -503,8 +526,10 @@ def describe_segment(
     Says how big the segment is ("1,234 rows, 17.5% of all rows"), how its
     most distinctive numeric or boolean features (2 to ``max_points``) compare
     with the whole table in the table's own units ("about 3.2× the average
-    shares (45.1 against 14 overall)", "well below average likes ..."), and
-    which category dominates it, if one covers at least half its rows.
+    shares (45.1 against 14 overall)", "well below average likes ..."; a
+    yes/no feature as "Has app: 80% of its rows, against 20% overall." or
+    "No app: ..." when below average), and which category dominates it, if
+    one covers at least half its rows.
 
     Args:
         profile: from :func:`profile_segments`.
@@ -553,7 +578,7 @@ def describe_segment(
         mean = float(profile.means.at[segment, feature])
         overall = float(profile.overall_means[feature])
         if profile.roles.get(feature) == "boolean":
-            boolean_sentences.append(_boolean_sentence(feature, mean, overall, noun))
+            boolean_sentences.append(_boolean_sentence(feature, mean, overall, z, noun))
         else:
             phrases.append(_numeric_phrase(feature, mean, overall, z))
     if phrases:

@@ -6,12 +6,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-
 from sklearn.cluster import KMeans
 from sklearn.preprocessing import StandardScaler
 
 from segwidgets import datasets
-from segwidgets.core.profile import MAX_PROFILE_CATEGORIES, describe_segment, profile_segments
+from segwidgets.core.profile import (
+    MAX_PROFILE_CATEGORIES,
+    describe_segment,
+    profile_segments,
+)
 from segwidgets.errors import SegwidgetsValueError
 
 ROLES = {"num_shares": "numeric", "num_likes": "numeric", "weekend": "boolean",
@@ -131,7 +134,7 @@ def test_ten_customers_described_for_a_stakeholder(customers):
     assert describe_segment(p, 3, noun="customers") == (
         "Big spenders: 2 customers, 20.0% of all customers. Compared with all customers, it has about "
         "3.0× the average spend (120 against 40 overall) and about 2.5× the average visits (11 against "
-        "4.44 overall). Member is true for 100% of its customers, against 50% overall. Nearly all of its "
+        "4.44 overall). Member: 100% of its customers, against 50% overall. Nearly all of its "
         "customers have plan pro (100%, against 30% overall)."
     )
 
@@ -316,7 +319,8 @@ def test_describing_a_segment_that_does_not_exist_is_refused_in_words(posts):
 def demo_profile():
     """The demo at k=4: KMeans on the standardised counts, profiled in the table's own units."""
     table = datasets.load_table("facebook_live")
-    counts = table.default_features()
+    # every count, named here: the default features leave out num_likes (it moves with num_reactions)
+    counts = [c for c in table.frame.columns if c.startswith("num_")]
     labels = KMeans(4, random_state=0, n_init=10).fit_predict(
         StandardScaler().fit_transform(table.frame[counts]))
     features = ["status_type", "status_published", "status_id", *counts]
@@ -377,3 +381,99 @@ def test_descriptions_render_for_every_demo_segment():
         text = describe_segment(profile, segment)
         assert "{" not in text and "nan" not in text and "None" not in text
         assert "of all rows" in text
+
+
+# --- issue 13: names a marketer would write -------------------------------------------
+
+@pytest.fixture
+def app_users() -> tuple[pd.DataFrame, np.ndarray, dict[str, str]]:
+    """Twelve customers in three segments: app users with long tenure, premium churners, the rest."""
+    frame = pd.DataFrame({
+        "hasApp": pd.array([True] * 4 + [False] * 4 + [False, True, False, False], dtype="boolean"),
+        "is_premium": pd.array([False] * 4 + [True] * 4 + [False] * 4, dtype="boolean"),
+        "tenureDays": [900.0, 950.0, 1000.0, 980.0, 100.0, 120.0, 90.0, 110.0, 400.0, 420.0, 380.0, 410.0],
+        "acquisitionChannel": ["3", "3", "3", "1", "2", "2", "2", "2", "1", "1", "1", "3"],
+    })
+    roles = {"hasApp": "boolean", "is_premium": "boolean", "tenureDays": "numeric",
+             "acquisitionChannel": "categorical"}
+    return frame, np.repeat([0, 1, 2], 4), roles
+
+
+def test_names_read_column_names_as_words_and_flags_as_yes_no(app_users):
+    frame, labels, roles = app_users
+    names = profile_segments(frame, labels, list(roles), roles).names
+    assert names == {0: "High tenure days · Has app", 1: "Premium · Mostly acquisition channel 2",
+                     2: "Mostly acquisition channel 1 · Not premium"}
+    for name in names.values():
+        assert not any(raw in name for raw in ("hasApp", "tenureDays", "is_premium", "acquisitionChannel"))
+
+
+def test_yes_no_features_are_described_in_yes_no_words(app_users):
+    frame, labels, roles = app_users
+    p = profile_segments(frame, labels, list(roles), roles)
+    text = describe_segment(p, 0, noun="customers")
+    assert "Has app: 100% of its customers, against 42% overall." in text
+    assert "tenure days" in text and "tenureDays" not in text and " is true " not in text
+    low = describe_segment(p, 2, noun="customers")
+    assert "Not premium: 100% of its customers, against 67% overall." in low
+    assert "acquisition channel 1" in low
+
+
+def test_profile_segments_names_by_level_on_request(app_users):
+    frame, labels, _ = app_users
+    numbers = {"tenureDays": "numeric"}
+    p = profile_segments(frame, labels, ["tenureDays"], numbers, naming="level")
+    assert p.names == {0: "Most active", 1: "Least active", 2: "Moderately active"}
+    assert profile_segments(frame, labels, ["tenureDays"], numbers, naming="traits").names[0] == "High tenure days"
+
+
+def test_level_names_call_a_segment_with_next_to_nothing_inactive():
+    frame = pd.DataFrame({"num_likes": [90.0, 110.0, 40.0, 60.0, 0.0, 1.0],
+                          "num_comments": [30.0, 30.0, 9.0, 11.0, 0.0, 0.0]})
+    roles = {"num_likes": "numeric", "num_comments": "numeric"}
+    p = profile_segments(frame, np.array([0, 0, 1, 1, 2, 2]), list(roles), roles, naming="level")
+    assert p.names == {0: "Most active", 1: "Moderately active", 2: "Inactive"}
+
+
+def test_an_unknown_naming_style_is_refused_before_any_work(app_users):
+    frame, labels, roles = app_users
+    with pytest.raises(SegwidgetsValueError, match="There is no naming style 'levels'"):
+        profile_segments(frame, labels, list(roles), roles, naming="levels")
+
+
+def test_identical_segments_are_told_apart_by_size_not_numerals():
+    frame = pd.DataFrame({"x": [1.0, 1.0, 1.0, 1.0, 1.0, 5.0]})
+    p = profile_segments(frame, np.array([0, 0, 0, 1, 1, 2]), ["x"], {"x": "numeric"})
+    assert p.names == {0: "Slightly low x · Larger group", 1: "Slightly low x · Smaller group", 2: "High x"}
+
+
+def test_profile_inputs_know_which_measures_are_never_negative():
+    from segwidgets.core.profile import profile_inputs
+
+    frame = pd.DataFrame({"likes": [0.0, 3.0, np.nan], "delta": [-1.0, 2.0, 0.0],
+                          "flag": pd.array([True, False, True], dtype="boolean")})
+    inputs = profile_inputs(frame, ["likes", "delta", "flag"], {"flag": "boolean"})
+    assert inputs.nonnegative == frozenset({"likes"})
+
+
+def test_the_large_quiet_group_of_the_demo_is_not_typical(demo_profile):
+    profile, _ = demo_profile
+    names = profile.names
+    largest = int(profile.summary["size"].idxmax())
+    # most posts have a third to a half of the average comments, shares and reactions other than likes
+    assert names[largest] == "Below average overall"
+    assert "Typical" not in names.values()
+    assert not any(ch.isdigit() for name in names.values() for ch in name)
+    assert not any("num_" in name for name in names.values())
+
+
+def test_an_average_measure_is_not_described_as_the_average_average():
+    frame = pd.DataFrame({"avg_basket": [150.0, 170.0, 40.0, 42.0, 38.0, 40.0],
+                          "avgRating": [4.9, 4.8, 3.0, 3.1, 2.9, 3.2]})
+    roles = {"avg_basket": "numeric", "avgRating": "numeric"}
+    p = profile_segments(frame, np.array([0, 0, 1, 1, 1, 1]), list(roles), roles)
+    text = describe_segment(p, 0)
+    assert "about 2.0× the average basket (160 against 80 overall)" in text
+    assert "well above average rating (4.85 against 3.65 overall)" in text
+    assert "average average" not in text and "avg" not in text
+    assert p.names[0] == "High average basket · High average rating"
