@@ -248,3 +248,40 @@ class Settings(Constraint):
                 saveable(f"Algorithm setting {key!r}", item)
             out[key] = item
         return out
+
+
+@dataclass(frozen=True)
+class ColumnRoles(Constraint):
+    """Column name -> a role a person gave it (one of ``options``), at most ``most`` columns.
+
+    A role is given as its word (``"categorical"``) or as a ``Role`` member; ``"auto"``
+    (the inferred role) drops the entry, so ``{}`` means "every column as inferred".
+    """
+
+    options: tuple[str, ...]
+    most: int
+
+    def describe(self) -> str:
+        return f"a mapping of column names to one of {', '.join(self.options)}"
+
+    def check(self, label: str, value: Any) -> dict[str, str]:
+        if not hasattr(value, "items"):
+            raise SegwidgetsValueError(f"{label} must map column names to roles, such as "
+                                       "{'region': 'categorical'}.")
+        if len(value) > self.most:
+            raise SegwidgetsValueError(f"{label} can name at most {self.most} columns, not {len(value)}.")
+        out: dict[str, str] = {}
+        for column, role in value.items():
+            if not isinstance(column, str) or not column:
+                raise SegwidgetsValueError(f"A column's role needs a column name (text), not {short(column)}.")
+            saveable(f"The column name {column!r}", column)
+            word = str(getattr(role, "value", role)).strip().lower() if isinstance(role, str) else role
+            if word == "auto":
+                continue
+            if not isinstance(word, str) or word not in self.options:
+                raise SegwidgetsValueError(
+                    f"The role of column {column!r} must be one of {', '.join(self.options)} "
+                    f"(or auto), not {short(role)}."
+                )
+            out[column] = word
+        return out

@@ -2,7 +2,8 @@
 
 Numeric and boolean features are imputed, optionally ``log1p``-transformed
 (non-negative counts only) and scaled; categorical features are imputed with
-a "missing" level and one-hot encoded. Rows with missing values can instead
+a "missing" level and one-hot encoded (the 0/1 columns scaled too with
+``scale_onehot``). Rows with missing values can instead
 be dropped (``impute="drop"``); what was done is reported in ``notes``.
 """
 
@@ -56,11 +57,15 @@ class PreprocessSpec:
         scaling: one of :data:`SCALINGS` (default ``"standard"``).
         impute: one of :data:`IMPUTATIONS` (default ``"median"``).
         log1p: apply ``log(1 + x)`` to non-negative numeric features (default False).
+        scale_onehot: scale the one-hot columns of categorical features like the
+            numeric ones (default False: they stay 0/1). Many published analyses
+            standardise them; this reproduces them.
     """
 
     scaling: str = "standard"
     impute: str = "median"
     log1p: bool = False
+    scale_onehot: bool = False
 
     def __post_init__(self) -> None:
         if self.scaling not in SCALINGS:
@@ -203,12 +208,10 @@ def build_preprocessor(
             "passthrough" if spec.impute == "drop"
             else SimpleImputer(strategy="constant", fill_value="missing")
         )
-        transformers.append(
-            ("categorical",
-             Pipeline([("impute", impute),
-                       ("onehot", OneHotEncoder(handle_unknown="ignore", sparse_output=False))]),
-             list(categorical))
-        )
+        steps = [("impute", impute), ("onehot", OneHotEncoder(handle_unknown="ignore", sparse_output=False))]
+        if spec.scale_onehot:
+            steps.append(("scale", _scaler(spec.scaling)))
+        transformers.append(("categorical", Pipeline(steps), list(categorical)))
     return ColumnTransformer(transformers, remainder="drop", verbose_feature_names_out=False)
 
 

@@ -8,15 +8,17 @@ key in a link. The model's traits and their validator
 nothing else lists the fields.
 
 What a change invalidates:
-    ``"data"``     another table (everything);
+    ``"data"``     another table (everything; a column's role changes the table);
     ``"prepare"``  the prepared rows (preprocessing, then the fit);
     ``"fit"``      the fit (labels, profile, metrics) but not the prepared rows or the map;
+    ``"profile"``  the profile and the generated names, not the fit (a cache hit: no refit);
     ``"view"``     only how the result is shown (names, map method): no refit;
     ``"none"``     bookkeeping of the file format.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +26,7 @@ from typing import Any
 from ..errors import SegwidgetsValueError
 from .algorithms import ALGORITHMS, K_MAX, K_MIN, PARAMS_CONSTRAINT
 from .constraints import (
+    ColumnRoles,
     Columns,
     Constraint,
     Flag,
@@ -35,7 +38,9 @@ from .constraints import (
     short,
 )
 from .embedding import EMBEDDINGS
+from .naming import NAMING_STYLES
 from .preprocess import IMPUTATIONS, SCALINGS
+from .roles import SETTABLE_ROLES
 
 SPEC_VERSION = 1
 #: Longest segment name, in characters.
@@ -44,6 +49,8 @@ MAX_NAME_LENGTH = 80
 MAX_SEGMENT_ID = 10_000
 #: Most features a spec may name.
 MAX_FEATURES = 500
+#: Most columns a spec may give a role.
+MAX_ROLES = 2_000
 #: Highest seed (scikit-learn takes seeds below 2**32).
 MAX_SEED = 2**32 - 1
 
@@ -64,6 +71,30 @@ class Source(Constraint):
 
 
 @dataclass(frozen=True)
+class Reading(Constraint):
+    """How the source file was read (:class:`~segwidgets.core.io.ReadOptions` as a mapping):
+    its decimal mark, thousands separator, day-first dates, sheet and header row."""
+
+    def describe(self) -> str:
+        return "a mapping of reading options (decimal, thousands, dayfirst, sheet, header_row)"
+
+    def check(self, label: str, value: Any) -> dict[str, Any]:
+        from .io import ReadOptions  # io reads tables; the schema only needs its checks
+
+        if not hasattr(value, "items"):
+            raise SegwidgetsValueError(f"{label} must be {self.describe()}.")
+        known = {f.name for f in dataclasses.fields(ReadOptions)}
+        unknown = sorted(str(k) for k in value if k not in known)
+        if unknown:
+            raise SegwidgetsValueError(f"{label} has no option {unknown[0]!r}; "
+                                       f"the options are {', '.join(sorted(known))}.")
+        options = ReadOptions(**dict(value))  # refuses a bad value in words
+        if options.sheet is not None:
+            saveable("The sheet name", options.sheet)
+        return {k: v for k, v in dataclasses.asdict(options).items() if v is not None}
+
+
+@dataclass(frozen=True)
 class Field:
     """One field of a spec.
 
@@ -73,7 +104,7 @@ class Field:
         constraint: what the field accepts (normalises and checks).
         label: how a message names it ("k", "The seed").
         help: one line for people.
-        invalidates: ``"data"``, ``"prepare"``, ``"fit"``, ``"view"`` or ``"none"``.
+        invalidates: ``"data"``, ``"prepare"``, ``"fit"``, ``"profile"``, ``"view"`` or ``"none"``.
         query: its key in a link; None where the link spells it another way.
         trait: whether the model has a trait of this name that a person sets.
     """
@@ -95,6 +126,12 @@ class Field:
 FIELDS: tuple[Field, ...] = (
     Field("source", lambda: None, Source(), "The data source",
           "Where the data came from: a dataset name or a file.", "data", "source", trait=False),
+    Field("reading", dict, Reading(), "reading",
+          "How the source file was read: decimal mark, thousands separator, day-first dates, "
+          "sheet, header row (empty: decided from the file).", "data", None, trait=False),
+    Field("roles", dict, ColumnRoles(SETTABLE_ROLES, MAX_ROLES), "roles",
+          "Roles a person gave columns (column -> numeric, categorical, boolean, identifier or "
+          "ignored); other columns keep the role read from the data.", "data", None),
     Field("features", list, Columns(MAX_FEATURES), "features",
           "Columns used to segment (empty: the table's numeric and yes/no columns).", "prepare", None),
     Field("scaling", lambda: "standard", OneOf(SCALINGS), "scaling",
@@ -103,12 +140,18 @@ FIELDS: tuple[Field, ...] = (
           "How missing values are handled.", "prepare", "impute"),
     Field("log1p", lambda: False, Flag(), "log1p",
           "Apply log(1 + x) to non-negative numeric features.", "prepare", "log1p"),
+    Field("scale_onehot", lambda: False, Flag(), "scale_onehot",
+          "Scale the one-hot columns of categorical features like the numeric ones (as many "
+          "published analyses do); off: they stay 0/1.", "prepare", "scale_onehot"),
     Field("algorithm", lambda: "kmeans", OneOf(tuple(ALGORITHMS)), "algorithm",
           "Clustering algorithm.", "fit", "algorithm"),
     Field("k", lambda: 4, Whole(K_MIN, K_MAX), "k", "Number of segments.", "fit", "k"),
     Field("seed", lambda: 0, Whole(0, MAX_SEED), "The seed", "Random seed.", "fit", "seed"),
     Field("params", dict, PARAMS_CONSTRAINT, "params",
           "Algorithm-specific settings, e.g. min_cluster_size for HDBSCAN.", "fit", None),
+    Field("naming", lambda: "traits", OneOf(NAMING_STYLES), "naming",
+          "How segments are named: by what sets each apart (traits) or by overall level (level).",
+          "profile", "naming"),
     Field("names", dict, SegmentNames(MAX_NAME_LENGTH, MAX_SEGMENT_ID), "names",
           "Segment names given by a person: segment id -> name.", "view", None),
     Field("embedding", lambda: "pca", OneOf(EMBEDDINGS), "embedding",

@@ -4,13 +4,14 @@ Query format (each value percent-encoded)::
 
     ?v=1&k=5&algorithm=kmeans&scaling=standard&impute=median&log1p=0&seed=0
      &embedding=pca&features=num_shares,num_likes&ids=0,1,5
-     &name.3=Big%20fans&param.min_cluster_size=25
+     &name.3=Big%20fans&param.min_cluster_size=25&role.region=categorical
 
 - Feature names are percent-encoded one by one (UTF-8, every character but
   letters, digits and ``_.-~``) and joined by commas, so a name may itself
   contain commas, spaces or any character. Values are decoded like HTML forms
   do, so a ``+`` typed in a link reads as a space.
 - ``name.<segment id>`` gives a segment's name; ``ids`` the stable segment ids.
+- ``role.<column>`` gives a column the role a person chose (``role.region=categorical``).
 - ``param.<setting>`` gives an algorithm setting: numbers, ``true``/``false``
   and ``null`` are read as such (JSON); anything else is text. Text that
   would read as a number is written quoted (``param.x=%2210%22``).
@@ -53,11 +54,12 @@ class _SpecMethods:
     """Everything needed to redo a segmentation: versioned, validated, serialisable.
 
     Its attributes are the fields of :data:`segwidgets.core.schema.FIELDS`
-    (source, features, scaling, impute, log1p, algorithm, k, seed, params,
-    names, embedding, segment_ids, version), each checked by its declared
+    (source, roles, features, scaling, impute, log1p, scale_onehot, algorithm, k,
+    seed, params, naming, names, embedding, segment_ids, version), each checked by its declared
     constraint when the spec is made:
 
     - source: dataset name or file the data came from (None: supplied separately).
+    - roles: column -> the role a person gave it; other columns keep their inferred role.
     - features: columns used (empty: the table's default features).
     - segment_ids: the stable id of each of the fit's segments, in the order the
       algorithm numbers them, so a reloaded spec gives the same ids (and names
@@ -133,6 +135,7 @@ class _SpecMethods:
         parts += [f"name.{i}={quote(n, safe='')}" for i, n in sorted(self.names.items())]
         parts += [f"param.{quote(k, safe='')}={quote(_param_to_query(v), safe='')}"
                   for k, v in sorted(self.params.items())]
+        parts += [f"role.{quote(c, safe='')}={quote(r, safe='')}" for c, r in sorted(self.roles.items())]
         return "&".join(parts)
 
     @classmethod
@@ -146,6 +149,7 @@ class _SpecMethods:
         fields: dict[str, Any] = {}
         names: dict[str, str] = {}
         params: dict[str, Any] = {}
+        roles: dict[str, str] = {}
         for part in query.strip().lstrip("?").split("&"):
             if not part:
                 continue
@@ -162,6 +166,8 @@ class _SpecMethods:
                 names[key[5:]] = unquote_plus(raw)
             elif key.startswith("param."):
                 params[key[6:]] = _param_from_query(unquote_plus(raw))
+            elif key.startswith("role."):
+                roles[key[5:]] = unquote_plus(raw)
             elif key == "ids":
                 fields["segment_ids"] = [unquote_plus(i) for i in raw.split(",") if i]
             elif key in by_key:
@@ -170,6 +176,8 @@ class _SpecMethods:
             fields["names"] = names
         if params:
             fields["params"] = params
+        if roles:
+            fields["roles"] = roles
         return cls(**fields)
 
 

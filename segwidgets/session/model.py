@@ -31,7 +31,7 @@ from traitlets import observe, validate
 
 from ..core.algorithms import ALGORITHMS, ClusterFit
 from ..core.constraints import Columns, Flag, OneOf, SegmentNames, Whole
-from ..core.io import LoadedTable
+from ..core.io import LoadedTable, ReadOptions
 from ..core.preprocess import Prepared, PreprocessSpec
 from ..core.profile import SegmentProfile, profile_segments
 from ..core.schema import FIELD, TRAIT_FIELDS, fields_invalidating
@@ -80,11 +80,15 @@ class Segmentation(Maps, Sweeps, Persistence, HasTraits):
     ``result`` (and ``labels``, ``profile``, ``metrics``) are ready on return.
     Later changes of a spec trait refit on a worker thread (``background=True``)
     or inline. Settings are the fields of :data:`segwidgets.core.schema.FIELDS`.
+    ``options`` (a :class:`~segwidgets.core.io.ReadOptions`) overrides how a file is
+    read where it is ambiguous (decimal mark, day-first dates, sheet, header row).
 
     Spec attributes (set them to refit):
         data: pandas.DataFrame (cleaned; roles in ``table``)
         features: list[str] (default: the numeric and boolean columns)
-        scaling, impute, log1p, algorithm, k, seed, params, names, embedding: see ``FIELDS``
+        roles: dict column -> role a person set (see :meth:`set_role`)
+        scaling, impute, log1p, scale_onehot, algorithm, k, seed, params, naming, names,
+        embedding: see ``FIELDS``
         selection: numpy array of row positions, or None
 
     Result attributes (observe them):
@@ -127,6 +131,7 @@ class Segmentation(Maps, Sweeps, Persistence, HasTraits):
         segment_ids: Sequence[int] | None = None,
         background: bool = True,
         warm_start: bool = True,
+        options: ReadOptions | None = None,
         **settings: Any,
     ) -> None:
         super().__init__()
@@ -149,6 +154,9 @@ class Segmentation(Maps, Sweeps, Persistence, HasTraits):
         self._batch_dirty = False
         self._data_version = 0
         self._pending_table: LoadedTable | None = None
+        self._as_read: LoadedTable | None = None  # the table before the roles a person set
+        self._pending_roles: tuple[dict, LoadedTable] | None = None
+        self._read_options = options  # how a person asked for the file to be read (the spec keeps it)
         self._umap_key: tuple | None = None
         self._initial_ids = list(segment_ids or [])
         self._adopt_ids = False  # the next fit takes _initial_ids even with a result on show
@@ -157,7 +165,7 @@ class Segmentation(Maps, Sweeps, Persistence, HasTraits):
             for name, value in settings.items():
                 setattr(self, name, value)
             if data is not None:
-                self._set_table(self._read(data), features)
+                self._set_table(self._read(data, options=options), features)
         if self.data is not None:
             with self._lock:
                 self._generation += 1
@@ -172,6 +180,13 @@ class Segmentation(Maps, Sweeps, Persistence, HasTraits):
             value = FIELD[name].check(proposal["value"])
         except SegwidgetsValueError as exc:
             raise TraitError(str(exc)) from None
+        if name == "roles":
+            self._pending_roles = None
+            if self._as_read is not None:
+                try:  # converted here, so a role the values cannot take is refused before it is set
+                    self._pending_roles = (value, self._with_roles(self._as_read, value))
+                except SegwidgetsValueError as exc:
+                    raise TraitError(str(exc)) from None
         if name == "features" and self.table is not None:
             candidates = set(self.table.feature_candidates())
             unknown = [f for f in value if f not in candidates]
@@ -219,7 +234,7 @@ class Segmentation(Maps, Sweeps, Persistence, HasTraits):
         """
         return self._batch()
 
-    @observe(*fields_invalidating("prepare", "fit"))
+    @observe(*fields_invalidating("prepare", "fit", "profile"))
     def _on_spec(self, change: dict) -> None:
         if change["name"] == "k" and not ALGORITHMS[self.algorithm].uses_k and self.result is not None:
             return  # k means nothing to this algorithm: keep the result
@@ -255,8 +270,10 @@ class Segmentation(Maps, Sweeps, Persistence, HasTraits):
         return pipeline.Request(
             generation=self._generation, data_version=self._data_version, frame=self.data,
             roles=dict(self.table.roles) if self.table is not None else {},
-            features=tuple(self.features), preprocess=PreprocessSpec(self.scaling, self.impute, self.log1p),
+            features=tuple(self.features),
+            preprocess=PreprocessSpec(self.scaling, self.impute, self.log1p, self.scale_onehot),
             algorithm=self.algorithm, k=self.k, seed=self.seed, params=tuple(sorted(self.params.items())),
+            naming=self.naming,
         )
 
     def wait(self, timeout: float | None = None) -> bool:
@@ -370,6 +387,51 @@ class Segmentation(Maps, Sweeps, Persistence, HasTraits):
         if not " ".join(str(name).split()):
             names.pop(int(segment_id))
         self.names = names
+
+    # ----------------------------------------------------------------- roles
+    @staticmethod
+    def _with_roles(table: LoadedTable, roles: Mapping[str, str]) -> LoadedTable:
+        """``table`` with the roles a person set on its columns (roles of other columns are kept
+        in the spec for another table with them, and ignored here)."""
+        given = {column: role for column, role in roles.items() if column in table.columns}
+        return table.with_roles(given) if given else table
+
+    @observe("roles")
+    def _on_roles(self, change: dict) -> None:
+        if self._as_read is None:
+            return
+        pending, self._pending_roles = self._pending_roles, None
+        table = pending[1] if pending is not None and pending[0] == change["new"] \
+            else self._with_roles(self._as_read, change["new"])
+        candidates = table.feature_candidates()
+        features = [f for f in self.features if f in candidates] or table.default_features()
+        with self._batch():
+            with self._lock:
+                self._data_version += 1  # the same rows, other values: nothing cached applies
+            self.table = table
+            self.data = table.frame
+            self.features = features
+            self._request()
+
+    def set_role(self, column: str, role: str) -> None:
+        """Give ``column`` a role (numeric, categorical, boolean, identifier or ignored;
+        ``"auto"`` restores the role read from the data) and refit.
+
+        The role is part of the spec: it survives a refit, a save and a reload.
+        Raises :class:`~segwidgets.errors.SegwidgetsValueError` for an unknown column or a
+        role its values cannot take (say, text as numeric).
+        """
+        if self._as_read is None:
+            raise SegwidgetsValueError("There is no data loaded yet.")
+        if column not in self._as_read.columns:
+            raise SegwidgetsValueError(f"The table has no column called {column!r}.")
+        roles = {c: r for c, r in self.roles.items() if c != column}
+        if str(getattr(role, "value", role)).strip().lower() != "auto":
+            roles[column] = role
+        try:
+            self.roles = roles
+        except TraitError as exc:
+            raise SegwidgetsValueError(str(exc)) from None
 
     # ------------------------------------------------------------- selection
     @observe("selection")

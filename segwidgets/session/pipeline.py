@@ -72,6 +72,7 @@ class Request:
     k: int
     seed: int
     params: tuple[tuple[str, Any], ...]
+    naming: str = "traits"
 
     @property
     def prep_key(self) -> tuple:
@@ -208,7 +209,7 @@ def _match(previous: Result | None, fitted: Fitted, initial_ids: Sequence[int],
 
 
 def _raw_profile(request: Request, fitted: Fitted, preview: bool, caches: Caches) -> SegmentProfile:
-    key = (request.fit_key, preview)
+    key = (request.fit_key, preview, request.naming)
     profile = caches.profiles.get(key)
     if profile is None:  # profiled once per fit, by raw label; stable ids come after
         inputs_key = (request.data_version, request.features)
@@ -217,7 +218,7 @@ def _raw_profile(request: Request, fitted: Fitted, preview: bool, caches: Caches
             inputs = profile_inputs(request.frame, list(request.features), request.roles)
             caches.profile_inputs.put(inputs_key, inputs)
         profile = profile_segments(request.frame, fitted.labels, list(request.features), request.roles,
-                                   inputs=inputs)
+                                   inputs=inputs, naming=request.naming)
         caches.profiles.put(key, profile)
     return profile
 

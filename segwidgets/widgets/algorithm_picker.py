@@ -1,4 +1,4 @@
-"""``AlgorithmPicker``: which clustering algorithm, its one setting, and the seed."""
+"""``AlgorithmPicker``: which clustering algorithm, its settings (minimum segment size, restarts) and the seed."""
 
 from __future__ import annotations
 
@@ -19,6 +19,9 @@ from ._view import View
 DEFAULT_MIN_CLUSTER_SIZE = 25
 MIN_CLUSTER_SIZE_RANGE = (2, 100_000)
 SEED_MAX = 2**32 - 1
+#: Algorithms that restart from several seeds and keep the best (scikit-learn's ``n_init``).
+RESTARTING = ("kmeans", "minibatch_kmeans")
+N_INIT_RANGE = (1, 100)
 
 
 class GuardedDropdown(w.Dropdown):
@@ -50,7 +53,7 @@ class GuardedDropdown(w.Dropdown):
 
 
 class AlgorithmPicker(View, w.VBox):
-    """Choose the clustering algorithm, HDBSCAN's minimum segment size and the random seed.
+    """Choose the clustering algorithm, HDBSCAN's minimum segment size, k-means' restarts and the seed.
 
     Data Attributes:
         model: Segmentation — observed (``algorithm``, ``params``, ``seed``; until ``close()``) and set.
@@ -60,10 +63,14 @@ class AlgorithmPicker(View, w.VBox):
         shown, registry keys as values), ``sw-algorithm-description`` (one
         sentence), ``sw-min-cluster-size`` (IntText, shown only for
         algorithms that take it: HDBSCAN), ``sw-seed`` (IntText "Random
-        seed"), ``sw-new-seed`` (button: a fresh random seed).
+        seed"), ``sw-new-seed`` (button: a fresh random seed), ``sw-n-init``
+        (IntText "Restarts", shown for the k-means family: how many seeded
+        starts are run and the best kept; 1 is scikit-learn's ``"auto"``, one
+        k-means++ start).
 
     Sets ``model.algorithm``, ``model.params["min_cluster_size"]`` (2 to
-    100,000) and ``model.seed`` (0 to 2**32 - 1). Out-of-range values are
+    100,000), ``model.params["n_init"]`` (1 to 100; 1 removes it, so the spec
+    keeps the default) and ``model.seed`` (0 to 2**32 - 1). Out-of-range values are
     refused: the control shows the model's value again and the reason is in
     ``model.status``.
     """
@@ -89,6 +96,15 @@ class AlgorithmPicker(View, w.VBox):
             layout=w.Layout(width="auto"),
         )
         self.min_size.add_class(css("min-cluster-size"))
+        self.n_init = w.IntText(
+            value=self._model_n_init(),
+            description="Restarts",
+            tooltip="Run k-means from this many seeded starts and keep the best (n_init); "
+                    "many published analyses use 10",
+            style={"description_width": "initial"},
+            layout=w.Layout(width="auto"),
+        )
+        self.n_init.add_class(css("n-init"))
         self.seed = w.IntText(
             value=model.seed,
             description="Random seed",
@@ -106,12 +122,14 @@ class AlgorithmPicker(View, w.VBox):
             self.dropdown,
             self.about,
             self.min_size,
+            self.n_init,
             w.HBox([self.seed, self.new_seed], layout=w.Layout(width="100%", flex_flow="row wrap", align_items="center")),
         )
         self.add_class(css("algorithm-picker"))
 
         self.dropdown.observe(self._on_dropdown, names="value")
         self.min_size.observe(self._on_min_size, names="value")
+        self.n_init.observe(self._on_n_init, names="value")
         self.seed.observe(self._on_seed, names="value")
         self.new_seed.on_click(self._on_new_seed)
         self.watch(self._on_model_algorithm, "algorithm")
@@ -123,6 +141,10 @@ class AlgorithmPicker(View, w.VBox):
     def _model_min_size(self) -> int:
         size = self.model.params.get("min_cluster_size", DEFAULT_MIN_CLUSTER_SIZE)
         return size if isinstance(size, int) else DEFAULT_MIN_CLUSTER_SIZE
+
+    def _model_n_init(self) -> int:
+        n_init = self.model.params.get("n_init", "auto")
+        return n_init if isinstance(n_init, int) else 1
 
     def _set_quietly(self, widget: w.Widget, value: Any) -> None:
         """Show ``value`` in a control without sending it back to the model."""
@@ -140,6 +162,7 @@ class AlgorithmPicker(View, w.VBox):
                 self._set_quietly(self.dropdown, info.key)
             self.about.value = f"<small style='display:block;line-height:1.35'>{escape(info.description)}</small>"
             self.min_size.layout.display = None if info.key == "hdbscan" else "none"
+            self.n_init.layout.display = None if info.key in RESTARTING else "none"
 
     # ------------------------------------------------------ controls -> model
     @report_errors
@@ -163,6 +186,23 @@ class AlgorithmPicker(View, w.VBox):
             self.model.params = {**self.model.params, "min_cluster_size": int(value)}
         finally:
             self._set_quietly(self.min_size, self._model_min_size())
+
+    @report_errors
+    def _on_n_init(self, change: dict) -> None:
+        if self.is_updating:
+            return
+        value = change["new"]
+        low, high = N_INIT_RANGE
+        if not isinstance(value, int) or not low <= value <= high:
+            self._set_quietly(self.n_init, self._model_n_init())
+            raise SegwidgetsValueError(f"Restarts must be a whole number from {low} to {high}, not {value}.")
+        params = {k: v for k, v in self.model.params.items() if k != "n_init"}
+        if value > 1:
+            params["n_init"] = int(value)
+        try:
+            self.model.params = params
+        finally:
+            self._set_quietly(self.n_init, self._model_n_init())
 
     @report_errors
     def _on_seed(self, change: dict) -> None:
@@ -189,6 +229,8 @@ class AlgorithmPicker(View, w.VBox):
     def _on_model_params(self, change: dict) -> None:
         if self.min_size.value != self._model_min_size():
             self._set_quietly(self.min_size, self._model_min_size())
+        if self.n_init.value != self._model_n_init():
+            self._set_quietly(self.n_init, self._model_n_init())
 
     @report_errors
     def _on_model_seed(self, change: dict) -> None:

@@ -9,11 +9,17 @@ from typing import Any
 import ipywidgets as w
 
 from ..config import UPLOAD_LIMIT_BYTES
+from ..core.io import ReadOptions
 from ..session import Job, Segmentation
 from ._base import css, escape, format_count, format_megabytes, report_errors
 from ._view import View
+from .algorithm_picker import GuardedDropdown
 
 ACCEPT = ".csv,.tsv,.txt,.xlsx,.xls,.parquet"
+#: How numbers are written: decided from the file (auto), or as a person says.
+DECIMAL_CHOICES = (("as read", "auto"), ("1,234.5", "dot"), ("1.234,5", "comma"))
+#: Which comes first in dates like 03/04/2024.
+DATE_CHOICES = (("as read", "auto"), ("day first (31/12)", "day"), ("month first (12/31)", "month"))
 
 
 class DataPanel(View, w.VBox):
@@ -26,6 +32,11 @@ class DataPanel(View, w.VBox):
         upload: ipywidgets.FileUpload (css ``sw-upload``).
         demo_button: ipywidgets.Button "Use demo data" (css ``sw-demo-button``).
         notes: ipywidgets.HTML — what loading did (css ``sw-load-notes``).
+        sheet: Dropdown "Sheet" (css ``sw-sheet``) — shown for a workbook of several sheets;
+            choosing one reads that sheet.
+        decimal: Dropdown "Numbers" (css ``sw-decimal``) — as read from the file, "1,234.5"
+            or "1.234,5"; a choice reads the file again that way.
+        dates: Dropdown "Dates" (css ``sw-dates``) — as read, day first or month first.
         limit: int — largest file accepted, in bytes (default ``UPLOAD_LIMIT_BYTES``).
 
     Reading runs in the ``"load"`` lane of the model's scheduler (inline for a model
@@ -49,16 +60,31 @@ class DataPanel(View, w.VBox):
         self.notes = w.HTML()
         self.notes.add_class(css("load-notes"))
         self.sample = w.HTML(self._sample_link())
+        wide = {"style": {"description_width": "initial"}, "layout": w.Layout(width="auto")}
+        self.sheet = GuardedDropdown(options=[], description="Sheet", **wide)
+        self.sheet.add_class(css("sheet"))
+        self.decimal = GuardedDropdown(options=DECIMAL_CHOICES, value="auto", description="Numbers", **wide)
+        self.decimal.add_class(css("decimal"))
+        self.dates = GuardedDropdown(options=DATE_CHOICES, value="auto", description="Dates", **wide)
+        self.dates.add_class(css("dates"))
+        for menu in (self.sheet, self.decimal, self.dates):
+            menu.refused = self._refuse
+        self.reading = w.HBox([self.sheet, self.decimal, self.dates],
+                              layout=w.Layout(flex_flow="row wrap", display="none"))
+        self.reading.add_class(css("reading"))
+        self._last: tuple[Any, str | None] | None = None  # what was read, to read again another way
         hint = w.HTML(
             f"<small>CSV, Excel or Parquet, up to {format_megabytes(limit, round_down=True)}: "
             "one row per customer or post, one column per measure.</small>"
         )
         super().__init__([w.HBox([self.upload, self.demo_button]), hint, self.sample, self.source,
-                          self.notes], **kwargs)
+                          self.reading, self.notes], **kwargs)
         self.add_class(css("data-panel"))
         self._job: Job | None = None
         self.upload.observe(self._on_upload, "value")
         self.demo_button.on_click(self._on_demo)
+        for menu in (self.sheet, self.decimal, self.dates):
+            menu.observe(self._on_reading, "value")
         self.watch(self._on_table, "table")
         self._on_table()
 
@@ -89,6 +115,33 @@ class DataPanel(View, w.VBox):
             f"{len(roles)} columns ({escape(kinds)})"
         )
         self.notes.value = "".join(f"<div><small>{escape(n)}</small></div>" for n in table.notes)
+        self._show_reading(table)
+
+    def _show_reading(self, table: Any) -> None:
+        """The reading menus show what was used; the sheet menu only for a workbook of several sheets."""
+        sheets = list(getattr(table, "sheets", []) or [])
+        options = getattr(table, "options", None)
+        with self.updating(), self.hold_sync():
+            self.sheet.options = sheets
+            if sheets:
+                self.sheet.value = getattr(table, "sheet", None) or sheets[0]
+            self.sheet.layout.display = "" if len(sheets) > 1 else "none"
+            decimal = getattr(options, "decimal", None)
+            self.decimal.value = {".": "dot", ",": "comma"}.get(decimal, "auto")
+            dayfirst = getattr(options, "dayfirst", None)
+            self.dates.value = "auto" if dayfirst is None else ("day" if dayfirst else "month")
+        self.reading.layout.display = "" if self._last is not None or sheets else "none"
+
+    @report_errors
+    def _on_reading(self, change: dict) -> None:
+        if self.is_updating or self._last is None:
+            return
+        source, filename = self._last
+        decimal = {"dot": (".", ","), "comma": (",", ".")}.get(self.decimal.value, (None, None))
+        dayfirst = {"day": True, "month": False}.get(self.dates.value)
+        sheet = self.sheet.value if self.sheet.options else None
+        self._load(source, filename, ReadOptions(decimal=decimal[0], thousands=decimal[1], dayfirst=dayfirst,
+                                                 sheet=sheet))
 
     @report_errors
     def _on_upload(self, change: dict) -> None:
@@ -118,16 +171,18 @@ class DataPanel(View, w.VBox):
     def _on_demo(self, button: Any = None) -> None:
         self._load(self.demo, None)
 
-    def _load(self, source: Any, filename: str | None) -> None:
+    def _load(self, source: Any, filename: str | None, options: ReadOptions | None = None) -> None:
         self.model.state = "fitting"
         self.model.status = f"Reading {filename or source}…"
         self.upload.disabled = self.demo_button.disabled = True
 
         def work(job: Job) -> None:
-            try:
-                self.model.load_data(source, filename=filename)  # says what went wrong in its status
+            try:  # says what went wrong in its status
+                if self.model.load_data(source, filename=filename, options=options):
+                    self._last = (source, filename)
             finally:
                 self.upload.disabled = self.demo_button.disabled = False
+                self._show_reading(self.model.table)
 
         self._job = self.model.scheduler.submit("load", work)
 

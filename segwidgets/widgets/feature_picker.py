@@ -6,11 +6,12 @@ from typing import Any
 
 import ipywidgets as w
 
-from ..core.roles import Role
+from ..core.roles import SETTABLE_ROLES, Role
 from ..errors import SegwidgetsValueError
 from ..session import Segmentation
 from ._base import css, escape, report_errors
 from ._view import View
+from .algorithm_picker import GuardedDropdown
 
 #: How each column role is shown next to its name.
 ROLE_WORDS = {
@@ -20,7 +21,10 @@ ROLE_WORDS = {
     Role.DATETIME: "date-time",
     Role.IDENTIFIER: "identifier",
     Role.EMPTY: "empty",
+    Role.IGNORED: "ignored",
 }
+#: The roles a person can give a column, in the order the role menu lists them.
+ROLE_CHOICES = tuple((ROLE_WORDS[Role(role)], role) for role in SETTABLE_ROLES)
 #: Longest filter text used (the browser can send any length).
 MAX_FILTER_LENGTH = 200
 
@@ -37,23 +41,33 @@ class FeaturePicker(View, w.VBox):
     """Tick the columns to segment on.
 
     Numeric, yes-no and categorical columns (``table.feature_candidates()``)
-    can be ticked; identifiers, date-times and empty columns are listed,
+    can be ticked; identifiers, ignored, date-time and empty columns are listed,
     greyed and with the reason, only when "Show all columns" is on, and can
     never be ticked (a tick from the browser is refused). Ticking sets
     ``model.features`` in table order; unticking everything is allowed: the
     model then says "Choose at least one feature" and the boxes stay as left.
+
+    Each column's role is a menu (numeric, category, yes-no, identifier,
+    ignored): choosing one calls ``model.set_role`` (a role its values cannot
+    take is refused in the status and the menu shows the role that stands).
+    The reason for a role is shown under the column when it is not plain
+    numbers or yes/no: codes read as categories, a suggestion, a role set by
+    the person, a column left out of the defaults as redundant.
 
     Data Attributes:
         model: Segmentation — observed: ``table`` (rebuild), ``features`` (until ``close()``);
             sets ``features``.
         boxes: dict column -> Checkbox (css ``sw-feature-box``), one per column;
             those that cannot be features are disabled.
+        role_menus: dict column -> Dropdown (css ``sw-feature-role``) of the roles a person
+            can give (date-time and empty columns have none).
         filter: Text (css ``sw-feature-filter``) — shows only columns whose
             name contains the text (case-insensitive).
         show_all: Checkbox (css ``sw-feature-show-all``) — also list the
             columns that cannot be features.
-        all_numeric, none: Buttons (css ``sw-feature-all-numeric``,
-            ``sw-feature-none``) — tick the numeric and yes-no columns / untick all.
+        all_numeric, none: Buttons "Suggested" and "None" (css ``sw-feature-all-numeric``,
+            ``sw-feature-none``) — tick ``table.default_features()`` (the numeric and yes-no
+            columns but the redundant ones) / untick all.
         count: HTML (css ``sw-feature-count``) — "3 of 9 columns chosen".
         list: VBox (css ``sw-feature-list``) — the rows (css ``sw-feature-row``,
             greyed ones also ``sw-feature-row-unavailable``), scrolling past ``height``.
@@ -65,7 +79,8 @@ class FeaturePicker(View, w.VBox):
     def __init__(self, model: Segmentation, *, height: str = "240px", **kwargs: Any) -> None:
         self.model = model
         self.boxes: dict[str, w.Checkbox] = {}
-        self._names: dict[int, str] = {}  # id(box) -> column: never trust a synced description
+        self.role_menus: dict[str, GuardedDropdown] = {}
+        self._names: dict[int, str] = {}  # id(box or menu) -> column: never trust a synced description
         self._rows: dict[str, w.HBox] = {}
         self._usable: list[str] = []
         self.filter = w.Text(placeholder="Filter columns", layout=w.Layout(width="auto"))
@@ -73,8 +88,9 @@ class FeaturePicker(View, w.VBox):
         self.show_all = w.Checkbox(False, description="Show all columns", indent=False,
                                    layout=w.Layout(width="auto"))
         self.show_all.add_class(css("feature-show-all"))
-        self.all_numeric = w.Button(description="All numeric", layout=w.Layout(width="auto"),
-                                    tooltip="Tick the numeric and yes-no columns only")
+        self.all_numeric = w.Button(description="Suggested", layout=w.Layout(width="auto"),
+                                    tooltip="Tick the suggested columns: the numeric and yes-no ones, "
+                                            "one of each set that measures the same thing")
         self.all_numeric.add_class(css("feature-all-numeric"))
         self.none = w.Button(description="None", layout=w.Layout(width="auto"),
                              tooltip="Untick every column")
@@ -98,12 +114,13 @@ class FeaturePicker(View, w.VBox):
     # ------------------------------------------------------------- building
     def _build(self) -> None:
         old = list(self._rows.values())
-        self.boxes, self._names, self._rows = {}, {}, {}
+        self.boxes, self.role_menus, self._names, self._rows = {}, {}, {}, {}
         table = self.model.table
         self._usable = list(table.feature_candidates()) if table is not None else []
         if table is not None:
             chosen = set(self.model.features)
             usable = set(self._usable)
+            redundant = getattr(table, "redundant", {}) or {}
             for name, info in table.columns.items():
                 ok = name in usable
                 box = w.Checkbox(value=ok and name in chosen, description=str(name), indent=False,
@@ -113,12 +130,10 @@ class FeaturePicker(View, w.VBox):
                 box.observe(self._on_box, "value")
                 if not ok:
                     box.observe(self._keep_disabled, "disabled")
-                role = escape(role_word(info.role))
-                badge = w.HTML(f"<small style='color:{'#555' if ok else '#999'}'>{role}</small>",
-                               layout=w.Layout(flex="0 0 auto"))
+                badge = self._role_control(name, info, ok)
                 parts: list[w.Widget] = [box, badge]
-                if not ok:  # the reason on its own line under the name
-                    reason = escape(info.reason)
+                reason = self._reason(name, info, ok, redundant)
+                if reason:  # the reason on its own line under the name
                     parts.append(w.HTML(
                         f"<small style='color:#999;padding-left:20px;display:block;line-height:1.35'>{reason}</small>",
                         layout=w.Layout(flex="1 1 100%", width="auto", margin="-6px 2px 2px 2px"),
@@ -137,6 +152,65 @@ class FeaturePicker(View, w.VBox):
             for child in row.children:
                 child.close()
             row.close()
+
+    def close(self) -> None:
+        for row in self._rows.values():
+            for child in row.children:
+                child.close()
+            row.close()
+        super().close()
+
+    def _role_control(self, name: str, info: Any, ok: bool) -> w.Widget:
+        """The role menu of a column, or a plain word where no other role can be given."""
+        if info.role not in {Role(r) for r in SETTABLE_ROLES}:
+            word = escape(role_word(info.role))
+            return w.HTML(f"<small style='color:#999'>{word}</small>", layout=w.Layout(flex="0 0 auto"))
+        menu = GuardedDropdown(options=ROLE_CHOICES, value=Role(info.role).value,
+                               description="", tooltip=f"What {name} is",
+                               layout=w.Layout(width="110px", flex="0 0 auto"))
+        menu.add_class(css("feature-role"))
+        menu.refused = self._refuse
+        menu.observe(self._on_role, "value")
+        self.role_menus[name] = menu
+        self._names[id(menu)] = name
+        return menu
+
+    @staticmethod
+    def _reason(name: str, info: Any, ok: bool, redundant: dict) -> str:
+        """Why a column has its role, where that is worth a line: "" for plain numbers and yes/no."""
+        parts = []
+        if name in redundant:
+            parts.append(f"Not chosen by default: {redundant[name].reason}")
+        plain = info.role in (Role.NUMERIC, Role.BOOLEAN) and not getattr(info, "suggested", None) \
+            and not getattr(info, "set_by_person", False)
+        if not ok or not plain:
+            text = str(info.reason)
+            suggested = getattr(info, "suggested", None)
+            if suggested is not None and ok:
+                text += f" (it could be {'a ' if Role(suggested) == Role.CATEGORICAL else ''}{role_word(suggested)}: "
+                text += "change its role in the menu)"
+            parts.insert(0, text)
+        return escape(". ".join(parts))
+
+    @report_errors
+    def _refuse(self, message: str) -> None:
+        raise SegwidgetsValueError(message)
+
+    @report_errors
+    def _on_role(self, change: dict) -> None:
+        if self.is_updating:
+            return
+        name = self._names.get(id(change["owner"]))
+        if name is None or self.model.table is None:
+            return
+        try:
+            self.model.set_role(name, change["new"])  # the table changes: the rows are rebuilt
+        finally:
+            info = self.model.table.columns.get(name) if self.model.table is not None else None
+            menu = self.role_menus.get(name)
+            if menu is not None and info is not None and menu.value != Role(info.role).value:
+                with self.updating():  # a refused role does not stay on screen
+                    menu.value = Role(info.role).value
 
     def _show_rows(self) -> None:
         needle = self.filter.value[:MAX_FILTER_LENGTH].strip().lower()

@@ -7,9 +7,14 @@ from typing import Any
 import ipywidgets as w
 import numpy as np
 
+from ..errors import SegwidgetsValueError
 from ..session import Result, Segmentation
 from ._base import css, escape, format_count, report_errors
 from ._view import SegmentsView
+from .algorithm_picker import GuardedDropdown
+
+#: The choices of how segments are named (``model.naming``).
+NAMING_CHOICES = (("what sets each apart", "traits"), ("overall level", "level"))
 
 
 class SegmentLegend(SegmentsView, w.VBox):
@@ -24,6 +29,9 @@ class SegmentLegend(SegmentsView, w.VBox):
         buttons: dict segment id -> ToggleButton (css ``sw-legend-select``).
         rows: VBox — one row per segment (css ``sw-legend-row``, the name in ``sw-legend-name``).
         clear: Button "Clear selection" (css ``sw-clear-selection``).
+        naming: Dropdown "Names by" (css ``sw-legend-naming``) — ``model.naming``: what sets
+            each segment apart ("traits") or its overall level ("level"), for tables where
+            every feature is an activity measure.
     """
 
     def __init__(self, model: Segmentation, **kwargs: Any) -> None:
@@ -32,12 +40,33 @@ class SegmentLegend(SegmentsView, w.VBox):
         self.clear = w.Button(description="Clear selection", layout=w.Layout(width="auto"))
         self.clear.add_class(css("clear-selection"))
         self.rows = w.VBox()
-        super().__init__([w.HTML("<b>Segments</b>"), self.rows, self.clear], **kwargs)
+        self.naming = GuardedDropdown(options=NAMING_CHOICES, value=model.naming, description="Names by",
+                                      style={"description_width": "initial"}, layout=w.Layout(width="auto"))
+        self.naming.add_class(css("legend-naming"))
+        self.naming.refused = self._refuse
+        super().__init__([w.HTML("<b>Segments</b>"), self.rows, self.clear, self.naming], **kwargs)
         self.add_class(css("segment-legend"))
         self.clear.on_click(self._on_clear)
+        self.naming.observe(self._on_naming, "value")
+        self.watch(self._show_naming, "naming")
         self.watch(self._on_result, "result")
         self.watch(self._sync, "selection")
         self._render(model.result)
+
+    @report_errors
+    def _refuse(self, message: str) -> None:
+        raise SegwidgetsValueError(message)
+
+    @report_errors
+    def _on_naming(self, change: dict) -> None:
+        if not self.is_updating:
+            self.model.naming = change["new"]
+
+    @report_errors
+    def _show_naming(self, change: Any = None) -> None:
+        if self.naming.value != self.model.naming:
+            with self.updating():
+                self.naming.value = self.model.naming
 
     def _button(self, segment: int) -> w.ToggleButton:
         if segment not in self.buttons:

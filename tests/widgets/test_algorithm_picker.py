@@ -112,3 +112,19 @@ def test_tampered_option_labels_do_not_reach_past_the_real_options(model):
         view.dropdown.set_state({"_options_labels": fake, "index": 15})
     assert model.algorithm == "kmeans"
     assert view.dropdown._options_labels == tuple(info.label for info in ALGORITHMS.values())
+
+
+def test_restarts_are_offered_for_k_means_and_reach_the_fit(model):
+    view = AlgorithmPicker(model)
+    assert view.n_init.layout.display is None and view.n_init.value == 1
+    view.n_init.value = 10
+    assert model.params["n_init"] == 10 and model.fit.estimator.n_init == 10
+    view.n_init.value = 1
+    assert "n_init" not in model.params
+    view.n_init.value = 1000
+    assert view.n_init.value == 1 and "n_init" not in model.params
+    assert "Restarts must be a whole number from 1 to 100" in model.status
+    model.params = {"n_init": 5}
+    assert view.n_init.value == 5
+    model.algorithm = "ward"
+    assert view.n_init.layout.display == "none"

@@ -12,6 +12,8 @@ from segwidgets.widgets import FeaturePicker
 
 NUMERIC = ["num_reactions", "num_comments", "num_shares", "num_likes", "num_loves",
            "num_wows", "num_hahas", "num_sads", "num_angrys"]
+#: The demo's suggested features: num_likes moves with num_reactions (r = 0.99), so it is left out.
+SUGGESTED = [n for n in NUMERIC if n != "num_likes"]
 
 
 @pytest.fixture()
@@ -25,7 +27,8 @@ def listed(view: FeaturePicker) -> list[str]:
 
 
 def role_text(view: FeaturePicker, name: str) -> str:
-    return " ".join(part.value for part in view._rows[name].children[1:])
+    """What the row shows after the name: the role (a menu's chosen label) and any reason."""
+    return " ".join(getattr(part, "label", None) or part.value for part in view._rows[name].children[1:])
 
 
 def test_the_list_shows_usable_columns_with_their_roles(model):
@@ -34,8 +37,9 @@ def test_the_list_shows_usable_columns_with_their_roles(model):
     assert listed(view) == ["status_type", *NUMERIC]
     assert "category" in role_text(view, "status_type")
     assert "numeric" in role_text(view, "num_likes")
-    assert [n for n, box in view.boxes.items() if box.value] == NUMERIC
-    assert "9 of 10 columns chosen" in view.count.value
+    assert [n for n, box in view.boxes.items() if box.value] == SUGGESTED
+    assert "8 of 10 columns chosen" in view.count.value
+    assert "moves with num_reactions" in role_text(view, "num_likes")
 
 
 def test_show_all_lists_identifiers_dates_and_empty_columns_greyed_with_the_reason(model):
@@ -53,8 +57,8 @@ def test_show_all_lists_identifiers_dates_and_empty_columns_greyed_with_the_reas
 
 def test_unticking_and_ticking_set_features_in_table_order(model):
     view = FeaturePicker(model)
-    view.boxes["num_likes"].value = False
-    assert model.features == [n for n in NUMERIC if n != "num_likes"]
+    view.boxes["num_loves"].value = False
+    assert model.features == [n for n in SUGGESTED if n != "num_loves"]
     view.boxes["status_type"].value = True
     assert model.features[0] == "status_type"  # table order, not click order
     assert model.state == "idle" and "status_type" in model.profile.category_shares.columns[0]
@@ -71,8 +75,8 @@ def test_none_leaves_the_boxes_empty_and_the_model_asks_for_a_feature(model):
     view.boxes["num_shares"].value = True
     assert model.features == ["num_shares"] and model.state == "idle"
     view.all_numeric.click()
-    assert model.features == NUMERIC
-    assert [n for n, box in view.boxes.items() if box.value] == NUMERIC
+    assert model.features == SUGGESTED
+    assert [n for n, box in view.boxes.items() if box.value] == SUGGESTED
 
 
 def test_the_boxes_follow_features_set_elsewhere(model):
@@ -140,3 +144,28 @@ def test_a_picker_built_before_any_data_fills_in_when_a_table_arrives(demo_frame
     assert listed(view) == ["status_type", *NUMERIC]
     view.boxes["num_likes"].value = False
     assert "num_likes" not in model.features and model.state == "idle"
+
+
+def test_a_columns_role_is_changed_from_its_menu(make_model):
+    frame = pd.DataFrame({"spend": np.arange(60.0) % 11, "visits": np.arange(60) % 7,
+                          "region": np.arange(60) % 3, "city": ["Paris", "Rome", "Oslo"] * 20})
+    model = make_model(frame)
+    view = FeaturePicker(model)
+    assert view.role_menus["region"].value == model.table.columns["region"].role.value
+    view.role_menus["region"].value = "ignored"
+    assert model.roles == {"region": "ignored"}
+    assert "region" not in model.features and view.boxes["region"].disabled
+    assert "set by you" in role_text(view, "region")
+    view.role_menus["region"].value = "numeric"
+    assert model.roles == {"region": "numeric"} and not view.boxes["region"].disabled
+
+
+def test_a_role_the_values_cannot_take_is_refused_and_the_menu_shows_the_role_that_stands(make_model):
+    frame = pd.DataFrame({"spend": np.arange(60.0) % 11, "visits": np.arange(60) % 7,
+                          "city": ["Paris", "Rome", "Oslo"] * 20})
+    model = make_model(frame)
+    view = FeaturePicker(model)
+    view.role_menus["city"].value = "numeric"
+    assert model.roles == {}
+    assert view.role_menus["city"].value == "categorical"
+    assert model.state == "error" and "city" in model.status

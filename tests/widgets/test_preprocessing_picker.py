@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from traitlets import TraitError
 
@@ -75,3 +76,28 @@ def test_impossible_choices_from_the_browser_are_refused(model, part, state):
         assert "There is no choice number" in model.status
     view.scaling.value = "none"
     assert model.scaling == "none" and model.state == "idle"
+
+
+def test_category_columns_can_be_scaled_like_the_numbers(make_model):
+    frame = pd.DataFrame({"spend": np.arange(90.0) % 13, "visits": np.arange(90) % 7,
+                          "channel": ["web", "shop", "app"] * 30})
+    model = make_model(frame, features=["spend", "visits", "channel"])
+    view = PreprocessingPicker(model)
+    assert view.scale_onehot.value is False
+    view.scale_onehot.value = True
+    assert model.scale_onehot is True
+    onehot = [i for i, n in enumerate(model.prepared.feature_names_out) if n.startswith("channel")]
+    np.testing.assert_allclose(model.prepared.X[:, onehot].std(axis=0), 1.0)
+    model.scale_onehot = False
+    assert view.scale_onehot.value is False
+
+
+def test_heavily_skewed_counts_are_named_with_a_one_click_fix(demo_frame, make_model):
+    model = make_model(demo_frame, k=3)
+    view = PreprocessingPicker(model)
+    assert view.skewed() and set(view.skewed()) <= set(model.features)
+    assert view.skew.layout.display == "" and view.skew_fix.layout.display == ""
+    assert "heavily skewed" in view.skew.value and view.skewed()[0] in view.skew.value
+    view.skew_fix.click()
+    assert model.log1p is True and view.log1p.value is True
+    assert view.skew.layout.display == "none" and view.skew_fix.layout.display == "none"

@@ -87,3 +87,17 @@ def test_a_closed_legend_no_longer_follows_the_model(frame):
     model.rename(model.segment_ids[0], "After closing")
     assert len(legend.rows.children) == 3
     assert "After closing" not in html_of(legend)
+
+
+def test_names_can_follow_the_overall_level_instead_of_traits(make_model, make_frame):
+    frame = make_frame(400, centers=4, features=3, seed=5, columns=["logins", "posts", "likes"]).abs()
+    model = make_model(frame, k=4)
+    view = SegmentLegend(model)
+    assert view.naming.value == "traits"
+    before = dict(model.segment_names)
+    view.naming.value = "level"
+    assert model.naming == "level" and dict(model.segment_names) != before
+    names = [row.children[0].value for row in view.rows.children]
+    assert any("active" in n.lower() for n in names)
+    model.naming = "traits"
+    assert view.naming.value == "traits" and dict(model.segment_names) == before
