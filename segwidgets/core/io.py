@@ -52,14 +52,8 @@ import pyarrow.compute as pc
 
 from ..errors import SegwidgetsDataError, SegwidgetsValueError
 from .redundancy import Redundant, find_redundant, skewed_counts
-from .roles import (
-    ColumnInfo,
-    DateReading,
-    Role,
-    convert_column,
-    infer_column,
-    read_dates,
-)
+from .dates import DateReading, read_dates
+from .roles import ColumnInfo, Role, convert_column, infer_column
 from .text import format_megabytes
 
 #: How the cells of a CSV are kept: Arrow strings (a tenth of the memory of Python strings).
