@@ -15,6 +15,13 @@ def _slider_handle(page):
     return page.locator(".sw-k-slider [role=slider], .sw-k-slider .noUi-handle").first
 
 
+def _upload(page, path) -> None:
+    """Choose ``path`` in the explorer's upload button, as a person does."""
+    with page.expect_file_chooser() as chooser:
+        page.locator(".sw-upload").click()
+    chooser.value.set_files(str(path))
+
+
 def _table(tmp_path_factory, name: str, text: str):
     path = tmp_path_factory.mktemp("upload") / name
     path.write_text(text)
@@ -52,15 +59,11 @@ def test_upload_a_table_then_a_bad_file_keeps_the_table(page, open_app, tmp_path
     open_app(page, "explorer", EXPLORER)
     expect(page.locator(STATUS)).to_contain_text("7,050 rows", timeout=60_000)
 
-    with page.expect_file_chooser() as chooser:
-        page.locator(".sw-upload").click()
-    chooser.value.set_files(str(good))
+    _upload(page, good)
     expect(page.locator(STATUS)).to_contain_text("of 60 rows", timeout=60_000)
     expect(page.locator(".sw-data-source")).to_contain_text("shop.csv")
 
-    with page.expect_file_chooser() as chooser:
-        page.locator(".sw-upload").click()
-    chooser.value.set_files(str(bad))
+    _upload(page, bad)
     expect(page.locator(STATUS)).to_contain_text("The file is empty", timeout=30_000)
     expect(page.locator(STATUS)).to_contain_text("previous data is still loaded")
     expect(page.locator(".sw-data-source")).to_contain_text("shop.csv")
@@ -132,11 +135,54 @@ def test_zip_binary_and_oversized_uploads_say_why_and_keep_the_demo(page, open_a
     expect(page.locator(".sw-data-panel")).to_contain_text("up to 1.0 MB")
     for path, words in ((archive, "ZIP archive"), (binary, "not a table we can read"),
                         (big, "the limit is 1.0 MB")):
-        with page.expect_file_chooser() as chooser:
-            page.locator(".sw-upload").click()
-        chooser.value.set_files(str(path))
+        _upload(page, path)
         expect(page.locator(STATUS)).to_contain_text(words, timeout=60_000)
         expect(page.locator(STATUS)).to_contain_text("previous data is still loaded")
         expect(page.locator(".sw-data-source")).to_contain_text("facebook_live")
         expect(page.locator(ROWS)).to_have_count(4)
     save_screenshot(page, "explorer_refused_uploads")
+
+
+def test_a_real_export_gets_the_roles_an_analyst_would_give_and_comes_back_as_read(page, open_app):
+    """The CRM export of tests/data/exports: ids and zips stay text, codes are categories, a role
+    changed from its menu refits, and the downloaded rows are the cells as they were read."""
+    import csv
+    from pathlib import Path
+
+    export = Path(__file__).resolve().parents[1] / "data" / "exports" / "crm_export.csv"
+    open_app(page, "explorer", EXPLORER)
+    expect(page.locator(STATUS)).to_contain_text("7,050 rows", timeout=60_000)
+    _upload(page, export)
+    expect(page.locator(STATUS)).to_contain_text("of 1,000 rows", timeout=60_000)
+    notes = page.locator(".sw-load-notes")
+    expect(notes).to_contain_text("tenure_months")  # the same duration as tenureDays: left out
+    expect(notes).to_contain_text("any_purchase")
+
+    def row(name: str):  # a column's row, found by its role menu's tooltip
+        return page.locator(".sw-feature-row").filter(has=page.locator(f"select[title='What {name} is']"))
+
+    expect(row("region").locator("select")).to_have_value("category")  # the menu shows the role's word
+    expect(row("region")).to_contain_text("codes")
+    row("region").locator("select").select_option(label="ignored")
+    expect(page.locator(STATUS)).to_contain_text("of 1,000 rows", timeout=30_000)
+    expect(row("region")).to_have_count(0)  # ignored: listed only with "Show all columns"
+    page.locator(".sw-feature-show-all input").check()
+    expect(row("zip").locator("select")).to_have_value("identifier")
+    expect(row("region")).to_contain_text("set by you")
+    expect(page.locator(STATUS)).not_to_contain_text("wrong")
+
+    page.get_by_role("tab", name="Download").click()
+    page.locator(".sw-download-labels").click()
+    link = page.locator(".sw-labels-link")
+    expect(link).to_be_visible(timeout=30_000)
+    with page.expect_download() as download:
+        link.click()
+    with open(download.value.path(), encoding="utf-8", newline="") as handle:
+        header, *rows = list(csv.reader(handle))
+    with open(export, encoding="utf-8", newline="") as handle:
+        given_header, *given = list(csv.reader(handle))
+    assert header[:len(given_header)] == given_header
+    assert header[len(given_header):] == ["segwidgets_segment", "segwidgets_segment_name"]  # "segment" is taken
+    for column in ("user_hash", "zip", "customer_id"):
+        at = given_header.index(column)
+        assert [r[at] for r in rows] == [g[at] for g in given]
