@@ -972,7 +972,9 @@ def _plain_numbers(array: pa.ChunkedArray, parsing: _Parsing) -> tuple[pd.Series
     read by Arrow, exactly and fast: whole numbers as int64 when none is missing; else None."""
     if parsing.decimal == "," and _count(pc.match_substring(array, ".")):
         return None  # "1.234" is 1234 in this file, not 1.234
-    if not array.null_count:
+    # whole numbers only where no cell could be a fraction: a failed int64 cast costs 20 times
+    # the float cast it is tried before
+    if not array.null_count and not _count(pc.match_substring_regex(array, r"[.eEnNiI]")):
         try:
             return pd.Series(pc.cast(array, pa.int64()).to_numpy(zero_copy_only=False)), _Facts()
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):

@@ -279,10 +279,8 @@ def boolean_values(column: pd.Series) -> pd.Series | None:
     uniques = set(text.unique())
     if 2 <= len(uniques) <= 4 and uniques <= TRUE_WORDS | FALSE_WORDS and (uniques & TRUE_WORDS) \
             and (uniques & FALSE_WORDS):  # "si"/"sí"/"no", "Y"/"yes"/"N" are one yes/no
-        mapped = column.astype(object).map(
-            lambda v: pd.NA if pd.isna(v) else str(v).strip().lower() in TRUE_WORDS
-        )
-        return mapped.astype("boolean")
+        words = column.astype("string").str.strip().str.lower()  # vectorised: no call per row
+        return words.isin(TRUE_WORDS).astype("boolean").mask(words.isna())
     return None
 
 
@@ -335,13 +333,21 @@ def infer_column(
     given, else whole numbers without ".0".
     """
     n = len(column)
-    if isinstance(column.dtype, pd.StringDtype):
+    if column.dtype != object and pd.api.types.is_string_dtype(column.dtype):  # pandas or Arrow strings
         column = column.str.strip()
     elif column.dtype == object:
-        column = column.map(lambda v: v.strip() if isinstance(v, str) else v)
+        strings = column.map(type).eq(str).to_numpy()  # one type() per row; strip vectorised
+        if strings.any():
+            column = column.copy()
+            column[strings] = column[strings].astype(str).str.strip()
     missing_mask = column.isna()
     if not pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
-        blank = column.astype(object).map(lambda v: isinstance(v, str) and not v.strip())
+        if column.dtype == object:
+            blank = pd.Series(strings, index=column.index) & column.eq("")
+        elif pd.api.types.is_string_dtype(column.dtype):  # pandas or Arrow strings
+            blank = column.astype("string").str.strip().eq("").fillna(False).astype(bool)
+        else:
+            blank = pd.Series(False, index=column.index)
         missing_mask = missing_mask | blank.astype(bool)
     if original is not None and len(original) != n:
         raise ValueError(f"original has {len(original)} rows, the column {n}")

@@ -650,3 +650,11 @@ def test_one_stray_leading_zero_among_ordinary_numbers_is_not_a_code():
     padded = pd.Series([f"{v:03d}" for v in np.random.default_rng(0).integers(0, 120, 400)])
     assert infer_column("quantity", pd.to_numeric(padded), padded)[0].role == Role.NUMERIC
     assert infer_column("agent", pd.to_numeric(padded), padded)[0].role == Role.IDENTIFIER
+
+
+@pytest.mark.parametrize("dtype", [object, "string", "string[pyarrow]"])
+def test_text_of_every_string_kind_is_stripped_and_blank_cells_are_missing(dtype):
+    column = pd.Series(["video ", "   ", None, "photo", "video"] * 10, dtype=dtype)
+    info, values = infer_column("kind", column)
+    assert (info.role, info.n_missing, info.n_unique) == (Role.CATEGORICAL, 20, 2)
+    assert set(values.dropna()) == {"video", "photo"}
