@@ -88,9 +88,11 @@ def voila_args(*, port: int = config.DEFAULT_PORT, ip: str = config.DEFAULT_IP,
         "--VoilaConfiguration.allow_template_override=NO",
         "--VoilaConfiguration.allow_theme_override=NO",
         "--VoilaConfiguration.show_tracebacks=False",
-        # Every visit starts a kernel and closing the tab does not stop it, but
-        # it does close the kernel's websocket: cull kernels idle with no page
-        # connected. Not connected ones: with cull_connected=True a page left
+        # Every visit starts a kernel. Closing or leaving the page ends it at
+        # once (our template gives Voila's shutdown-on-close request the _xsrf
+        # cookie it needs, see voila_config/README.md); for pages that never
+        # say goodbye (a crashed browser, a lost network), cull kernels idle
+        # with no page connected. Not connected ones: with cull_connected=True a page left
         # open while its reader thinks is killed under them, and then ignores
         # every click without a word (tried in Chromium).
         f"--MappingKernelManager.cull_idle_timeout={config.KERNEL_CULL_IDLE_SECONDS}",
