@@ -184,6 +184,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="saved segmentation spec (JSON) shown when the link names none")
     report.add_argument("--specs-dir", type=_existing_dir, metavar="DIR",
                         help="folder of saved specs that links may open as ?spec=NAME")
+    report.add_argument("--data-dir", type=_existing_dir, metavar="DIR",
+                        help="folder the reports read their data from: a spec's source is a file "
+                             "name inside it (default: the specs folder, or the folder of SPEC)")
     server_options(report)
 
     lesson = commands.add_parser(
@@ -227,6 +230,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             extra_env[config.ENV_SPEC] = str(args.spec)
         if args.specs_dir is not None:
             extra_env[config.ENV_SPECS_DIR] = str(args.specs_dir)
+        if args.data_dir is not None:
+            extra_env[config.ENV_DATA_DIR] = str(args.data_dir)
     else:
         notebook_name = "kmeans_lesson"
         extra_env = {}

@@ -33,6 +33,9 @@ KERNEL_POOL_SIZE = 1
 ENV_DATA = "SEGWIDGETS_DATA"  # absolute path of the table to open
 ENV_SPEC = "SEGWIDGETS_SPEC"  # absolute path of a saved segmentation spec (JSON)
 ENV_SPECS_DIR = "SEGWIDGETS_SPECS_DIR"  # folder that report links (?spec=NAME) may read
+#: The folder a served report may read its data from (a spec's ``source`` is a name inside
+#: it, or a bundled dataset's name); default: the specs folder itself.
+ENV_DATA_DIR = "SEGWIDGETS_DATA_DIR"
 ENV_UPLOAD_LIMIT_MB = "SEGWIDGETS_UPLOAD_LIMIT_MB"  # a smaller upload limit for one server
 #: "0" stops the explorer app compiling UMAP's numba code in the background when its kernel
 #: starts (about 30 s of one core, once per kernel; with preheated kernels, before a visitor).

@@ -34,10 +34,14 @@ from __future__ import annotations
 import csv
 import dataclasses
 import datetime as dt
+import errno
+import hashlib
 import io
+import logging
 import math
 import os
 import re
+import stat
 import warnings
 from collections.abc import Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -55,6 +59,8 @@ from .redundancy import Redundant, find_redundant, skewed_counts
 from .dates import DateReading, read_dates
 from .roles import ColumnInfo, Role, convert_column, infer_column
 from .text import format_megabytes
+
+_log = logging.getLogger("segwidgets.io")
 
 #: How the cells of a CSV are kept: Arrow strings (a tenth of the memory of Python strings).
 TEXT = pd.ArrowDtype(pa.string())
@@ -145,6 +151,8 @@ class LoadedTable:
             (:func:`segwidgets.core.redundancy.find_redundant`).
         skewed: counts with a heavy tail, where log(1 + x) helps
             (:func:`segwidgets.core.redundancy.skewed_counts`).
+        sha256: the SHA-256 (hex) of the bytes read, so a saved spec can tell whether its
+            file changed; None for a DataFrame.
     """
 
     frame: pd.DataFrame
@@ -157,6 +165,7 @@ class LoadedTable:
     sheet: str | None = None
     redundant: dict[str, Redundant] = field(default_factory=dict)
     skewed: list[str] = field(default_factory=list)
+    sha256: str | None = None
     _facts: dict[str, _Facts] = field(default_factory=dict, repr=False, compare=False)
     _parsing: _Parsing | None = field(default=None, repr=False, compare=False)
 
@@ -272,18 +281,69 @@ def _read_bytes(source: str | os.PathLike | bytes | BinaryIO, max_bytes: int | N
             raise SegwidgetsDataError(f"The file is larger than the limit of {limit}.")
     else:
         path = Path(source)
-        if not path.exists():
-            raise SegwidgetsDataError(f"There is no file called {path.name!r}.")
-        if path.is_dir():
-            raise SegwidgetsDataError(f"{path.name!r} is a folder, not a file.")
-        size = path.stat().st_size
-        if max_bytes is not None and size > max_bytes:
-            raise _too_large(size, max_bytes)
-        data = path.read_bytes()
+        data = _read_file(path, max_bytes)
         name = path.name
     if max_bytes is not None and len(data) > max_bytes:
         raise _too_large(len(data), max_bytes)
     return data, str(name)
+
+
+#: Bytes asked of the system per read of a file.
+_CHUNK = 1024 * 1024
+
+
+def _read_file(path: Path, max_bytes: int | None) -> bytes:
+    """The bytes of the regular file ``path``, read once through one descriptor.
+
+    Opened without blocking (a FIFO with no writer would wait for ever) and checked on the
+    descriptor, not the name, so what is read is what was checked: a folder, a device, a
+    FIFO or a socket is refused in words. At most ``max_bytes + 1`` bytes are read (a file
+    growing under us is refused, not read to its end); without a limit, at most the size
+    the file had when it was opened.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise SegwidgetsDataError(f"There is no file called {path.name!r}.") from None
+    except IsADirectoryError:
+        raise SegwidgetsDataError(f"{path.name!r} is a folder, not a file.") from None
+    except PermissionError:
+        raise SegwidgetsDataError(f"There is no permission to read {path.name!r}.") from None
+    except (OSError, ValueError) as exc:  # a name too long, a NUL in it, a loop of links ...
+        _log.info("could not open %r", path, exc_info=True)
+        if getattr(exc, "errno", None) == errno.ENAMETOOLONG:
+            raise SegwidgetsDataError("The file name or its folder path is too long.") from None
+        raise SegwidgetsDataError(f"The file {path.name!r} could not be opened.") from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise SegwidgetsDataError(f"{path.name!r} is a folder, not a file.")
+        if not stat.S_ISREG(info.st_mode):
+            raise SegwidgetsDataError(
+                f"{path.name!r} is not an ordinary file (it is a device, a pipe or a socket), "
+                "so it cannot be read as a table.")
+        if max_bytes is not None and info.st_size > max_bytes:
+            raise _too_large(info.st_size, max_bytes)
+        os.set_blocking(fd, True)  # a regular file: reads never wait anyway
+        budget = info.st_size if max_bytes is None else max_bytes + 1
+        chunks: list[bytes] = []
+        got = 0
+        while got < budget:
+            # the whole file in one read (one buffer, no copies), then small reads to its end
+            chunk = os.read(fd, min(budget - got, max(info.st_size + 1 - got, _CHUNK)))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            got += len(chunk)
+    except OSError:
+        _log.info("could not read %r", path, exc_info=True)
+        raise SegwidgetsDataError(f"The file {path.name!r} could not be read.") from None
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
+    if max_bytes is not None and len(data) > max_bytes:  # it grew after it was opened
+        raise _too_large(len(data), max_bytes)
+    return data
 
 
 def _decode(data: bytes) -> tuple[str, str | None]:
@@ -1282,6 +1342,7 @@ class _Cells:
     header_row: int | None = None
     formulas: dict[int, str] = field(default_factory=dict)
     typed: bool = False   # a DataFrame or Parquet file: "NA" is text, not a missing value
+    sha256: str | None = None  # of the bytes read (None: a DataFrame)
 
 
 def _cells_of(source: Any, filename: str | None, max_bytes: int | None, options: ReadOptions,
@@ -1294,18 +1355,20 @@ def _cells_of(source: Any, filename: str | None, max_bytes: int | None, options:
     name = filename or name
     if not data or data.isspace():  # not data.strip(): that copies the whole file
         raise SegwidgetsDataError("The file is empty.")
+    digest = hashlib.sha256(data).hexdigest()  # of the bytes read: the file is not read again
     read = _read_format(data, name, notes, options)
     if isinstance(read, pd.DataFrame):
-        return _Cells(read, typed=True), name
+        return _Cells(read, typed=True, sha256=digest), name
     if isinstance(read, _Sheet):
-        return _Cells(read.cells, None, read.sheets, read.sheet, read.header_row, read.formulas), name
+        return _Cells(read.cells, None, read.sheets, read.sheet, read.header_row, read.formulas,
+                      sha256=digest), name
     # a CSV: once it is text, its bytes go, so a large file is never held three times over
     text, encoding = _decode(data)
     data = None
     if encoding:
         notes.append(f"The file is encoded as {encoding}.")
     frame, sep, header_row = _parse_csv(text, notes, options)
-    return _Cells(frame, sep, header_row=header_row), name
+    return _Cells(frame, sep, header_row=header_row, sha256=digest), name
 
 
 def read_table(
@@ -1354,7 +1417,7 @@ def read_table(
     return LoadedTable(frame=converted, columns=infos, source=str(name),
                        notes=notes + _column_notes(facts, infos, redundant), original=original, options=used,
                        sheets=list(cells.sheets), sheet=cells.sheet, redundant=redundant, skewed=skewed,
-                       _facts=facts, _parsing=parsing)
+                       sha256=cells.sha256, _facts=facts, _parsing=parsing)
 
 
 def _read_columns(original: pd.DataFrame, parsing: _Parsing, formulas: Mapping[str, str]

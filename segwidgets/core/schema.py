@@ -19,6 +19,7 @@ What a change invalidates:
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -68,6 +69,24 @@ class Source(Constraint):
         if not isinstance(value, str):
             raise SegwidgetsValueError(f"{label} must be text, not {short(value)}.")
         return saveable(label, value)
+
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+@dataclass(frozen=True)
+class Sha256(Constraint):
+    """A SHA-256 digest: 64 lowercase hexadecimal characters, or None (not known)."""
+
+    def describe(self) -> str:
+        return "a SHA-256 digest (64 characters 0-9 and a-f)"
+
+    def check(self, label: str, value: Any) -> str | None:
+        if value is None:
+            return None
+        if not isinstance(value, str) or not _SHA256.fullmatch(value):
+            raise SegwidgetsValueError(f"{label} must be {self.describe()}, not {short(value)}.")
+        return value
 
 
 @dataclass(frozen=True)
@@ -129,6 +148,10 @@ FIELDS: tuple[Field, ...] = (
     Field("reading", dict, Reading(), "reading",
           "How the source file was read: decimal mark, thousands separator, day-first dates, "
           "sheet, header row (empty: decided from the file).", "data", None, trait=False),
+    Field("data_sha256", lambda: None, Sha256(), "The data file's fingerprint",
+          "The SHA-256 of the data file's bytes when the spec was saved, so a report can refuse "
+          "a file that has changed since (None: a DataFrame, or not recorded).", "data", None,
+          trait=False),
     Field("roles", dict, ColumnRoles(SETTABLE_ROLES, MAX_ROLES), "roles",
           "Roles a person gave columns (column -> numeric, categorical, boolean, identifier or "
           "ignored); other columns keep the role read from the data.", "data", None),

@@ -18,12 +18,13 @@ import ipywidgets as w
 
 from ..config import (
     ENV_DATA,
+    ENV_DATA_DIR,
     ENV_SPEC,
     ENV_SPECS_DIR,
     ENV_UMAP_WARMUP,
     upload_limit_bytes,
 )
-from ..errors import SegwidgetsError
+from ..errors import SegwidgetsDataError, SegwidgetsError, SegwidgetsValueError
 from ..widgets._base import css, escape
 
 log = logging.getLogger("segwidgets.apps")
@@ -156,10 +157,24 @@ def apply_link_settings(model: Any, query: str) -> str | None:
     return notice
 
 
+#: What a report says when its data file is not the one it was saved with.
+DATA_CHANGED = ("The data file of this report has changed since the report was saved, so the report "
+                "would not show what was saved. Publish the report again.")
+
+
 @_guard
 def report_app(spec: str | os.PathLike | None = None, data: Any = None, query: str | None = None,
-               specs_dir: str | os.PathLike | None = None) -> w.Widget:
-    """The report app: ``?spec=NAME`` read only from the specs folder, or ``$SEGWIDGETS_SPEC``."""
+               specs_dir: str | os.PathLike | None = None,
+               data_dir: str | os.PathLike | None = None) -> w.Widget:
+    """The report app: ``?spec=NAME`` read only from the specs folder, or ``$SEGWIDGETS_SPEC``.
+
+    The spec's data is read only from the data folder (``data_dir``, else
+    ``$SEGWIDGETS_DATA_DIR``, else the specs folder; for ``$SEGWIDGETS_SPEC`` without a
+    specs folder, the spec's own folder) through
+    :func:`segwidgets.core.confine.resolve_data`, within the upload limit, and only if its
+    bytes still have the SHA-256 the spec recorded. ``data`` (a caller's own table) skips
+    all of that.
+    """
     from ..core.spec_store import resolve_spec
     from .report import (
         Report,  # imports before the wait: a preheated kernel has done them
@@ -167,8 +182,8 @@ def report_app(spec: str | os.PathLike | None = None, data: Any = None, query: s
 
     query = request_query() if query is None else query
     name = parse_qs(query.lstrip("?")).get("spec", [None])[0]
+    folder = specs_dir or os.environ.get(ENV_SPECS_DIR)
     if name is not None:
-        folder = specs_dir or os.environ.get(ENV_SPECS_DIR)
         if not folder:
             return error_panel("This server has no folder of saved reports configured.")
         path = resolve_spec(name, folder)
@@ -177,4 +192,48 @@ def report_app(spec: str | os.PathLike | None = None, data: Any = None, query: s
         if not path:
             return error_panel("No report was named. Open a link of the form ?spec=NAME.")
         path = Path(path)
-    return Report.from_spec(path, data=data)
+    saved = _read_spec(path)
+    if data is None:
+        data = _report_table(saved, data_dir or os.environ.get(ENV_DATA_DIR) or folder or path.parent)
+    return Report.from_spec(saved, data=data)
+
+
+def _read_spec(path: Path) -> Any:
+    """The spec saved in ``path``, or a plain-words error (the details go to the log)."""
+    from ..core.spec import SegmentationSpec
+    from ..core.spec_store import MAX_SPEC_BYTES
+
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_SPEC_BYTES + 1)
+        text = raw.decode("utf-8")
+    except (OSError, ValueError):
+        log.warning("could not read the spec %r", str(path), exc_info=True)
+        raise SegwidgetsValueError("The saved report could not be read.") from None
+    if len(raw) > MAX_SPEC_BYTES:
+        raise SegwidgetsValueError("The saved report is too large to be a report.")
+    return SegmentationSpec.from_json(text)
+
+
+def _report_table(spec: Any, folder: str | os.PathLike) -> Any:
+    """The table of a served report: its source read from ``folder`` only, checked against the
+    spec's SHA-256. Refusals are in words that name no path of the server."""
+    from .. import datasets
+    from ..core.confine import resolve_data
+    from ..core.io import ReadOptions, read_table
+
+    if spec.source is None:
+        raise SegwidgetsValueError("This report names no data, so there is nothing to show.")
+    limit = upload_limit_bytes()
+    path = resolve_data(spec.source, folder, max_bytes=limit)
+    options = ReadOptions(**spec.reading) if spec.reading else None
+    if spec.source in datasets.list_datasets() and options is None:
+        table = datasets.load_table(spec.source)  # read once per process
+    else:
+        shown = Path(spec.source).name if os.path.isabs(spec.source) else spec.source  # no server path
+        table = read_table(path, filename=shown, max_bytes=limit, options=options)
+    if spec.data_sha256 is not None and table.sha256 != spec.data_sha256:
+        log.warning("data of the report changed: %r has SHA-256 %s, the spec recorded %s",
+                    str(path), table.sha256, spec.data_sha256)
+        raise SegwidgetsDataError(DATA_CHANGED)
+    return table

@@ -154,11 +154,11 @@ def test_a_report_from_a_spec_naming_its_data(tmp_path, frame):
 @pytest.fixture()
 def folders(tmp_path, frame):
     """A specs folder with one report, and a secret spec outside it that a link must never reach."""
-    data = tmp_path / "data.csv"
-    frame.to_csv(data, index=False)
     specs, private = tmp_path / "specs", tmp_path / "private"
     specs.mkdir()
     private.mkdir()
+    data = specs / "data.csv"  # a served report reads data only inside its folder
+    frame.to_csv(data, index=False)
     model = Segmentation(str(data), k=4, background=False)
     model.rename(model.segment_ids[0], "Shown to everyone")
     model.save(specs / "q3-review.json")

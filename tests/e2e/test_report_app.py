@@ -58,3 +58,21 @@ def test_a_spec_outside_the_folder_is_refused_in_words(page, open_app, specs, na
     content = page.content()
     assert SECRET_NAME not in content  # nothing of the file outside the folder reaches the page
     assert str(folder) not in content and str(secret.parent) not in content
+
+
+def test_a_spec_whose_data_is_outside_the_data_folder_is_refused_in_words(page, open_app, specs):
+    folder, _ = specs
+    leak = Segmentation("facebook_live", k=3, background=False).spec.replace(source="/etc/passwd",
+                                                                             data_sha256=None)
+    (folder / "passwords.json").write_text(leak.to_json())
+    open_app(page, "report", ".sw-app-error", env={"SEGWIDGETS_SPECS_DIR": str(folder)},
+             query="?spec=passwords")
+    expect(page.locator(".sw-app-error")).to_have_text("This report's data is not in the server's data folder.")
+    expect(page.locator(REPORT)).to_have_count(0)
+    expect(page.locator(".sw-segment-card")).to_have_count(0)
+    expect(page.locator("a[download]")).to_have_count(0)  # no download link
+    expect(page.locator(".sw-download-labels, .sw-download-excel")).to_have_count(0)
+    content = page.content()
+    assert "root:x:0:0" not in content and "nologin" not in content  # not one row of the file
+    assert "Traceback" not in content and "Error" not in page.locator("body").inner_text()
+    assert str(folder) not in content
