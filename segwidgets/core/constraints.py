@@ -35,6 +35,27 @@ def saveable(what: str, value: str) -> str:
     return value
 
 
+#: Characters that change how text reads without being seen: bidi embeddings, overrides and
+#: isolates (U+202A–U+202E, U+2066–U+2069) and the directional marks (U+200E, U+200F).
+BIDI_CONTROLS = frozenset(chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F))
+
+
+def plain_text(text: str) -> str:
+    """``text`` without bidi controls and C0/C1 control characters (a tab, a line break and
+    other control white space become a space), so a name reads as what it is."""
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if ch in BIDI_CONTROLS:
+            continue
+        if code < 0x20 or 0x7F <= code <= 0x9F:
+            if ch.isspace():
+                out.append(" ")
+            continue
+        out.append(ch)
+    return "".join(out)
+
+
 class Constraint:
     """What a setting accepts. ``check(label, value)`` returns the normalised value."""
 
@@ -164,7 +185,8 @@ class Columns(Constraint):
 @dataclass(frozen=True)
 class SegmentNames(Constraint):
     """Segment id -> name: ids whole numbers in ``[0, most_id]``, names text of at most
-    ``longest`` characters, kept as written (:meth:`tidy` is what a model shows)."""
+    ``longest`` characters, kept as written but for control and bidi-override characters,
+    which are dropped (:func:`plain_text`; :meth:`tidy` is what a model shows)."""
 
     longest: int
     most_id: int
@@ -181,7 +203,7 @@ class SegmentNames(Constraint):
             segment = ids.check("A segment number", key)
             if not isinstance(name, str):
                 raise SegwidgetsValueError(f"The name of segment {segment} must be text, not {short(name)}.")
-            saveable(f"The name of segment {segment}", name)
+            name = plain_text(saveable(f"The name of segment {segment}", name))
             if len(name) > self.longest:
                 raise SegwidgetsValueError(
                     f"The name of segment {segment} is longer than {self.longest} characters. A name can be at most "
@@ -192,8 +214,9 @@ class SegmentNames(Constraint):
 
     @staticmethod
     def tidy(names: dict[int, str]) -> dict[int, str]:
-        """Runs of white space made single; empty names dropped (they restore the generated one)."""
-        tidied = {i: " ".join(name.split()) for i, name in names.items()}
+        """Control and bidi characters dropped, runs of white space made single; empty names
+        dropped (they restore the generated one)."""
+        tidied = {i: " ".join(plain_text(name).split()) for i, name in names.items()}
         return {i: name for i, name in tidied.items() if name}
 
 

@@ -23,12 +23,15 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 from typing import Any
 from urllib.parse import quote, unquote_plus
 
 from ..errors import SegwidgetsValueError
 from .constraints import short
 from .schema import FIELD, FIELDS, MAX_FEATURES, MAX_NAME_LENGTH, SPEC_VERSION
+
+log = logging.getLogger("segwidgets.spec")
 
 __all__ = ["MAX_FEATURES", "MAX_NAME_LENGTH", "SPEC_VERSION", "SegmentationSpec"]
 
@@ -111,12 +114,34 @@ class _SpecMethods:
 
     @classmethod
     def from_json(cls, text: str | bytes) -> SegmentationSpec:
-        """Read :meth:`to_json` output (a newer format version is refused in words)."""
+        """Read :meth:`to_json` output (a newer format version is refused in words).
+
+        Raises only :class:`~segwidgets.errors.SegwidgetsValueError`: for text that is not JSON,
+        bytes that are not UTF-8, or JSON nested too deeply to be a spec.
+        """
+        if isinstance(text, (bytes, bytearray)):
+            try:
+                text = bytes(text).decode("utf-8")
+            except UnicodeDecodeError:
+                raise SegwidgetsValueError("The spec is not UTF-8 text; save it as UTF-8 and try again.") from None
+        if not isinstance(text, str):
+            raise SegwidgetsValueError("A spec must be JSON text.")
         try:
             data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise SegwidgetsValueError(
+                f"The spec is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}).") from None
+        except RecursionError:
+            log.info("spec refused: JSON nested too deeply to read")
+            raise SegwidgetsValueError("The spec is nested too deeply to be a segmentation's settings.") from None
         except (TypeError, ValueError) as exc:
-            raise SegwidgetsValueError(f"The spec is not valid JSON ({exc}).") from None
-        return cls.from_dict(data)
+            log.info("spec refused: %s", exc)
+            raise SegwidgetsValueError("The spec is not valid JSON.") from None
+        try:
+            return cls.from_dict(data)
+        except RecursionError:  # a deep value inside a field (say, a name made of nested lists)
+            log.info("spec refused: a field nested too deeply to check")
+            raise SegwidgetsValueError("The spec is nested too deeply to be a segmentation's settings.") from None
 
     # -- query string
     def to_query(self) -> str:

@@ -18,6 +18,7 @@ Errors never escape an observer: they land in ``status`` in plain words,
 from __future__ import annotations
 
 import contextlib
+import itertools
 import logging
 import os
 import threading
@@ -153,6 +154,8 @@ class Segmentation(Maps, Sweeps, Persistence, HasTraits):
         self._batch_depth = 0
         self._batch_dirty = False
         self._data_version = 0
+        self._versions = itertools.count(1)  # data versions handed out (a load takes one before it publishes)
+        self._loads = 0  # loads asked for: the last one wins
         self._pending_table: LoadedTable | None = None
         self._as_read: LoadedTable | None = None  # the table before the roles a person set
         self._pending_roles: tuple[dict, LoadedTable] | None = None
@@ -285,9 +288,25 @@ class Segmentation(Maps, Sweeps, Persistence, HasTraits):
         return self.scheduler.wait(("umap",), timeout)
 
     def close(self) -> None:
-        """Stop all background work (views of this model stop updating)."""
-        self._closed = True
+        """Stop all background work (views of this model stop updating).
+
+        A closed model refuses work: setting a spec attribute afterwards (``k``, ``features``,
+        …) changes the setting but never refits, and :meth:`load_data` loads nothing and
+        returns False, saying so in ``status``. Closing twice is harmless.
+        """
+        with self._lock:
+            self._closed = True
         self.scheduler.close()
+
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` was called (the model then refits and loads nothing)."""
+        return self._closed
+
+    def _say_closed(self) -> None:
+        with self._publish, self.hold_trait_notifications():
+            self.state = "error"
+            self.status = "This segmentation was closed; open the page again (or make a new one) to load data."
 
     def clear_cache(self, *, keep_prepared: bool = False) -> None:
         """Forget cached fits and profiles (and prepared rows unless ``keep_prepared``)."""
@@ -407,10 +426,11 @@ class Segmentation(Maps, Sweeps, Persistence, HasTraits):
         features = [f for f in self.features if f in candidates] or table.default_features()
         with self._batch():
             with self._lock:
-                self._data_version += 1  # the same rows, other values: nothing cached applies
-            self.table = table
-            self.data = table.frame
-            self.features = features
+                self._data_version = next(self._versions)  # the same rows, other values: nothing cached applies
+            with self.hold_trait_notifications():  # views hear of the table once its data is set too
+                self.table = table
+                self.data = table.frame
+                self.features = features
             self._request()
 
     def set_role(self, column: str, role: str) -> None:

@@ -6,18 +6,22 @@ import errno
 import dataclasses
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from traitlets import HasTraits, observe, validate
+from traitlets import HasTraits, TraitError, observe, validate
 
 from ..core import export
 from ..core.io import LoadedTable, ReadOptions, read_table
+from ..core.preprocess import role_name
 from ..core.schema import FIELD, FIELDS, TRAIT_FIELDS
+from ..core.constraints import short
 from ..core.spec import SegmentationSpec
 from ..errors import SegwidgetsError, SegwidgetsValueError
+from . import pipeline
+from .cache import Caches
 
 log = logging.getLogger("segwidgets.session")
 
@@ -61,58 +65,146 @@ class Persistence(HasTraits):
             self._read_options = None  # a DataFrame: nothing was read from text
             self._set_table(table)
 
-    def _set_table(self, table: LoadedTable, features: Sequence[str] | None = None) -> None:
+    def _stage(self, table: LoadedTable, features: Sequence[str] | None = None
+               ) -> tuple[LoadedTable, LoadedTable, list[str]]:
+        """``table`` as read, with the roles a person set, and the features it would use: checked
+        against the current spec, nothing set (a plain error for features it does not have)."""
         as_read, table = table, self._with_roles(table, self.roles)
         candidates = table.feature_candidates()
         if features is not None:
             unknown = [f for f in features if f not in candidates]
             if unknown:
                 raise SegwidgetsValueError(
-                    f"These features are not usable columns of the table: {', '.join(unknown)}."
+                    f"These features are not usable columns of the table: {', '.join(map(short, unknown))}."
                 )
             features = list(features)
         elif self.features and all(f in candidates for f in self.features):
             features = list(self.features)  # same columns: keep the person's choice
         else:
             features = table.default_features()
-        with self._batch():
+        return as_read, table, features
+
+    def _set_table(self, table: LoadedTable, features: Sequence[str] | None = None) -> None:
+        """Show ``table`` (results cleared) and ask for its fit."""
+        as_read, table, features = self._stage(table, features)
+        self._publish_table(as_read, table, features, next(self._versions))
+        self._request()
+
+    def _publish_table(self, as_read: LoadedTable, table: LoadedTable, features: list[str], version: int,
+                       fitted: tuple[pipeline.Request, Any, pipeline.Fitted, Caches] | None = None,
+                       options: ReadOptions | None = None) -> pipeline.Request | None:
+        """Publish a table, its data, features and (if ``fitted``) its first result together.
+
+        Every trait is set before any observer hears of one (one ``hold_trait_notifications``
+        block), so a view reading ``table`` and ``data`` sees both new. Older fits are overtaken.
+        Returns the request ``fitted`` was published as (with the generation it now has).
+        """
+        published = None
+        with self._batch(run=False), self._publish:
+            self.scheduler.cancel("fit")
             with self._lock:
-                self._data_version += 1
-                self.caches.clear()
-            with self._publish:
+                self._generation += 1
+                self._data_version = version
+                generation = self._generation
+            self.caches.clear()
+            if fitted is not None:
+                request, prepared, fit, scratch = fitted
+                published = dataclasses.replace(request, generation=generation)
+                self.caches.prepared.put(request.prep_key, prepared)
+                self.caches.fits.put(request.fit_key, fit)
+                pca = scratch.embeddings.get((request.prep_key, "pca"))
+                if pca is not None:
+                    self.caches.embeddings.put((request.prep_key, "pca"), pca)
+            with self.hold_trait_notifications():
                 self.set_trait("result", None)
                 self.set_trait("labels", None)
-            self.selection = None
-            self.selection_profile = None
-            self._as_read = as_read
-            self.table = table
-            self.source = table.source
-            self.data = table.frame
-            self.features = features
-            self._request()
+                self.selection = None
+                self.selection_profile = None
+                self._as_read = as_read
+                if fitted is not None:  # a load: how a person asked for the file to be read
+                    self._read_options = options
+                self.data = table.frame  # validated when the block ends, with ``table`` set too
+                self.table = table
+                self.source = table.source
+                self.features = features
+                if published is not None:
+                    coords, method = self._coords_for(published.prep_key, prepared)
+                    result = pipeline.assemble(
+                        published, prepared, fit, previous=None, names=self.names,
+                        initial_ids=self._initial_ids, coords=coords, embedding=method, caches=self.caches,
+                        cached=False, preview=False)
+                    self._adopt_ids = False
+                    self._set_result(result, state="idle", status=result.summary)
+        return published
 
     def load_data(self, source: Any, *, filename: str | None = None,
-                  features: Sequence[str] | None = None, options: ReadOptions | None = None) -> bool:
-        """Load a new table (path, bytes, file object, DataFrame or dataset name).
+                  features: Sequence[str] | None = None, options: ReadOptions | None = None,
+                  cancel: Callable[[], bool] | None = None) -> bool:
+        """Load a new table (path, bytes, file object, DataFrame or dataset name) and fit it.
 
         ``options`` overrides what reading decides from the file (decimal mark,
         thousands separator, day-first dates, the Excel sheet, the header row).
-        Returns False, with the reason in ``status``, if it cannot be read;
-        the table and results already loaded then stay as they were.
+
+        A load and its first fit succeed together: the table is read and fitted in the
+        caller's thread (the data panel calls this in the scheduler's ``"load"`` lane), and
+        only then are the table, data, features and result published, in one block.
+        Returns False, with the reason in ``status``, if the file cannot be read or its first
+        fit fails; the table, results and selection already loaded then stay exactly as they
+        were. The last load asked for wins: a load overtaken by a newer one (or for which
+        ``cancel()`` is true when it is ready) publishes nothing and returns False. A closed
+        model (:meth:`close`) loads nothing and returns False.
         """
+        if self._closed:
+            self._say_closed()
+            return False
+        with self._lock:
+            self._loads += 1
+            ticket = self._loads
+
+        def overtaken() -> bool:
+            with self._lock:
+                return ticket != self._loads or self._closed or bool(cancel is not None and cancel())
+
         try:
             table = self._read(source, filename, options)
             if len(table.frame) == 0:
                 raise SegwidgetsValueError("The table has no rows.")
-            self._set_table(table, features)
-            self._read_options = options
+            as_read, staged, chosen = self._stage(table, features)
+            note = ""
+            if features is None and not chosen:  # nothing numeric: the categorical columns, or nothing loads
+                categorical = [c for c in staged.feature_candidates()
+                               if role_name(staged.roles.get(c)) == "categorical"]
+                if categorical:
+                    chosen = categorical
+                    shown = ", ".join(map(short, categorical[:4])) + (", …" if len(categorical) > 4 else "")
+                    note = (f" This table has no numeric columns, so it is segmented on its categorical "
+                            f"columns ({shown}), one-hot encoded.")
+            version = next(self._versions)
+            with self._lock:
+                request = dataclasses.replace(
+                    self._snapshot(), data_version=version, frame=staged.frame, roles=dict(staged.roles),
+                    features=tuple(chosen))
+            scratch = Caches()
+            prepared, fitted = pipeline.fit(request, scratch)
         except SegwidgetsError as exc:
-            self._report_error(str(exc), keep="data")
+            if not overtaken():
+                self._report_error(str(exc), keep="data")
             return False
-        except Exception as exc:  # a reader we do not control failed: still plain words
+        except Exception:  # a reader or fit we do not control failed: still plain words
             log.exception("could not load data")
-            self._report_error(f"The file could not be read ({type(exc).__name__}: {exc}).", keep="data")
+            if not overtaken():
+                self._report_error("The file could not be read or segmented.", keep="data")
             return False
+        with self._publish:
+            if overtaken():
+                log.info("a load was overtaken by a newer one; dropped")
+                return False
+            published = self._publish_table(as_read, staged, chosen, version, (request, prepared, fitted, scratch),
+                                            options=options)
+            if note:
+                self.status = self.status + note
+        if published is not None and fitted.metrics is None:
+            self.scheduler.submit("metrics", lambda job: self._measure(published, prepared, fitted))
         return True
 
     @property
@@ -126,20 +218,60 @@ class Persistence(HasTraits):
         return SegmentationSpec(
             source=source,
             reading={} if source is None or given is None else dataclasses.asdict(given),
+            data_sha256=self._data_sha256(source),
             segment_ids=[] if shown is None else list(shown.raw_to_id),
             **values,
         )
 
+    def _data_sha256(self, source: str | None) -> str | None:
+        """The SHA-256 of the bytes the table was read from, for the spec: None for a
+        DataFrame, and for a bundled dataset (it ships with the package it belongs to)."""
+        from .. import datasets
+
+        if source is None or source in datasets.list_datasets():
+            return None
+        return getattr(self._as_read, "sha256", None)
+
     def apply_spec(self, spec: SegmentationSpec) -> None:
-        """Apply every setting of ``spec`` with a single refit (and its segment ids, if it has any)."""
-        with self.batch():
-            if spec.segment_ids:
-                self.adopt_segment_ids(spec.segment_ids)
-            self.roles = dict(spec.roles)  # first: the features may need a role it gives
-            if spec.features:
-                self.features = list(spec.features)
-            for name in _PLAIN:
-                setattr(self, name, getattr(spec, name))
+        """Apply every setting of ``spec`` with a single refit (and its segment ids, if it has any).
+
+        All or nothing: every setting is checked first (its own constraint, the roles and
+        features against the table loaded); a spec refused raises
+        :class:`~segwidgets.errors.SegwidgetsValueError` saying why, with every setting and the
+        result as they were.
+        """
+        spec = self._checked_spec(spec)
+        try:
+            with self.batch():
+                if spec.segment_ids:
+                    self.adopt_segment_ids(spec.segment_ids)
+                self.roles = dict(spec.roles)  # first: the features may need a role it gives
+                if spec.features:
+                    self.features = list(spec.features)
+                for name in _PLAIN:
+                    setattr(self, name, getattr(spec, name))
+        except TraitError as exc:  # checked above, so not expected: still our error, in words
+            log.warning("a checked spec was refused while applied: %s", exc)
+            raise SegwidgetsValueError(str(exc)) from None
+
+    def _checked_spec(self, spec: Any) -> SegmentationSpec:
+        """``spec`` validated again, and against the table loaded: a plain error before anything is set."""
+        if not isinstance(spec, SegmentationSpec):
+            raise SegwidgetsValueError("apply_spec needs a SegmentationSpec (see SegmentationSpec.from_json).")
+        try:
+            spec = dataclasses.replace(spec)  # every field checked again: a spec's fields can be reassigned
+        except TypeError as exc:
+            log.info("spec refused: %s", exc)
+            raise SegwidgetsValueError("The spec has a setting that is not valid; nothing was changed.") from None
+        if self._as_read is not None:
+            table = self._with_roles(self._as_read, spec.roles)  # a role the values cannot take is refused
+            candidates = set(table.feature_candidates())
+            unknown = [f for f in spec.features if f not in candidates]
+            if unknown:
+                raise SegwidgetsValueError(
+                    f"These are not usable columns of the table: {', '.join(map(short, unknown))}. "
+                    "Nothing was changed.")
+        return spec
 
     def adopt_segment_ids(self, ids: Sequence[int]) -> None:
         """Number the next fit's segments ``ids`` (the fit's own label i gets ``ids[i]``) instead of
@@ -177,9 +309,12 @@ class Persistence(HasTraits):
 
     @classmethod
     def load(cls, path: str | os.PathLike, data: Any = None, **kwargs: Any) -> Any:
-        """Build a segmentation from a saved spec; ``data`` overrides the spec's source."""
-        spec = SegmentationSpec.from_json(Path(path).read_text(encoding="utf-8"))
-        return cls.from_spec(spec, data=data, **kwargs)
+        """Build a segmentation from a saved spec; ``data`` overrides the spec's source.
+
+        Raises :class:`~segwidgets.errors.SegwidgetsValueError` in words (naming the file, never
+        its folder) for a file that is missing, a folder, unreadable or not UTF-8 JSON.
+        """
+        return cls.from_spec(_read_spec(path), data=data, **kwargs)
 
     @classmethod
     def from_spec(cls, spec: SegmentationSpec, data: Any = None, **kwargs: Any) -> Any:
@@ -263,6 +398,36 @@ def _save_target(path: str | os.PathLike, *sources: str | None) -> Path:
     except OSError as exc:
         raise SegwidgetsValueError(_unwritable(target, exc)) from None
     return target
+
+
+def _read_spec(path: str | os.PathLike) -> SegmentationSpec:
+    """The spec saved at ``path``, or a plain error naming only the file (details to the log)."""
+    try:
+        text = os.fspath(path)
+        if isinstance(text, bytes):
+            text = os.fsdecode(text)
+        name = short(Path(text).name or text)
+    except (TypeError, ValueError):
+        raise SegwidgetsValueError("Give the path of a saved spec (a .json file).") from None
+    if "\x00" in text:
+        raise SegwidgetsValueError("The file name contains a NUL character (\\x00); check the name.")
+    try:
+        raw = Path(text).read_bytes()
+    except FileNotFoundError:
+        raise SegwidgetsValueError(f"There is no spec file {name}; check the name and folder.") from None
+    except IsADirectoryError:
+        raise SegwidgetsValueError(f"{name} is a folder, not a spec file; give the .json file in it.") from None
+    except PermissionError:
+        raise SegwidgetsValueError(f"There is no permission to read the spec file {name}.") from None
+    except OSError as exc:
+        log.warning("could not read spec %r: %s", text, exc)
+        if exc.errno == errno.ENAMETOOLONG:
+            raise SegwidgetsValueError("The spec's file name or folder path is too long.") from None
+        raise SegwidgetsValueError(f"The spec file {name} could not be read.") from None
+    try:
+        return SegmentationSpec.from_json(raw)
+    except SegwidgetsValueError as exc:
+        raise SegwidgetsValueError(f"{name} is not a spec segwidgets can read: {exc}") from None
 
 
 def _source_file(source: str | None) -> Path | None:

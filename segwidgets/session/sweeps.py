@@ -22,7 +22,14 @@ class Sweeps:
 
         Each fit goes into the model's cache, so moving k to a swept value
         afterwards is a cache hit. See :func:`segwidgets.core.diagnostics.sweep_k`.
+
+        A sweep belongs to the table it started on: if other data is loaded (or the model is
+        closed) while it runs, it stops after the k under way, caches nothing more, and raises
+        :class:`~segwidgets.errors.SegwidgetsValueError` saying so, so it is never shown as the
+        current table's.
         """
+        if self._closed:
+            raise SegwidgetsValueError("This segmentation was closed; open the page again to compare values of k.")
         if self.data is None:
             raise SegwidgetsValueError("There is no data loaded yet.")
         with self._lock:
@@ -34,12 +41,27 @@ class Sweeps:
             )
         prepared = pipeline.prepared_rows(request, self.caches)
 
+        def moved_on() -> bool:
+            with self._lock:
+                return self._data_version != request.data_version or self._closed
+
         def keep(k: int, fit: Any, metrics: dict) -> None:
+            if moved_on():
+                return  # another table: this fit would only take room in the cache
             at_k = dataclasses.replace(request, k=k)
             self.caches.fits.setdefault(at_k.fit_key, pipeline.fitted_from(at_k, prepared, fit, dict(metrics)))
 
-        return sweep_k(prepared, ks, algorithm=request.algorithm, seed=request.seed,
-                       params=dict(request.params), progress=progress, cancel=cancel, on_fit=keep)
+        def stop() -> bool:
+            return moved_on() or bool(cancel is not None and cancel())
+
+        result = sweep_k(prepared, ks, algorithm=request.algorithm, seed=request.seed,
+                         params=dict(request.params), progress=progress, cancel=stop, on_fit=keep)
+        if self._closed:
+            raise SegwidgetsValueError("The segmentation was closed while the sweep ran.")
+        if moved_on():
+            raise SegwidgetsValueError("Other data was loaded while the sweep ran, so its figures are for "
+                                       "the previous table; run it again.")
+        return result
 
     def is_cached(self, **changes: Any) -> bool:
         """Whether the current settings with ``changes`` (e.g. ``k=5``) are in the cache."""

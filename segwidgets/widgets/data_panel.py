@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import base64
 import os
+from collections.abc import Mapping
 from typing import Any
 
 import ipywidgets as w
 
 from ..config import UPLOAD_LIMIT_BYTES
+from ..core.constraints import plain_text
 from ..core.io import ReadOptions
 from ..session import Job, Segmentation
 from ._base import css, escape, format_count, format_megabytes, report_errors
@@ -20,6 +22,21 @@ ACCEPT = ".csv,.tsv,.txt,.xlsx,.xls,.parquet"
 DECIMAL_CHOICES = (("as read", "auto"), ("1,234.5", "dot"), ("1.234,5", "comma"))
 #: Which comes first in dates like 03/04/2024.
 DATE_CHOICES = (("as read", "auto"), ("day first (31/12)", "day"), ("month first (12/31)", "month"))
+
+#: Longest file name a message shows (its start and its type are kept).
+NAME_SHOWN = 80
+
+
+def upload_name(name: Any) -> str:
+    """An uploaded file's name as messages show it: its last part, without control or bidi
+    characters, at most :data:`NAME_SHOWN` characters (its ending, the file type, kept)."""
+    text = plain_text(name if isinstance(name, str) else "upload")
+    text = text.replace("\\", "/").rsplit("/", 1)[-1].strip() or "upload"
+    if len(text) > NAME_SHOWN:
+        _stem, dot, suffix = text.rpartition(".")
+        ending = f".{suffix}" if dot and len(suffix) <= 10 else ""
+        text = text[: NAME_SHOWN - len(ending) - 1] + "…" + ending
+    return text
 
 
 class DataPanel(View, w.VBox):
@@ -81,6 +98,7 @@ class DataPanel(View, w.VBox):
                           self.reading, self.notes], **kwargs)
         self.add_class(css("data-panel"))
         self._job: Job | None = None
+        self._loads = 0  # loads started from this panel: the newest one re-enables the controls
         self.upload.observe(self._on_upload, "value")
         self.demo_button.on_click(self._on_demo)
         for menu in (self.sheet, self.decimal, self.dates):
@@ -149,16 +167,21 @@ class DataPanel(View, w.VBox):
         if not files:
             return
         item = files[0]
-        name = str(item.get("name", "upload"))[:200]
-        content = item.get("content", b"")
-        size = len(content) if content is not None else 0
         self.upload.value = ()  # free the bytes held by the widget; we keep our own copy below
-        if size > self.limit:
+        if not isinstance(item, Mapping):
+            self._refuse("The upload arrived broken; upload the file again.")
+            return
+        name = upload_name(item.get("name"))
+        content = item.get("content")
+        data = bytes(content) if isinstance(content, (bytes, bytearray, memoryview)) else None
+        if data is None:
+            self._refuse(f"The upload of {name} arrived empty or broken; upload the file again.")
+            return
+        if len(data) > self.limit:
             limit = format_megabytes(self.limit, round_down=True)
-            self._refuse(f"{name} is {format_megabytes(size)}; the limit is {limit}. "
+            self._refuse(f"{name} is {format_megabytes(len(data))}; the limit is {limit}. "
                          "Upload a smaller file or a sample of it.")
             return
-        data = bytes(content)
         self._load(data, name)
 
     def _refuse(self, message: str) -> None:
@@ -172,17 +195,24 @@ class DataPanel(View, w.VBox):
         self._load(self.demo, None)
 
     def _load(self, source: Any, filename: str | None, options: ReadOptions | None = None) -> None:
+        if self.model.closed:  # its scheduler runs nothing more: the model says so in its status
+            self.model.load_data(source, filename=filename, options=options)
+            return
         self.model.state = "fitting"
         self.model.status = f"Reading {filename or source}…"
         self.upload.disabled = self.demo_button.disabled = True
+        self._loads += 1
+        ticket = self._loads
 
         def work(job: Job) -> None:
-            try:  # says what went wrong in its status
-                if self.model.load_data(source, filename=filename, options=options):
+            try:  # says what went wrong in its status; a newer load overtakes this one
+                if self.model.load_data(source, filename=filename, options=options,
+                                        cancel=lambda: job.cancelled):
                     self._last = (source, filename)
             finally:
-                self.upload.disabled = self.demo_button.disabled = False
-                self._show_reading(self.model.table)
+                if ticket == self._loads:  # the newest load re-enables the controls
+                    self.upload.disabled = self.demo_button.disabled = False
+                    self._show_reading(self.model.table)
 
         self._job = self.model.scheduler.submit("load", work)
 

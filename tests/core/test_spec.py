@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from segwidgets.core.constraints import plain_text
 from segwidgets.core.spec import SPEC_VERSION, SegmentationSpec
 from segwidgets.errors import SegwidgetsValueError
 
@@ -105,6 +106,8 @@ def test_a_voila_link_with_its_own_settings_around_ours_reads_ours():
        st.lists(st.integers(0, 10_000), unique=True, max_size=8))
 def test_any_feature_names_segment_names_and_ids_survive_a_link_and_a_file(features, names, ids):
     spec = SegmentationSpec(features=features, names=names, segment_ids=ids)
+    names = {i: plain_text(n) for i, n in names.items()}  # issue 14: control and bidi characters are dropped
+    assert spec.names == names
     for again in (SegmentationSpec.from_query(spec.to_query()), SegmentationSpec.from_json(spec.to_json())):
         assert again.features == features and again.names == names and again.segment_ids == ids
 
@@ -261,3 +264,31 @@ def test_bad_spec_values_are_refused_in_words(changes, words):
         SegmentationSpec(**changes)
     assert words in str(info.value)
     assert "{}" not in str(info.value)
+
+
+# ------------------------------------------------------------ one error contract (issue 14)
+@pytest.mark.parametrize("text", [
+    "[" * 10_000 + "]" * 10_000,
+    "{\"k\": " * 10_000 + "3" + "}" * 10_000,
+    '{"params": {"x": ' + "[" * 5_000 + "]" * 5_000 + "}}",
+])
+def test_a_spec_nested_thousands_of_levels_is_refused_in_words(text):
+    with pytest.raises(SegwidgetsValueError) as refused:
+        SegmentationSpec.from_json(text)
+    assert "Recursion" not in str(refused.value)
+
+
+def test_a_spec_that_is_not_utf8_is_refused_in_words():
+    with pytest.raises(SegwidgetsValueError, match="UTF-8"):
+        SegmentationSpec.from_json('{"names": {"0": "Café"}}'.encode("latin-1"))
+    with pytest.raises(SegwidgetsValueError, match="line 1, column"):
+        SegmentationSpec.from_json("{k: 3}")
+    with pytest.raises(SegwidgetsValueError):
+        SegmentationSpec.from_json(None)
+
+
+def test_segment_names_lose_control_and_bidi_characters():
+    spec = SegmentationSpec(names={0: "\u202aBig\u202c \u2067fans\u2069\u200e", 1: "tab\there\x85"})
+    assert spec.names == {0: "Big fans", 1: "tab here "}  # a model shows them tidied
+    again = SegmentationSpec.from_query(spec.to_query() + "&name.2=%E2%80%AEevil")
+    assert again.names[2] == "evil"

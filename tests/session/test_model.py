@@ -389,18 +389,18 @@ def test_unreadable_upload_keeps_the_previous_data(blobs):
     [
         (pd.DataFrame({"a": [1.0], "b": [2.0]}), 2, "only 1 row to segment"),
         (pd.DataFrame({"a": [1.0, 1.0, 2.0, 2.0], "b": [3.0, 3.0, 4.0, 4.0]}), 3, "2 distinct rows"),
-        (pd.DataFrame({"name": ["ann", "bob", "cy", "dee"], "city": ["x", "y", "x", "y"]}), 2,
-         "feature"),
+        (pd.DataFrame({"customer_id": [f"C{i}" for i in range(30)]}), 2, "no numeric or categorical"),
     ],
-    ids=["one-row", "k-above-distinct-rows", "no-numeric-column"],
+    ids=["one-row", "k-above-distinct-rows", "identifiers-only"],
 )
-def test_bad_data_gives_a_plain_status_and_keeps_the_previous_result(blobs, frame, k, words):
-    model = Segmentation(blobs, k=3, background=False)
-    assert model.load_data(frame) is True  # it reads; it cannot be segmented as asked
-    model.k = k
+def test_bad_data_is_refused_in_words_and_the_previous_data_and_result_stay(blobs, frame, k, words):
+    model = Segmentation(blobs, k=k, background=False)
+    data, result = model.data, model.result
+    assert model.load_data(frame) is False  # a load and its first fit succeed together or not at all
     assert model.state == "error"
-    assert words in model.status
+    assert words in model.status and "previous data is still loaded" in model.status
     assert "Traceback" not in model.status
+    assert model.data is data and model.result is result
 
 
 def test_k_larger_than_distinct_rows_keeps_the_result():

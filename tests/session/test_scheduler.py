@@ -30,9 +30,10 @@ def test_a_newer_job_cancels_the_running_one_and_only_the_newest_is_shown():
 
 def test_a_waiting_job_overtaken_before_it_starts_never_runs():
     scheduler = Scheduler()
-    release = threading.Event()
+    release, started = threading.Event(), threading.Event()
     ran: list[int] = []
-    scheduler.submit("fit", lambda job: release.wait(10))
+    scheduler.submit("fit", lambda job: (started.set(), release.wait(10)))
+    assert started.wait(10)  # running, so the five below wait behind it (else the first may start)
     waiting = [scheduler.submit("fit", lambda job, i=i: ran.append(i)) for i in range(5)]
     release.set()
     assert scheduler.wait(timeout=10)

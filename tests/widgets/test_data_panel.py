@@ -91,3 +91,82 @@ def test_a_reading_the_file_cannot_take_is_refused_and_the_table_stays(model):
     assert model.table is table and model.state == "error"
     assert "Nope" in model.status and "Customers" in model.status
     assert panel.sheet.options == ("Read me", "Customers", "Lookups") and panel.sheet.value == "Customers"
+
+
+# ------------------------------------------------ hostile upload messages and overlapping uploads
+@pytest.mark.parametrize("content", [None, 12345, "text, not bytes"])
+def test_an_upload_message_without_content_says_it_arrived_empty_or_broken(model, content):
+    panel = DataPanel(model)
+    table, result = model.table, model.result
+    # what a hand-made comm message from the browser sets (the path a real upload takes)
+    panel.upload.set_state({"value": [{"name": "x.csv", "type": "text/csv", "size": 10, "content": content,
+                                       "last_modified": 0}]})
+    panel.wait(60)
+    assert "broken" in model.status and "Error" not in model.status, model.status
+    assert model.table is table and model.result is result
+    assert model.status.endswith("The previous data is still loaded.")
+
+
+@pytest.mark.parametrize("item", [{"name": "x.csv"}, "not a file at all", {"content": None}])
+def test_an_upload_item_with_no_content_or_no_file_is_refused_in_words(model, item):
+    panel = DataPanel(model)
+    table = model.table
+    panel._on_upload({"new": (item,)})  # what the handler gets if the widget let such an item through
+    panel.wait(60)
+    assert "broken" in model.status and "Error" not in model.status, model.status
+    assert model.table is table
+
+
+def test_an_upload_of_no_bytes_says_the_file_is_empty(model):
+    panel = DataPanel(model)
+    table = model.table
+    upload(panel, "empty.csv", b"")
+    assert "empty" in model.status and model.table is table
+
+
+def test_a_five_thousand_character_file_name_is_cut_before_any_message(model):
+    panel = DataPanel(model)
+    name = "\u202e" + "n" * 5_000 + ".csv"
+    upload(panel, name, b"spend,visits\n" + b"".join(b"%d,%d\n" % (i % 7, i % 5) for i in range(40)))
+    assert model.table is not None and len(model.data) == 40  # read as the CSV it is
+    shown = model.table.source + model.status + panel.source.value
+    assert "n" * 100 not in shown and "\u202e" not in shown and "Errno" not in shown
+    upload(panel, "\u202e" + "n" * 5_000 + ".csv", b"")
+    assert len(model.status) < 200 and "n" * 100 not in model.status
+
+
+def test_the_newer_of_two_overlapping_uploads_wins(blobs_frame):
+    model = Segmentation(blobs_frame, k=3)  # background: the panel reads in the "load" lane
+    try:
+        model.wait(60)
+        panel = DataPanel(model)
+        older = b"spend,visits\n" + b"".join(b"%d,%d\n" % (i % 7, i % 5) for i in range(3000))
+        newer = b"spend,visits,extra\n" + b"".join(b"%d,%d,%d\n" % (i % 7, i % 5, i % 3) for i in range(50))
+        for name, content in (("older.csv", older), ("newer.csv", newer)):
+            panel.upload.value = ({"name": name, "type": "", "size": len(content), "content": memoryview(content),
+                                   "last_modified": datetime.datetime.now(datetime.timezone.utc)},)
+        panel.wait(60)
+        assert list(model.data.columns) == ["spend", "visits", "extra"] and len(model.data) == 50
+        assert len(model.labels) == 50
+        assert not panel.upload.disabled and not panel.demo_button.disabled
+    finally:
+        model.close()
+
+
+def test_an_upload_to_a_closed_model_says_so_and_loads_nothing(model):
+    panel = DataPanel(model)
+    model.close()
+    upload(panel, "later.csv", b"spend,visits\n" + b"".join(b"%d,%d\n" % (i % 7, i % 5) for i in range(40)))
+    assert "closed" in model.status and "spend" not in model.data.columns
+    assert not panel.upload.disabled
+
+
+def test_a_sheet_that_cannot_be_segmented_keeps_the_sheet_on_show(model):
+    panel = DataPanel(model)
+    upload(panel, "customers.xlsx", workbook())
+    table, result = model.table, model.result
+    panel.sheet.value = "Read me"  # two lines of text: k=3 cannot be fitted to them
+    panel.wait(60)
+    assert model.table is table and model.result is result and model.state == "error"
+    assert "previous data is still loaded" in model.status
+    assert panel.sheet.value == "Customers" and not panel.upload.disabled

@@ -4,8 +4,10 @@ Run ``python tests/data/bad/make_corpus.py`` to (re)write the small files in
 this folder. Large cases (over the size limit, 50,000 categories) are made by
 :func:`large_cases` at test time and never committed.
 
-Each case is ``name -> (bytes, expectation)``; ``expectation`` is either
+Each case is ``name -> (bytes, expectation)``; ``expectation`` is one of
 ``("refuse", words)`` — reading fails with a message containing ``words`` —
+``("unusable", words)`` — it reads, but it cannot be segmented (its first fit fails with
+``words``), so loading it keeps the previous data (a load and its first fit succeed together) —
 or ``("load", words)`` — it reads, and ``words`` appear in the load notes or,
 after fitting with k=3, in the model's status or warnings. ``words`` is one
 phrase or a tuple of phrases that must all appear, never empty: a file that
@@ -54,9 +56,9 @@ CASES: dict[str, tuple[bytes, tuple[str, str | tuple[str, ...]]]] = {
     "empty.csv": (b"", ("refuse", "The file is empty")),
     "blank_lines.csv": (b"\n\n\n", ("refuse", "The file is empty")),
     "header_only.csv": (b"spend,visits\n", ("refuse", "header but no rows")),
-    "one_row.csv": (b"spend,visits\n10,2\n", ("load", "only 1 row")),
+    "one_row.csv": (b"spend,visits\n10,2\n", ("unusable", "only 1 row")),
     # both columns hold one value: ignored, so nothing is left to segment on
-    "two_identical_rows.csv": (b"spend,visits\n10,2\n10,2\n", ("load", "no numeric or categorical columns")),
+    "two_identical_rows.csv": (b"spend,visits\n10,2\n10,2\n", ("unusable", "no numeric or categorical columns")),
     "all_text.csv": (_csv("name,city\nAnn,Paris\nBob,Rome\nCy,Oslo\nDee,Rome\n"), ("load", "no numeric columns")),
     "thousands_separators.csv": (_csv('spend,visits\n"1,234",2\n"12,500",5\n"900",1\n"2,000",7\n'),
                                  ("load", "separators")),
@@ -86,9 +88,9 @@ CASES: dict[str, tuple[bytes, tuple[str, str | tuple[str, ...]]]] = {
     "one_category.csv": (_csv("spend,plan\n" + "\n".join(f"{i},basic" for i in range(20))),
                          ("load", ("of 20 rows", "1 feature "))),
     "dates_only.csv": (_csv("signup,last_seen\n2024-01-02,2024-03-01\n2024-02-03,2024-03-05\n"
-                            "2024-02-09,2024-04-01\n"), ("load", "no numeric or categorical columns")),
+                            "2024-02-09,2024-04-01\n"), ("unusable", "no numeric or categorical columns")),
     "only_identifier.csv": (_csv("customer_id\n" + "\n".join(f"C{i}" for i in range(30))),
-                            ("load", "no numeric or categorical columns")),
+                            ("unusable", "no numeric or categorical columns")),
     "excel_renamed.csv": (_xlsx(), ("load", "Excel")),
     "parquet_renamed.csv": (_parquet(), ("load", ("of 4 rows", "2 features"))),
     "tab_separated.tsv": (_csv("spend\tvisits\n12\t2\n15\t5\n9\t1\n20\t7\n"), ("load", ("of 4 rows", "2 features"))),
