@@ -72,6 +72,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import SegwidgetsValueError
+from .constraints import plain_text
 
 #: Between the terms of a generated name.
 JOINER = " · "
@@ -204,7 +205,7 @@ def _vowelless(word: str) -> bool:
 
 def _readable_words(name: object) -> list[str]:
     """The words of a column name, cased as they should read (empty if it has none)."""
-    text = str(name)
+    text = plain_text(str(name))  # no control or bidi-override character (U+202E reverses text)
     words = [w for chunk in _SEPARATORS.split(text) if chunk for w in _split_camel(chunk)]
     if not words:
         return []
@@ -370,7 +371,7 @@ def category_value_text(feature: object, value: object) -> str:
     values longer than :data:`MAX_VALUE_CHARS` are shortened (at a word's end)
     with "…".
     """
-    text = " ".join(str(value).split())
+    text = " ".join(plain_text(str(value)).split())
     if " " not in text and "_" in text.strip("_"):
         text = " ".join(text.replace("_", " ").split())
     if len(text) > MAX_VALUE_CHARS:

@@ -524,3 +524,10 @@ def test_names_leave_out_a_period_unless_it_tells_two_features_apart():
     assert auto_names(z) == {0: "High likes · High comments", 1: "Low likes"}
     z = zscores({0: {"likes_7d": 1.0, "likes_30d": 0.8}})
     assert auto_names(z) == {0: "High likes in 7 days · High likes in 30 days"}
+
+
+def test_generated_names_carry_no_bidi_override_or_control_characters():
+    zscores = pd.DataFrame({"\u202elikes": [2.0, -2.0], "shares\x07": [0.0, 0.0]}, index=[0, 1])
+    names = auto_names(zscores)
+    assert all("\u202e" not in n and "\x07" not in n for n in names.values()), names
+    assert any("likes" in n for n in names.values())
