@@ -248,6 +248,11 @@ _NA_ARRAY = pa.array(sorted(NA_TEXT))
 NOT_NUMBER_SHARE = 0.05
 #: ... written in at most this many ways; they become missing, with a note.
 NOT_NUMBER_SPELLINGS = 3
+#: Most cells (rows × columns) a table may hold once read: a compressed file (Parquet, a
+#: workbook) can expand far beyond its size on disk.
+MAX_CELLS = 50_000_000
+#: Most columns a table may have.
+MAX_COLUMNS = 2_000
 #: Cells looked at to decide the decimal mark and thousands separator, per column.
 MARK_SAMPLE = 500
 #: Rows looked at for a title above the header, and for whether a sheet holds a table.
@@ -552,6 +557,7 @@ def _parse_csv(text: str, notes: list[str], options: ReadOptions) -> tuple[pd.Da
     sep = hint.group(1) if hint else _sniff_separator(text[start:start + 65536])
     try:
         begin, header, header_at, title = _find_header(text, sep, start, options)
+        _check_width(len(header))  # before the rows are parsed: 100,000 columns took minutes
         frame, skipped, cut = _read_rows(text, sep, begin, len(header))
     except SegwidgetsDataError:
         raise
@@ -732,10 +738,33 @@ def _unsaved_formulas(data: bytes, sheet: str, cells: pd.DataFrame, positions: l
     return found
 
 
+def _check_width(columns: int) -> None:
+    if columns > MAX_COLUMNS:
+        raise SegwidgetsDataError(f"The file has {columns:,} columns; at most {MAX_COLUMNS:,} can be read.")
+
+
+def _check_parquet_size(data: bytes) -> None:
+    """Refuse a Parquet file that would expand past :data:`MAX_CELLS` before it is read: its
+    footer says how many rows and columns it holds (a 1 MB file can hold 60 million rows)."""
+    import pyarrow.parquet as pq
+
+    try:
+        meta = pq.ParquetFile(io.BytesIO(data)).metadata
+    except Exception:  # noqa: BLE001 - damaged: the read below says so in words
+        return
+    rows, columns = int(meta.num_rows), int(meta.num_columns)
+    _check_width(columns)
+    if rows * columns > MAX_CELLS:
+        raise SegwidgetsDataError(
+            f"The file holds {rows:,} rows of {columns:,} columns, more than the {MAX_CELLS:,} cells "
+            "that can be read. Upload a sample of the rows, or fewer columns.")
+
+
 def _read_format(data: bytes, filename: str, notes: list[str], options: ReadOptions) -> pd.DataFrame | _Sheet | None:
     """A Parquet file's frame or an Excel sheet; None for text (a CSV, which :func:`read_table` decodes)."""
     kind = MAGIC.get(data[:4])
     if kind == "parquet":
+        _check_parquet_size(data)
         try:
             return pd.read_parquet(io.BytesIO(data))
         except Exception:  # noqa: BLE001 - pyarrow raises many kinds
@@ -1396,6 +1425,7 @@ def read_table(
     notes: list[str] = []
     cells, name = _cells_of(source, filename, max_bytes, options, notes)
     frame = _clean_headers(_keep_named_index(cells.frame, notes), notes)
+    _check_width(len(frame.columns))  # a DataFrame or a workbook
     if len(frame.columns) == 0:
         raise SegwidgetsDataError("The file has no columns.")
     if len(frame) == 0:

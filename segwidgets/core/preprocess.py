@@ -47,6 +47,9 @@ NUMERIC_ROLES = ("numeric", "boolean")
 CATEGORICAL_ROLES = ("categorical",)
 #: A categorical feature with more levels than this is refused (one-hot would explode).
 MAX_CATEGORIES = 200
+#: Most one-hot columns all categorical features may make together (60 features of 200
+#: values each would be 12,000 columns: about 850 MB per 3,000 rows).
+MAX_ONEHOT_WIDTH = 1_000
 
 
 @dataclass(frozen=True)
@@ -155,6 +158,7 @@ def feature_frame(
             raise SegwidgetsDataError(
                 f"Feature {name!r} has no values at all; remove it from the features."
             )
+    width = 0
     for name in categorical:
         levels = out[name].nunique(dropna=True)
         if levels > MAX_CATEGORIES:
@@ -162,6 +166,12 @@ def feature_frame(
                 f"Feature {name!r} has {levels:,} different values; at most {MAX_CATEGORIES} "
                 "categories can be used. Pick fewer or group them first."
             )
+        width += levels + 1  # and a "missing" level
+    if width > MAX_ONEHOT_WIDTH:
+        raise SegwidgetsDataError(
+            f"The categorical features ({len(categorical):,} of them) have {width:,} values between "
+            f"them; at most {MAX_ONEHOT_WIDTH:,} can be used together. Choose fewer categorical features."
+        )
     return out, numeric, categorical
 
 

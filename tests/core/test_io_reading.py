@@ -424,3 +424,30 @@ def test_whole_numbers_that_may_be_codes_stay_numbers_with_a_note_that_says_how_
             "could be counts, or codes for categories). Set a column's role to categorical to use it so."
             ) in table.notes
     assert "may be categories" not in said(table.with_roles({"q7": "categorical"}))
+
+
+def test_a_small_parquet_file_that_would_expand_past_the_cell_budget_is_refused_before_it_is_read(monkeypatch):
+    import io as _io
+
+    import segwidgets.core.io as reading
+
+    buffer = _io.BytesIO()
+    pd.DataFrame({"a": np.zeros(200_000), "b": np.ones(200_000)}).to_parquet(buffer)  # a few KB
+    monkeypatch.setattr(reading, "MAX_CELLS", 100_000)
+    called = []
+    monkeypatch.setattr(reading.pd, "read_parquet", lambda *a, **k: called.append(1))
+    with pytest.raises(SegwidgetsDataError, match="200,000 rows of 2 columns, more than the 100,000 cells"):
+        read_table(buffer.getvalue(), filename="bomb.parquet")
+    assert not called  # refused from the footer, before any row was read
+
+
+def test_a_csv_wider_than_the_column_budget_is_refused_before_its_rows_are_parsed():
+    from segwidgets.core.io import MAX_COLUMNS
+
+    header = ",".join(f"c{i}" for i in range(MAX_COLUMNS + 1))
+    text = header + "\n" + ",".join("1" for _ in range(MAX_COLUMNS + 1)) + "\n"
+    with pytest.raises(SegwidgetsDataError, match=f"{MAX_COLUMNS + 1:,} columns; at most {MAX_COLUMNS:,}"):
+        read_table(text.encode(), filename="wide.csv")
+    frame = pd.DataFrame(np.zeros((2, MAX_COLUMNS + 1)))
+    with pytest.raises(SegwidgetsDataError, match="columns; at most"):
+        read_table(frame)

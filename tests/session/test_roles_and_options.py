@@ -10,7 +10,7 @@ from traitlets import TraitError
 
 from segwidgets.core.roles import Role
 from segwidgets.core.spec import SegmentationSpec
-from segwidgets.errors import SegwidgetsValueError
+from segwidgets.errors import SegwidgetsDataError, SegwidgetsValueError
 from segwidgets.session import Segmentation
 
 
@@ -135,3 +135,14 @@ def test_how_a_file_was_read_is_in_the_spec_and_a_reload_reads_it_the_same_way(t
         SegmentationSpec(reading={"decimal": ";"})
     with pytest.raises(SegwidgetsValueError, match="no option 'colour'"):
         SegmentationSpec(reading={"colour": "red"})
+
+
+def test_categorical_features_too_wide_together_are_refused_before_one_hot_encoding(make_model):
+    from segwidgets.core.preprocess import MAX_ONEHOT_WIDTH, prepare
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({f"c{i}": rng.integers(0, 150, 3000).astype(str) for i in range(8)})
+    roles = {c: "categorical" for c in frame.columns}
+    with pytest.raises(SegwidgetsDataError, match=f"at most {MAX_ONEHOT_WIDTH:,} can be used together"):
+        prepare(frame, list(frame.columns), roles)
+    prepare(frame, ["c0", "c1"], roles)  # 2 x 151 columns: fine
