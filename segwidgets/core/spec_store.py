@@ -1,4 +1,4 @@
-"""Resolve a saved spec by name inside one configured folder, and nowhere else.
+"""Saved specs: resolve one by name inside one configured folder (and nowhere else), read one.
 
 A report link says ``?spec=NAME``. Anyone can edit a link, so the name is a
 plain word (letters, digits, ``-`` and ``_``); the file is ``NAME.json`` in
@@ -8,11 +8,17 @@ that folder. Anything else is refused with a message that names no path.
 
 from __future__ import annotations
 
+import errno
+import logging
 import os
 import re
 from pathlib import Path
 
 from ..errors import SegwidgetsValueError
+from .constraints import short
+from .spec import SegmentationSpec
+
+log = logging.getLogger("segwidgets.specs")
 
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 #: A saved spec is small; anything larger is not one of ours.
@@ -53,3 +59,39 @@ def list_specs(folder: str | os.PathLike) -> list[str]:
             continue
         names.append(path.stem)
     return names
+
+
+def read_spec(path: str | os.PathLike, *, max_bytes: int | None = None) -> SegmentationSpec:
+    """The spec saved at ``path``, or a plain error naming only the file (details to the log).
+
+    ``max_bytes`` refuses a larger file without reading past the limit (a served report's
+    spec, :data:`MAX_SPEC_BYTES`)."""
+    try:
+        text = os.fspath(path)
+        if isinstance(text, bytes):
+            text = os.fsdecode(text)
+        name = short(Path(text).name or text)
+    except (TypeError, ValueError):
+        raise SegwidgetsValueError("Give the path of a saved spec (a .json file).") from None
+    if "\x00" in text:
+        raise SegwidgetsValueError("The file name contains a NUL character (\\x00); check the name.")
+    try:
+        with open(text, "rb") as handle:
+            raw = handle.read(-1 if max_bytes is None else max_bytes + 1)
+    except FileNotFoundError:
+        raise SegwidgetsValueError(f"There is no spec file {name}; check the name and folder.") from None
+    except IsADirectoryError:
+        raise SegwidgetsValueError(f"{name} is a folder, not a spec file; give the .json file in it.") from None
+    except PermissionError:
+        raise SegwidgetsValueError(f"There is no permission to read the spec file {name}.") from None
+    except OSError as exc:
+        log.warning("could not read spec %r: %s", text, exc)
+        if exc.errno == errno.ENAMETOOLONG:
+            raise SegwidgetsValueError("The spec's file name or folder path is too long.") from None
+        raise SegwidgetsValueError(f"The spec file {name} could not be read.") from None
+    if max_bytes is not None and len(raw) > max_bytes:
+        raise SegwidgetsValueError(f"{name} is too large to be a saved spec.")
+    try:
+        return SegmentationSpec.from_json(raw)
+    except SegwidgetsValueError as exc:
+        raise SegwidgetsValueError(f"{name} is not a spec segwidgets can read: {exc}") from None

@@ -175,7 +175,7 @@ def report_app(spec: str | os.PathLike | None = None, data: Any = None, query: s
     bytes still have the SHA-256 the spec recorded. ``data`` (a caller's own table) skips
     all of that.
     """
-    from ..core.spec_store import resolve_spec
+    from ..core.spec_store import MAX_SPEC_BYTES, read_spec, resolve_spec
     from .report import (
         Report,  # imports before the wait: a preheated kernel has done them
     )
@@ -192,27 +192,10 @@ def report_app(spec: str | os.PathLike | None = None, data: Any = None, query: s
         if not path:
             return error_panel("No report was named. Open a link of the form ?spec=NAME.")
         path = Path(path)
-    saved = _read_spec(path)
+    saved = read_spec(path, max_bytes=MAX_SPEC_BYTES)
     if data is None:
         data = _report_table(saved, data_dir or os.environ.get(ENV_DATA_DIR) or folder or path.parent)
     return Report.from_spec(saved, data=data)
-
-
-def _read_spec(path: Path) -> Any:
-    """The spec saved in ``path``, or a plain-words error (the details go to the log)."""
-    from ..core.spec import SegmentationSpec
-    from ..core.spec_store import MAX_SPEC_BYTES
-
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_SPEC_BYTES + 1)
-        text = raw.decode("utf-8")
-    except (OSError, ValueError):
-        log.warning("could not read the spec %r", str(path), exc_info=True)
-        raise SegwidgetsValueError("The saved report could not be read.") from None
-    if len(raw) > MAX_SPEC_BYTES:
-        raise SegwidgetsValueError("The saved report is too large to be a report.")
-    return SegmentationSpec.from_json(text)
 
 
 def _report_table(spec: Any, folder: str | os.PathLike) -> Any:

@@ -14,6 +14,7 @@ from ..core.algorithms import ALGORITHMS
 from ..core.naming import pretty_feature_name
 from ..core.profile import describe_segment
 from ..core.spec import SegmentationSpec
+from ..core.spec_store import read_spec
 from ..session import Result, Segmentation
 from ..widgets import DownloadPanel, EmbeddingScatter, ProfileTable, SegmentLegend
 from ..widgets._base import css, escape, format_count, format_share
@@ -98,7 +99,6 @@ class Report(SegmentsView, w.VBox):
     def from_spec(cls, spec: SegmentationSpec | str | os.PathLike, data: Any = None, **kwargs: Any) -> Report:
         """Open a report from a spec object or a saved spec file."""
         if not isinstance(spec, SegmentationSpec):
-            with open(spec, encoding="utf-8") as handle:
-                spec = SegmentationSpec.from_json(handle.read())
+            spec = read_spec(spec)
         model = Segmentation.from_spec(spec, data=data, background=False)
         return cls(model, **kwargs)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import errno
 import dataclasses
+import errno
 import logging
 import os
 from collections.abc import Callable, Sequence
@@ -14,11 +14,12 @@ import pandas as pd
 from traitlets import HasTraits, TraitError, observe, validate
 
 from ..core import export
+from ..core.constraints import short
 from ..core.io import LoadedTable, ReadOptions, read_table
 from ..core.preprocess import role_name
 from ..core.schema import FIELD, FIELDS, TRAIT_FIELDS
-from ..core.constraints import short
 from ..core.spec import SegmentationSpec
+from ..core.spec_store import read_spec
 from ..errors import SegwidgetsError, SegwidgetsValueError
 from . import pipeline
 from .cache import Caches
@@ -314,7 +315,7 @@ class Persistence(HasTraits):
         Raises :class:`~segwidgets.errors.SegwidgetsValueError` in words (naming the file, never
         its folder) for a file that is missing, a folder, unreadable or not UTF-8 JSON.
         """
-        return cls.from_spec(_read_spec(path), data=data, **kwargs)
+        return cls.from_spec(read_spec(path), data=data, **kwargs)
 
     @classmethod
     def from_spec(cls, spec: SegmentationSpec, data: Any = None, **kwargs: Any) -> Any:
@@ -398,36 +399,6 @@ def _save_target(path: str | os.PathLike, *sources: str | None) -> Path:
     except OSError as exc:
         raise SegwidgetsValueError(_unwritable(target, exc)) from None
     return target
-
-
-def _read_spec(path: str | os.PathLike) -> SegmentationSpec:
-    """The spec saved at ``path``, or a plain error naming only the file (details to the log)."""
-    try:
-        text = os.fspath(path)
-        if isinstance(text, bytes):
-            text = os.fsdecode(text)
-        name = short(Path(text).name or text)
-    except (TypeError, ValueError):
-        raise SegwidgetsValueError("Give the path of a saved spec (a .json file).") from None
-    if "\x00" in text:
-        raise SegwidgetsValueError("The file name contains a NUL character (\\x00); check the name.")
-    try:
-        raw = Path(text).read_bytes()
-    except FileNotFoundError:
-        raise SegwidgetsValueError(f"There is no spec file {name}; check the name and folder.") from None
-    except IsADirectoryError:
-        raise SegwidgetsValueError(f"{name} is a folder, not a spec file; give the .json file in it.") from None
-    except PermissionError:
-        raise SegwidgetsValueError(f"There is no permission to read the spec file {name}.") from None
-    except OSError as exc:
-        log.warning("could not read spec %r: %s", text, exc)
-        if exc.errno == errno.ENAMETOOLONG:
-            raise SegwidgetsValueError("The spec's file name or folder path is too long.") from None
-        raise SegwidgetsValueError(f"The spec file {name} could not be read.") from None
-    try:
-        return SegmentationSpec.from_json(raw)
-    except SegwidgetsValueError as exc:
-        raise SegwidgetsValueError(f"{name} is not a spec segwidgets can read: {exc}") from None
 
 
 def _source_file(source: str | None) -> Path | None:
