@@ -22,6 +22,7 @@ from typing import Any
 
 import ipywidgets as w
 
+from ..errors import SegwidgetsValueError
 from ..session import Job, Result, Segmentation
 from ._base import css, escape, plain_words, report_errors, syncing
 
@@ -55,6 +56,12 @@ class View:
     def is_updating(self) -> bool:
         echo = self.__dict__.get("_echo")
         return bool(getattr(echo, "_syncing", False))
+
+    @report_errors
+    def refuse(self, message: str) -> None:
+        """Show ``message`` in the model's status as a refused input (what a
+        :class:`~segwidgets.widgets.algorithm_picker.GuardedDropdown` calls as ``refused``)."""
+        raise SegwidgetsValueError(message)
 
     def close(self) -> None:
         """Stop observing the model (idempotent), then close the widget."""

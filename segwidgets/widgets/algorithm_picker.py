@@ -85,7 +85,7 @@ class AlgorithmPicker(View, w.VBox):
             style={"description_width": "initial"},
             layout=w.Layout(width="auto"),
         )
-        self.dropdown.refused = self._refuse
+        self.dropdown.refused = self.refuse
         self.dropdown.add_class(css("algorithm-dropdown"))
         self.about = w.HTML()
         self.about.add_class(css("algorithm-description"))
@@ -150,10 +150,6 @@ class AlgorithmPicker(View, w.VBox):
         """Show ``value`` in a control without sending it back to the model."""
         with self.updating():
             widget.value = value
-
-    @report_errors
-    def _refuse(self, message: str) -> None:
-        raise SegwidgetsValueError(message)
 
     def _show_algorithm(self) -> None:
         info = ALGORITHMS[self.model.algorithm]

@@ -169,7 +169,7 @@ class FeaturePicker(View, w.VBox):
                                description="", tooltip=f"What {name} is",
                                layout=w.Layout(width="110px", flex="0 0 auto"))
         menu.add_class(css("feature-role"))
-        menu.refused = self._refuse
+        menu.refused = self.refuse
         menu.observe(self._on_role, "value")
         self.role_menus[name] = menu
         self._names[id(menu)] = name
@@ -191,10 +191,6 @@ class FeaturePicker(View, w.VBox):
                 text += "change its role in the menu)"
             parts.insert(0, text)
         return escape(". ".join(parts))
-
-    @report_errors
-    def _refuse(self, message: str) -> None:
-        raise SegwidgetsValueError(message)
 
     @report_errors
     def _on_role(self, change: dict) -> None:

@@ -7,7 +7,6 @@ from typing import Any
 import ipywidgets as w
 
 from ..core.preprocess import IMPUTATION_LABELS, IMPUTATIONS, SCALING_LABELS, SCALINGS
-from ..errors import SegwidgetsValueError
 from ..session import Segmentation
 from ._base import css, escape, report_errors
 from ._view import View
@@ -79,7 +78,7 @@ class PreprocessingPicker(View, w.VBox):
         self.skew_fix.add_class(css("skew-fix"))
         self.skew_fix.on_click(self._use_log)
         for dropdown in (self.scaling, self.impute):
-            dropdown.refused = self._refuse
+            dropdown.refused = self.refuse
         self.children = (self.scaling, self.impute, self.log1p, self.scale_onehot,
                          w.HBox([self.skew, self.skew_fix], layout=w.Layout(flex_flow="row wrap",
                                                                            align_items="center")))
@@ -115,10 +114,6 @@ class PreprocessingPicker(View, w.VBox):
     @report_errors
     def _use_log(self, button: Any = None) -> None:
         self.model.log1p = True
-
-    @report_errors
-    def _refuse(self, message: str) -> None:
-        raise SegwidgetsValueError(message)
 
     @report_errors
     def _on_control(self, change: dict) -> None:

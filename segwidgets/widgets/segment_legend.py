@@ -7,7 +7,6 @@ from typing import Any
 import ipywidgets as w
 import numpy as np
 
-from ..errors import SegwidgetsValueError
 from ..session import Result, Segmentation
 from ._base import css, escape, format_count, report_errors
 from ._view import SegmentsView
@@ -43,7 +42,7 @@ class SegmentLegend(SegmentsView, w.VBox):
         self.naming = GuardedDropdown(options=NAMING_CHOICES, value=model.naming, description="Names by",
                                       style={"description_width": "initial"}, layout=w.Layout(width="auto"))
         self.naming.add_class(css("legend-naming"))
-        self.naming.refused = self._refuse
+        self.naming.refused = self.refuse
         super().__init__([w.HTML("<b>Segments</b>"), self.rows, self.clear, self.naming], **kwargs)
         self.add_class(css("segment-legend"))
         self.clear.on_click(self._on_clear)
@@ -52,10 +51,6 @@ class SegmentLegend(SegmentsView, w.VBox):
         self.watch(self._on_result, "result")
         self.watch(self._sync, "selection")
         self._render(model.result)
-
-    @report_errors
-    def _refuse(self, message: str) -> None:
-        raise SegwidgetsValueError(message)
 
     @report_errors
     def _on_naming(self, change: dict) -> None:
