@@ -22,6 +22,17 @@ def _upload(page, path) -> None:
     chooser.value.set_files(str(path))
 
 
+def _download_labels(page):
+    """The labelled rows as a person downloads them from the Download tab: the file's path."""
+    page.get_by_role("tab", name="Download").click()
+    page.locator(".sw-download-labels").click()
+    link = page.locator(".sw-labels-link")
+    expect(link).to_be_visible(timeout=30_000)
+    with page.expect_download() as download:
+        link.click()
+    return download.value.path()
+
+
 def _table(tmp_path_factory, name: str, text: str):
     path = tmp_path_factory.mktemp("upload") / name
     path.write_text(text)
@@ -85,13 +96,7 @@ def test_a_shared_link_opens_the_explorer_in_that_state(page, open_app):
 def test_the_labelled_rows_download_as_csv(page, open_app):
     open_app(page, "explorer", EXPLORER)
     expect(page.locator(STATUS)).to_contain_text("4 segments", timeout=60_000)
-    page.get_by_role("tab", name="Download").click()
-    page.locator(".sw-download-labels").click()
-    link = page.locator(".sw-labels-link")
-    expect(link).to_be_visible(timeout=30_000)
-    with page.expect_download() as download:
-        link.click()
-    path = download.value.path()
+    path = _download_labels(page)
     header = open(path, encoding="utf-8").readline()
     assert header.rstrip().endswith("segment,segment_name")
 
@@ -171,13 +176,7 @@ def test_a_real_export_gets_the_roles_an_analyst_would_give_and_comes_back_as_re
     expect(row("region")).to_contain_text("set by you")
     expect(page.locator(STATUS)).not_to_contain_text("wrong")
 
-    page.get_by_role("tab", name="Download").click()
-    page.locator(".sw-download-labels").click()
-    link = page.locator(".sw-labels-link")
-    expect(link).to_be_visible(timeout=30_000)
-    with page.expect_download() as download:
-        link.click()
-    with open(download.value.path(), encoding="utf-8", newline="") as handle:
+    with open(_download_labels(page), encoding="utf-8", newline="") as handle:
         header, *rows = list(csv.reader(handle))
     with open(export, encoding="utf-8", newline="") as handle:
         given_header, *given = list(csv.reader(handle))
