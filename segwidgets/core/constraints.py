@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import SegwidgetsValueError
+from .text import BIDI_CONTROLS, plain_text  # noqa: F401 - where names are tidied
 
 
 def short(value: Any) -> str:
@@ -33,27 +34,6 @@ def saveable(what: str, value: str) -> str:
     except UnicodeEncodeError:
         raise SegwidgetsValueError(f"{what} contains characters that cannot be saved.") from None
     return value
-
-
-#: Characters that change how text reads without being seen: bidi embeddings, overrides and
-#: isolates (U+202A–U+202E, U+2066–U+2069) and the directional marks (U+200E, U+200F).
-BIDI_CONTROLS = frozenset(chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F))
-
-
-def plain_text(text: str) -> str:
-    """``text`` without bidi controls and C0/C1 control characters (a tab, a line break and
-    other control white space become a space), so a name reads as what it is."""
-    out = []
-    for ch in text:
-        code = ord(ch)
-        if ch in BIDI_CONTROLS:
-            continue
-        if code < 0x20 or 0x7F <= code <= 0x9F:
-            if ch.isspace():
-                out.append(" ")
-            continue
-        out.append(ch)
-    return "".join(out)
 
 
 class Constraint:

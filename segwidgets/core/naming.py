@@ -72,7 +72,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import SegwidgetsValueError
-from .constraints import plain_text
+from .text import plain_text
 
 #: Between the terms of a generated name.
 JOINER = " · "

@@ -14,9 +14,28 @@ import math
 NO_NUMBER = "–"
 
 
+#: Characters that change how text reads without being seen: bidi embeddings, overrides and
+#: isolates (U+202A–U+202E, U+2066–U+2069) and the directional marks (U+200E, U+200F).
+BIDI_CONTROLS = frozenset(chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F))
+
+
+#: What :func:`plain_text` does to each character it changes: controls that are white space
+#: (tab, line breaks) become a space, other controls and the bidi controls go.
+_PLAIN = {code: (" " if chr(code).isspace() else None)
+          for code in (*range(0x20), *range(0x7F, 0xA0), *map(ord, BIDI_CONTROLS))}
+
+
+def plain_text(text: str) -> str:
+    """``text`` without bidi controls and C0/C1 control characters (a tab, a line break and
+    other control white space become a space), so a name reads as what it is."""
+    return text.translate(_PLAIN)
+
+
 def escape(text: object) -> str:
-    """Any value as HTML text, quotes included: ``escape("<b>") == "&lt;b&gt;"``."""
-    return html.escape(str(text), quote=True)
+    """Any value as HTML text a person reads as what it is: quotes escaped
+    (``escape("<b>") == "&lt;b&gt;"``), control and bidi-override characters left out
+    (:func:`plain_text`: a column named ``"\u202egnp.exe"`` shows as ``"gnp.exe"``)."""
+    return html.escape(plain_text(str(text)), quote=True)
 
 
 def format_number(value: float | None, *, trim: bool = False) -> str:

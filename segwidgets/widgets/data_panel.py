@@ -10,7 +10,7 @@ from typing import Any
 import ipywidgets as w
 
 from ..config import UPLOAD_LIMIT_BYTES
-from ..core.constraints import plain_text
+from ..core.text import plain_text
 from ..core.io import ReadOptions
 from ..session import Job, Segmentation
 from ._base import css, escape, format_count, format_megabytes, report_errors

@@ -7,6 +7,7 @@ from typing import Any
 import ipywidgets as w
 
 from ..core.roles import SETTABLE_ROLES, Role
+from ..core.text import plain_text
 from ..errors import SegwidgetsValueError
 from ..session import Segmentation
 from ._base import css, escape, report_errors
@@ -123,7 +124,7 @@ class FeaturePicker(View, w.VBox):
             redundant = getattr(table, "redundant", {}) or {}
             for name, info in table.columns.items():
                 ok = name in usable
-                box = w.Checkbox(value=ok and name in chosen, description=str(name), indent=False,
+                box = w.Checkbox(value=ok and name in chosen, description=plain_text(str(name)), indent=False,
                                  disabled=not ok, tooltip=str(name),
                                  layout=w.Layout(width="auto", flex="1 1 auto"))
                 box.add_class(css("feature-box"))

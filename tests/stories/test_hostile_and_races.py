@@ -19,6 +19,7 @@ from traitlets import TraitError
 
 from segwidgets import Segmentation
 from segwidgets.dashboards import Explorer
+from tests.helpers import html_of
 
 
 @pytest.fixture()
@@ -203,3 +204,23 @@ def test_a_failed_background_fit_leaves_the_controls_working(frame):
     explorer.k_slider.slider.value = 5
     model.wait(30)
     assert model.state == "idle" and len(model.segment_ids) == 5
+
+
+def test_column_names_with_bidi_controls_show_what_they_are_in_every_view(make_frame):
+    """A header "\u202eexe.gnp" reads as "gnp.exe" in a browser: no view shows that trick."""
+    from segwidgets.core.text import BIDI_CONTROLS
+    from segwidgets.widgets import FeaturePicker
+
+    frame = make_frame(400, centers=3, features=2, seed=2).rename(
+        columns={"a": "\u202eexe.gnp", "b": "spend\u2066\u200f"})
+    model = Segmentation(frame, k=3, background=False)
+    explorer = Explorer(model)
+    picker = next(v for v in explorer.views() if isinstance(v, FeaturePicker))
+    shown = [box.description for box in picker.boxes.values()]
+    html = html_of(explorer)
+    for text in (*shown, html, model.status):
+        assert not BIDI_CONTROLS & set(text), repr(text)
+    assert "exe.gnp" in shown and "spend" in shown
+    assert "exe.gnp" in html
+    explorer.close()
+    model.close()
