@@ -17,3 +17,10 @@ class SegwidgetsValueError(SegwidgetsError, ValueError):
 
 class SegwidgetsDataError(SegwidgetsValueError):
     """A table that cannot be read or cannot be segmented as asked."""
+
+
+class SegwidgetsCancelled(SegwidgetsError):
+    """Work stopped because a newer request (or a close) made it pointless.
+
+    Never shown to people: whoever asked for the newer work shows its outcome instead.
+    """

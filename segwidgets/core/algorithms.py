@@ -23,11 +23,17 @@ from sklearn.cluster import HDBSCAN, AgglomerativeClustering, KMeans, MiniBatchK
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.mixture import GaussianMixture
 
-from ..errors import SegwidgetsDataError, SegwidgetsValueError
+from ..errors import SegwidgetsCancelled, SegwidgetsDataError, SegwidgetsValueError
 from .constraints import Constraint, Either, Nothing, OneOf, Settings, Whole
 from .preprocess import Prepared
 
 K_MIN, K_MAX = 2, 50
+
+#: Seconds one fit may take. k-means with several starts (``n_init``) is run one start at a
+#: time: after the first start the whole fit is estimated and refused in words if it would
+#: take longer, and the clock is checked between starts. Other algorithms are bounded by
+#: their settings' ranges and the rows they are fitted on (``max_rows``).
+FIT_SECONDS = 60.0
 
 #: Every algorithm setting a spec or a link can carry: what it accepts and its name in a
 #: message. Checked (in words) before any of them reaches scikit-learn.
@@ -206,11 +212,21 @@ def fit_prepared(
     params: Mapping[str, Any] | None = None,
     *,
     init: np.ndarray | None = None,
+    cancel: Callable[[], bool] | None = None,
+    budget: float | None = None,
 ) -> ClusterFit:
     """Fit ``algorithm`` with ``k`` segments on prepared rows.
 
     ``init`` (k-means methods only): ``(k, p)`` starting centres instead of the
     seeded k-means++ start (one run from there; see :func:`fit_warm`).
+    ``cancel()`` and ``budget`` (seconds; default :data:`FIT_SECONDS`) are checked between
+    the starts of a k-means with ``n_init > 1`` (:func:`_kmeans_restarts`): the labels are those of
+    ``KMeans(n_init=…)`` all the same.
+
+    Raises:
+        SegwidgetsDataError: the rows cannot be segmented as asked, or the fit would take
+            longer than ``budget``.
+        SegwidgetsCancelled: ``cancel()`` said to stop.
     """
     info = algorithm_info(algorithm)
     params = dict(params or {})
@@ -252,7 +268,11 @@ def fit_prepared(
     with warnings.catch_warnings(record=True) as caught, sklearn.config_context(assume_finite=True):
         # prepared rows are finite (preprocessing imputes or drops): skip scikit-learn's re-check
         warnings.simplefilter("always", ConvergenceWarning)
-        fit_labels = np.asarray(estimator.fit_predict(X_fit), dtype=np.int64)
+        if isinstance(estimator, KMeans) and isinstance(estimator.n_init, int) and estimator.n_init > 1:
+            estimator = _kmeans_restarts(estimator, X_fit, info, cancel, FIT_SECONDS if budget is None else budget)
+            fit_labels = np.asarray(estimator.labels_, dtype=np.int64)
+        else:
+            fit_labels = np.asarray(estimator.fit_predict(X_fit), dtype=np.int64)
     fit_seconds = time.perf_counter() - started
     for w in caught:
         if issubclass(w.category, ConvergenceWarning):
@@ -289,6 +309,50 @@ def fit_prepared(
         timings={"fit": fit_seconds},
         warnings=notes,
     )
+
+
+def _same_partition(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether two labellings group the rows alike (up to the labels' numbers)."""
+    pairs = np.unique(np.stack([a, b]), axis=1).shape[1]
+    return pairs == len(np.unique(a)) == len(np.unique(b))
+
+
+def _kmeans_restarts(estimator: KMeans, X: np.ndarray, info: AlgorithmInfo,
+                     cancel: Callable[[], bool] | None, budget: float) -> KMeans:
+    """``estimator.fit(X)`` one start at a time, stoppable and within ``budget`` seconds.
+
+    ``KMeans(n_init=n, random_state=seed)`` draws its n starts from one random state and
+    keeps the start of lowest inertia unless it groups the rows as the best so far does;
+    n fits with ``n_init=1`` sharing that random state draw the same starts, so the
+    result is the same. Between starts ``cancel()`` may stop the fit, and after the first
+    the whole is estimated against ``budget``.
+    """
+    starts = int(estimator.n_init)
+    random_state = np.random.RandomState(estimator.random_state)
+    best: KMeans | None = None
+    began = time.perf_counter()
+    for start in range(starts):
+        if cancel is not None and cancel():
+            raise SegwidgetsCancelled("The fit was stopped: a newer request replaced it.")
+        run = sklearn.base.clone(estimator).set_params(n_init=1, random_state=random_state)
+        run.fit(X)
+        if best is None or (run.inertia_ < best.inertia_ and not _same_partition(run.labels_, best.labels_)):
+            best = run
+        spent = time.perf_counter() - began
+        if start + 1 < starts and spent / (start + 1) * starts > budget:
+            raise SegwidgetsDataError(
+                f"{info.label} with {starts} starts would take about {_duration(spent / (start + 1) * starts)} "
+                f"on these {len(X):,} rows, more than the {_duration(budget)} a fit may take. "
+                "Use fewer starts (n_init), fewer features, or mini-batch k-means.")
+    assert best is not None
+    return best.set_params(n_init=starts, random_state=estimator.random_state)
+
+
+def _duration(seconds: float) -> str:
+    """``75 -> "1 min 15 s"``; whole seconds below a minute."""
+    seconds = max(1, round(seconds))
+    minutes, rest = divmod(seconds, 60)
+    return f"{rest} s" if not minutes else f"{minutes} min" + (f" {rest} s" if rest else "")
 
 
 #: Algorithms that can start from given centres (:func:`fit_warm`).

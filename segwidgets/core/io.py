@@ -43,7 +43,7 @@ import os
 import re
 import stat
 import warnings
-from collections.abc import Hashable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -54,7 +54,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..errors import SegwidgetsDataError, SegwidgetsValueError
+from ..errors import SegwidgetsCancelled, SegwidgetsDataError, SegwidgetsValueError
 from .redundancy import Redundant, find_redundant, skewed_counts
 from .dates import DateReading, read_dates
 from .roles import ColumnInfo, Role, convert_column, infer_column
@@ -253,6 +253,12 @@ NOT_NUMBER_SPELLINGS = 3
 MAX_CELLS = 50_000_000
 #: Most columns a table may have.
 MAX_COLUMNS = 2_000
+#: Most cells a workbook's sheet may hold: openpyxl keeps each as a Python object (about
+#: 100 bytes), so a workbook's cell budget is lower than a text file's.
+MAX_WORKBOOK_CELLS = 10_000_000
+#: Most bytes a workbook may unpack to (its parts are ZIP-compressed XML; a 1 MB file can
+#: unpack to gigabytes). Checked from the archive's directory before anything is unpacked.
+MAX_UNPACKED_BYTES = 1024 * 1024 * 1024
 #: Cells looked at to decide the decimal mark and thousands separator, per column.
 MARK_SAMPLE = 500
 #: Rows looked at for a title above the header, and for whether a sheet holds a table.
@@ -659,6 +665,7 @@ def _read_workbook(data: bytes, filename: str, options: ReadOptions, notes: list
     """The chosen sheet's cells under its header (values as openpyxl gives them)."""
     import openpyxl
 
+    _check_workbook_size(data)
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - openpyxl raises many kinds
@@ -669,10 +676,7 @@ def _read_workbook(data: bytes, filename: str, options: ReadOptions, notes: list
             notes.append("The file is an Excel workbook; its first sheet was read." if len(names) == 1
                          else "The file is an Excel workbook.")
         sheet = _choose_sheet(book, names, options.sheet, notes)
-        try:
-            rows = [list(row) for row in book[sheet].iter_rows(values_only=True)]
-        except Exception:  # noqa: BLE001
-            raise _damaged_workbook() from None
+        rows = _sheet_rows(book[sheet], sheet)
     finally:
         book.close()
     header_at = _sheet_header(rows, sheet, options)
@@ -683,6 +687,43 @@ def _read_workbook(data: bytes, filename: str, options: ReadOptions, notes: list
     cells, positions, keep = _sheet_frame(rows, header_at)
     formulas = _unsaved_formulas(data, sheet, cells, positions, keep) if positions else {}
     return _Sheet(cells, names, sheet, header_at + 1, formulas)
+
+
+def _check_workbook_size(data: bytes) -> None:
+    """Refuse a workbook whose parts unpack past :data:`MAX_UNPACKED_BYTES`, from the ZIP
+    directory alone (the sizes it states are the most ``zipfile`` will unpack)."""
+    import zipfile
+
+    try:
+        unpacked = sum(info.file_size for info in zipfile.ZipFile(io.BytesIO(data)).infolist())
+    except Exception:  # noqa: BLE001 - damaged: openpyxl's read says so in words
+        return
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise SegwidgetsDataError(
+            f"The workbook unpacks to {format_megabytes(unpacked)}, more than the "
+            f"{format_megabytes(MAX_UNPACKED_BYTES)} that can be read. Save the sheet as CSV, "
+            "or upload fewer rows.")
+
+
+def _sheet_rows(sheet: Any, name: str) -> list[list]:
+    """A sheet's rows, refused in words as soon as they pass :data:`MAX_WORKBOOK_CELLS`
+    (a sheet that says it spans 16,384 columns gives rows that wide)."""
+    rows: list[list] = []
+    cells = 0
+    try:
+        for row in sheet.iter_rows(values_only=True):
+            cells += len(row)
+            if cells > MAX_WORKBOOK_CELLS:
+                raise SegwidgetsDataError(
+                    f"The sheet {name!r} holds more than the {MAX_WORKBOOK_CELLS:,} cells a workbook "
+                    f"may have ({len(row):,} columns in row {len(rows) + 1:,}). Save it as CSV or "
+                    "Parquet, or upload fewer rows or columns.")
+            rows.append(list(row))
+    except SegwidgetsDataError:
+        raise
+    except Exception:  # noqa: BLE001 - openpyxl raises many kinds
+        raise _damaged_workbook() from None
+    return rows
 
 
 def _sheet_header(rows: list[list], sheet: str, options: ReadOptions) -> int:
@@ -1406,6 +1447,7 @@ def read_table(
     filename: str | None = None,
     max_bytes: int | None = None,
     options: ReadOptions | None = None,
+    cancel: Callable[[], bool] | None = None,
 ) -> LoadedTable:
     """Read a table from a path, bytes, a binary file object or a DataFrame.
 
@@ -1416,14 +1458,19 @@ def read_table(
         options: how to read what the file leaves open (decimal mark, thousands
             separator, date order, sheet, header row); by default decided from the
             file, and said in a note where it had to be assumed.
+        cancel: asked after the file is parsed and before each column is converted;
+            True stops the read (a newer upload, or the page closed).
 
     Raises:
         SegwidgetsDataError: the input is not a table that can be used; the
             message says why in plain words.
+        SegwidgetsCancelled: ``cancel()`` said to stop.
     """
     options = options or ReadOptions()
     notes: list[str] = []
+    stop = _stopper(cancel)
     cells, name = _cells_of(source, filename, max_bytes, options, notes)
+    stop()
     frame = _clean_headers(_keep_named_index(cells.frame, notes), notes)
     _check_width(len(frame.columns))  # a DataFrame or a workbook
     if len(frame.columns) == 0:
@@ -1437,7 +1484,7 @@ def read_table(
     parsing = _Parsing(decimal, thousands, options.dayfirst,
                        True if decimal == "," or cells.sep == ";" else None, not cells.typed)
     formulas = {original.columns[j]: formula for j, formula in cells.formulas.items()}
-    converted, infos, facts = _read_columns(original, parsing, formulas)
+    converted, infos, facts = _read_columns(original, parsing, formulas, stop)
     redundant, skewed = _redundancy(converted, infos)
     assumed = {f.dayfirst for f in facts.values() if f.dayfirst is not None}
     used = ReadOptions(decimal=decimal, thousands=thousands,
@@ -1450,13 +1497,23 @@ def read_table(
                        sha256=cells.sha256, _facts=facts, _parsing=parsing)
 
 
-def _read_columns(original: pd.DataFrame, parsing: _Parsing, formulas: Mapping[str, str]
+def _stopper(cancel: Callable[[], bool] | None) -> Callable[[], None]:
+    """A check that raises :class:`SegwidgetsCancelled` once ``cancel()`` is true."""
+    def stop() -> None:
+        if cancel is not None and cancel():
+            raise SegwidgetsCancelled("The read was stopped: a newer request replaced it.")
+    return stop
+
+
+def _read_columns(original: pd.DataFrame, parsing: _Parsing, formulas: Mapping[str, str],
+                  stop: Callable[[], None] = lambda: None,
                   ) -> tuple[pd.DataFrame, dict[str, ColumnInfo], dict[str, _Facts]]:
     """Every column converted from its cells, with its role and what reading did to it."""
     out: dict[str, pd.Series] = {}
     infos: dict[str, ColumnInfo] = {}
     facts: dict[str, _Facts] = {}
     for name in original.columns:
+        stop()
         values, text, fact = _read_column(name, original[name], parsing)
         info, values, fact = _infer(name, values, text, dataclasses.replace(fact, formulas=formulas.get(name)),
                                     parsing)

@@ -50,6 +50,9 @@ MAX_CATEGORIES = 200
 #: Most one-hot columns all categorical features may make together (60 features of 200
 #: values each would be 12,000 columns: about 850 MB per 3,000 rows).
 MAX_ONEHOT_WIDTH = 1_000
+#: Most values the prepared rows may hold (rows × prepared columns, one-hot columns
+#: included): 50 million float64 values are 400 MB, and a fit copies them about twice.
+MAX_PREPARED_CELLS = 50_000_000
 
 
 @dataclass(frozen=True)
@@ -171,6 +174,14 @@ def feature_frame(
         raise SegwidgetsDataError(
             f"The categorical features ({len(categorical):,} of them) have {width:,} values between "
             f"them; at most {MAX_ONEHOT_WIDTH:,} can be used together. Choose fewer categorical features."
+        )
+    columns_out = len(numeric) + width
+    if len(out) * columns_out > MAX_PREPARED_CELLS:
+        raise SegwidgetsDataError(
+            f"These features make {columns_out:,} columns to cluster once categories are spread into "
+            f"yes/no columns: {len(out):,} rows × {columns_out:,} = {len(out) * columns_out:,} values, "
+            f"more than the {MAX_PREPARED_CELLS:,} a segmentation may hold. Choose fewer categorical "
+            "features, or upload a sample of the rows."
         )
     return out, numeric, categorical
 

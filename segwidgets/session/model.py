@@ -36,7 +36,7 @@ from ..core.io import LoadedTable, ReadOptions
 from ..core.preprocess import Prepared, PreprocessSpec
 from ..core.profile import SegmentProfile, profile_segments
 from ..core.schema import FIELD, TRAIT_FIELDS, fields_invalidating
-from ..errors import SegwidgetsError, SegwidgetsValueError
+from ..errors import SegwidgetsCancelled, SegwidgetsError, SegwidgetsValueError
 from . import pipeline
 from .cache import Caches
 from .maps import Maps
@@ -320,7 +320,9 @@ class Segmentation(Maps, Sweeps, Persistence, HasTraits):
                 if quick is not None and (not self._show(request, *quick, cached=False, preview=True)
                                           or (job is not None and job.cancelled)):
                     return  # a newer change is waiting: the seeded fit would be overtaken
-            prepared, fitted = pipeline.fit(request, self.caches)
+            prepared, fitted = pipeline.fit(request, self.caches, cancel=None if job is None else job.cancelled_now)
+        except SegwidgetsCancelled:
+            return  # a newer change (or close) stopped it: that change shows its own outcome
         except SegwidgetsError as exc:
             self._fail(request, str(exc))
             return

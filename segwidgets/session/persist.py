@@ -20,7 +20,7 @@ from ..core.preprocess import role_name
 from ..core.schema import FIELD, FIELDS, TRAIT_FIELDS
 from ..core.spec import SegmentationSpec
 from ..core.spec_store import read_spec
-from ..errors import SegwidgetsError, SegwidgetsValueError
+from ..errors import SegwidgetsCancelled, SegwidgetsError, SegwidgetsValueError
 from . import pipeline
 from .cache import Caches
 
@@ -34,7 +34,8 @@ class Persistence(HasTraits):
     """Loading tables, and the save, load and export half of :class:`~segwidgets.session.Segmentation`."""
 
     @staticmethod
-    def _read(data: Any, filename: str | None = None, options: ReadOptions | None = None) -> LoadedTable:
+    def _read(data: Any, filename: str | None = None, options: ReadOptions | None = None,
+              cancel: Callable[[], bool] | None = None) -> LoadedTable:
         if isinstance(data, LoadedTable):
             return data
         if isinstance(data, str) and not os.path.exists(data):
@@ -44,8 +45,8 @@ class Persistence(HasTraits):
                 table = datasets.load_table(data)  # read once per process
                 if options is None or options == table.options:
                     return table
-                return read_table(datasets.path(data), filename=data, options=options)
-        table = read_table(data, filename=filename, options=options)
+                return read_table(datasets.path(data), filename=data, options=options, cancel=cancel)
+        table = read_table(data, filename=filename, options=options, cancel=cancel)
         if isinstance(data, (str, os.PathLike)) and filename is None:
             table.source = str(Path(data).resolve())  # a saved spec can find the file again
         return table
@@ -167,7 +168,7 @@ class Persistence(HasTraits):
                 return ticket != self._loads or self._closed or bool(cancel is not None and cancel())
 
         try:
-            table = self._read(source, filename, options)
+            table = self._read(source, filename, options, cancel=overtaken)
             if len(table.frame) == 0:
                 raise SegwidgetsValueError("The table has no rows.")
             as_read, staged, chosen = self._stage(table, features)
@@ -186,7 +187,10 @@ class Persistence(HasTraits):
                     self._snapshot(), data_version=version, frame=staged.frame, roles=dict(staged.roles),
                     features=tuple(chosen))
             scratch = Caches()
-            prepared, fitted = pipeline.fit(request, scratch)
+            prepared, fitted = pipeline.fit(request, scratch, cancel=overtaken)
+        except SegwidgetsCancelled:
+            log.info("a load was overtaken by a newer one (or the model closed); stopped")
+            return False
         except SegwidgetsError as exc:
             if not overtaken():
                 self._report_error(str(exc), keep="data")

@@ -11,7 +11,7 @@ import copy
 import dataclasses
 import functools
 import time
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -121,14 +121,17 @@ def prepared_rows(request: Request, caches: Caches) -> Prepared:
     return prepared
 
 
-def fit(request: Request, caches: Caches) -> tuple[Prepared, Fitted]:
-    """The seeded fit of ``request`` (cached), with the PCA map computed alongside."""
+def fit(request: Request, caches: Caches, cancel: Callable[[], bool] | None = None) -> tuple[Prepared, Fitted]:
+    """The seeded fit of ``request`` (cached), with the PCA map computed alongside.
+
+    ``cancel()`` true stops a long fit between its steps (raising ``SegwidgetsCancelled``)."""
     started = time.perf_counter()
     prepared = prepared_rows(request, caches)
     prep_seconds = time.perf_counter() - started
     fitted = caches.fits.get(request.fit_key)
     if fitted is None:
-        cluster = fit_prepared(prepared, request.algorithm, request.k, request.seed, dict(request.params))
+        cluster = fit_prepared(prepared, request.algorithm, request.k, request.seed, dict(request.params),
+                               cancel=cancel)
         fitted = fitted_from(request, prepared, cluster)
         fitted.seconds = {"preprocess": prep_seconds, **fitted.seconds}
         fitted = caches.fits.setdefault(request.fit_key, fitted)

@@ -149,3 +149,76 @@ def test_demo_data_equals_plain_sklearn():
     plain = make_pipeline(StandardScaler(), KMeans(n_clusters=4, random_state=0, n_init="auto"))
     expected = plain.fit_predict(frame[numeric].astype(float))
     assert adjusted_rand_score(expected, model.labels) == 1.0
+
+
+# --- k-means restarts: one start at a time, stoppable, within the time budget -------------
+
+@pytest.mark.parametrize("n_init", [2, 10, 25])
+@pytest.mark.parametrize("seed", [0, 7, 123])
+def test_kmeans_with_several_starts_equals_plain_sklearn(customers, n_init, seed):
+    """The starts run one by one (so they can be stopped) and still give KMeans(n_init=…)'s labels."""
+    expected = reference_labels(customers, "standard", "median", False,
+                                KMeans(n_clusters=5, random_state=seed, n_init=n_init), NUMERIC)
+    got = model_labels(customers, features=NUMERIC, k=5, seed=seed, params={"n_init": n_init})
+    assert (got == expected).all()  # the same labels, in the same numbering before ids are matched
+    # ... and so the same fitted centres
+    from segwidgets.core.algorithms import fit_prepared
+    from segwidgets.core.preprocess import PreprocessSpec, prepare
+
+    X, _ = blob_points(2_000, centers=9, features=6, std=3.0, seed=seed)
+    frame = pd.DataFrame(X, columns=[f"f{i}" for i in range(6)])
+    prepared = prepare(frame, list(frame.columns), {}, PreprocessSpec("none", "median", False))
+    ours = fit_prepared(prepared, "kmeans", 6, seed, {"n_init": n_init})
+    plain = KMeans(n_clusters=6, random_state=seed, n_init=n_init).fit(prepared.X)
+    assert (ours.labels == plain.labels_).all()
+    np.testing.assert_allclose(ours.centers_scaled, plain.cluster_centers_)
+    assert ours.estimator.n_init == n_init and ours.estimator.random_state == seed
+
+
+def _blob_rows(n=3_000):
+    from segwidgets.core.preprocess import PreprocessSpec, prepare
+
+    X, _ = blob_points(n, centers=8, features=5, std=2.0, seed=1)
+    frame = pd.DataFrame(X, columns=[f"f{i}" for i in range(5)])
+    return prepare(frame, list(frame.columns), {}, PreprocessSpec("standard", "median", False))
+
+
+def test_a_fit_that_would_outlast_the_time_budget_is_refused_in_words_after_its_first_start():
+    from segwidgets.core.algorithms import fit_prepared
+    from segwidgets.errors import SegwidgetsDataError
+
+    with pytest.raises(SegwidgetsDataError) as info:
+        fit_prepared(_blob_rows(), "kmeans", 8, 0, {"n_init": 100}, budget=1e-6)
+    message = str(info.value)
+    assert "k-means with 100 starts would take about" in message
+    assert "more than the 1 s a fit may take" in message and "fewer starts (n_init)" in message
+
+
+def test_a_newer_request_stops_a_fit_between_its_starts():
+    from segwidgets.core.algorithms import fit_prepared
+    from segwidgets.errors import SegwidgetsCancelled
+
+    asked = []
+
+    def cancel():
+        asked.append(1)
+        return len(asked) >= 3  # stop before the third start
+
+    with pytest.raises(SegwidgetsCancelled):
+        fit_prepared(_blob_rows(), "kmeans", 8, 0, {"n_init": 100}, cancel=cancel)
+    assert len(asked) == 3  # two starts of a hundred ran
+
+
+def test_the_model_refuses_a_fit_over_budget_and_keeps_the_segments_on_show(monkeypatch, customers):
+    from segwidgets.core import algorithms
+
+    model = Segmentation(customers, features=NUMERIC, k=3, background=False)
+    before = model.labels.copy()
+    monkeypatch.setattr(algorithms, "FIT_SECONDS", 1e-6)
+    model.params = {"n_init": 50}
+    assert model.state == "error"
+    assert "would take about" in model.status and "Showing the previous segments." in model.status
+    assert (model.labels == before).all()
+    monkeypatch.setattr(algorithms, "FIT_SECONDS", 60.0)
+    model.params = {"n_init": 3}
+    assert model.state == "idle", model.status  # still usable

@@ -451,3 +451,66 @@ def test_a_csv_wider_than_the_column_budget_is_refused_before_its_rows_are_parse
     frame = pd.DataFrame(np.zeros((2, MAX_COLUMNS + 1)))
     with pytest.raises(SegwidgetsDataError, match="columns; at most"):
         read_table(frame)
+
+
+def _workbook(rows: int, far_cell: str | None = None) -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["spend", "visits"])
+    for i in range(rows):
+        sheet.append([i * 1.5, i % 7])
+    if far_cell:
+        sheet[far_cell] = "far"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_workbook_that_unpacks_past_the_budget_is_refused_from_its_directory(monkeypatch):
+    import zipfile
+
+    import segwidgets.core.io as reading
+
+    small = _workbook(10)
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(small)) as source, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            body = source.read(info.filename)
+            if info.filename.endswith("sheet1.xml"):  # 3 MB of blanks: a few KB compressed
+                body = body.replace(b"</worksheet>", b"<!--" + b" " * 3_000_000 + b"--></worksheet>")
+            out.writestr(info.filename, body)
+    monkeypatch.setattr(reading, "MAX_UNPACKED_BYTES", 2 * 1024 * 1024)
+    opened = []
+    monkeypatch.setattr("openpyxl.load_workbook", lambda *a, **k: opened.append(1))
+    assert len(bomb.getvalue()) < 100_000
+    with pytest.raises(SegwidgetsDataError, match=r"unpacks to 2\.\d MB, more than the 2\.0 MB"):
+        read_table(bomb.getvalue(), filename="bomb.xlsx")
+    assert not opened  # refused before openpyxl unpacked anything
+
+
+def test_a_sheet_that_spans_more_cells_than_the_budget_is_refused_while_its_rows_stream():
+    from segwidgets.core.io import MAX_WORKBOOK_CELLS
+
+    data = _workbook(700, far_cell="XFD1")  # rows 16,384 cells wide: 11.5 million cells, 14 KB on disk
+    assert len(data) < 50_000 and 701 * 16_384 > MAX_WORKBOOK_CELLS
+    with pytest.raises(SegwidgetsDataError) as info:
+        read_table(data, filename="wide.xlsx")
+    assert f"more than the {MAX_WORKBOOK_CELLS:,} cells a workbook may have (16,384 columns" in str(info.value)
+    assert "Save it as CSV or Parquet" in str(info.value)
+    assert list(read_table(_workbook(700), filename="fine.xlsx").frame.columns) == ["spend", "visits"]
+
+
+def test_a_read_stops_between_columns_when_a_newer_request_cancels_it():
+    from segwidgets.errors import SegwidgetsCancelled
+
+    text = "a,b,c,d\n" + "\n".join(f"{i},{i * 2},{i % 3},{i / 7:.2f}" for i in range(500))
+    asked = []
+
+    def cancel():
+        asked.append(1)
+        return len(asked) > 2  # once the file is parsed and one column converted
+
+    with pytest.raises(SegwidgetsCancelled):
+        read_table(text.encode(), filename="t.csv", cancel=cancel)
+    assert len(asked) == 3
+    assert list(read_table(text.encode(), filename="t.csv", cancel=lambda: False).frame.columns) == list("abcd")

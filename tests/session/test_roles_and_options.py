@@ -146,3 +146,20 @@ def test_categorical_features_too_wide_together_are_refused_before_one_hot_encod
     with pytest.raises(SegwidgetsDataError, match=f"at most {MAX_ONEHOT_WIDTH:,} can be used together"):
         prepare(frame, list(frame.columns), roles)
     prepare(frame, ["c0", "c1"], roles)  # 2 x 151 columns: fine
+
+
+def test_rows_times_prepared_columns_past_the_budget_are_refused_before_encoding(monkeypatch):
+    from segwidgets.core import preprocess
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"spend": rng.normal(size=4000), "city": rng.integers(0, 150, 4000).astype(str)})
+    roles = {"city": "categorical"}
+    monkeypatch.setattr(preprocess, "MAX_PREPARED_CELLS", 500_000)
+    encoded = []
+    monkeypatch.setattr(preprocess.OneHotEncoder, "fit", lambda *a, **k: encoded.append(1))
+    with pytest.raises(SegwidgetsDataError) as info:
+        preprocess.prepare(frame, ["spend", "city"], roles)
+    assert ("make 152 columns to cluster once categories are spread into yes/no columns: "
+            "4,000 rows × 152 = 608,000 values, more than the 500,000") in str(info.value)
+    assert not encoded
+    assert preprocess.prepare(frame, ["spend"], roles).X.shape == (4000, 1)

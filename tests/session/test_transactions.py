@@ -122,11 +122,11 @@ def test_the_older_of_two_overlapping_loads_never_replaces_the_newer(make_model,
     reading, newer_done = threading.Event(), threading.Event()
     real_read = persist.Persistence._read
 
-    def slow_read(data, filename=None, options=None):
+    def slow_read(data, filename=None, options=None, cancel=None):
         if data is old_file:  # the first load is still reading when the second one finishes
             reading.set()
             assert newer_done.wait(30)
-        return real_read(data, filename, options)
+        return real_read(data, filename, options, cancel)
 
     monkeypatch.setattr(persist.Persistence, "_read", staticmethod(slow_read))
     outcome = {}
@@ -232,3 +232,49 @@ def test_every_load_error_is_ours(make_model, make_frame, tmp_path):
     assert shown(model) == before
     assert isinstance(SegwidgetsValueError("x"), SegwidgetsError)
     assert dataclasses.is_dataclass(model.spec)
+
+
+# ------------------------------------------------------- stopped, not only dropped (issue 14)
+def test_closing_the_model_stops_a_fit_of_many_starts_between_starts(make_frame, monkeypatch):
+    from sklearn.cluster import KMeans
+
+    model = Segmentation(make_frame(n=2_000, centers=6), k=3)
+    try:
+        starts = []
+        real_fit = KMeans.fit
+
+        def counted_fit(self, X, y=None, sample_weight=None):
+            starts.append(self.n_init)
+            if len(starts) == 2:
+                model.close()  # the page closed while the second start ran
+            return real_fit(self, X, y, sample_weight)
+
+        monkeypatch.setattr(KMeans, "fit", counted_fit)
+        with model.batch():
+            model.k = 6
+            model.params = {"n_init": 100}
+        assert model.wait(60)
+        assert starts == [1, 1]  # one start at a time, and none after the close
+    finally:
+        model.close()
+
+
+def test_a_newer_load_stops_the_older_one_while_it_is_read(make_model, make_frame, monkeypatch):
+    from segwidgets.core import io as reading
+
+    model = make_model(make_frame(n=300), k=3)
+    old_file = make_frame(n=350, seed=1, features=6)
+    converted = []
+    real_column = reading._read_column
+
+    def column(name, cells, parsing):
+        converted.append(name)
+        if len(converted) == 2 and len(cells) == 350:
+            assert model.load_data(make_frame(n=420, seed=2))  # a newer upload arrives mid-read
+        return real_column(name, cells, parsing)
+
+    monkeypatch.setattr(reading, "_read_column", column)
+    assert model.load_data(old_file) is False
+    assert len(model.data) == 420
+    # the older read stopped at its next column: 2 of its 6 columns, then the newer table's 3
+    assert converted[:2] == ["a", "b"] and len(converted) == 2 + 3
