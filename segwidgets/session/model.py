@@ -164,16 +164,19 @@ class Segmentation(Maps, Sweeps, Persistence, HasTraits):
         self._initial_ids = list(segment_ids or [])
         self._adopt_ids = False  # the next fit takes _initial_ids even with a result on show
         features = settings.pop("features", None)
+        note = ""
         with self._batch(run=False):
             for name, value in settings.items():
                 setattr(self, name, value)
             if data is not None:
-                self._set_table(self._read(data, options=options), features)
+                note = self._set_table(self._read(data, options=options), features)
         if self.data is not None:
             with self._lock:
                 self._generation += 1
                 request = self._snapshot()
             self._run(request, None)
+            if note and self.state != "error":
+                self.status += note
 
     # ------------------------------------------------------------ validation
     @validate(*TRAIT_FIELDS)

@@ -68,11 +68,14 @@ class Persistence(HasTraits):
             self._set_table(table)
 
     def _stage(self, table: LoadedTable, features: Sequence[str] | None = None
-               ) -> tuple[LoadedTable, LoadedTable, list[str]]:
-        """``table`` as read, with the roles a person set, and the features it would use: checked
-        against the current spec, nothing set (a plain error for features it does not have)."""
+               ) -> tuple[LoadedTable, LoadedTable, list[str], str]:
+        """``table`` as read, with the roles a person set, the features it would use and a note
+        on that choice: checked against the current spec, nothing set (a plain error for
+        features it does not have). A table with no numeric column is segmented on its
+        categorical columns, and the note says so."""
         as_read, table = table, self._with_roles(table, self.roles)
         candidates = table.feature_candidates()
+        note = ""
         if features is not None:
             unknown = [f for f in features if f not in candidates]
             if unknown:
@@ -84,13 +87,20 @@ class Persistence(HasTraits):
             features = list(self.features)  # same columns: keep the person's choice
         else:
             features = table.default_features()
-        return as_read, table, features
+            categorical = [c for c in candidates if role_name(table.roles.get(c)) == "categorical"]
+            if not features and categorical:  # nothing numeric: the categorical columns, one-hot encoded
+                features = categorical
+                shown = ", ".join(map(short, categorical[:4])) + (", …" if len(categorical) > 4 else "")
+                note = (f" This table has no numeric columns, so it is segmented on its categorical "
+                        f"columns ({shown}), one-hot encoded.")
+        return as_read, table, features, note
 
-    def _set_table(self, table: LoadedTable, features: Sequence[str] | None = None) -> None:
-        """Show ``table`` (results cleared) and ask for its fit."""
-        as_read, table, features = self._stage(table, features)
+    def _set_table(self, table: LoadedTable, features: Sequence[str] | None = None) -> str:
+        """Show ``table`` (results cleared) and ask for its fit; the note on its features."""
+        as_read, table, features, note = self._stage(table, features)
         self._publish_table(as_read, table, features, next(self._versions))
         self._request()
+        return note
 
     def _publish_table(self, as_read: LoadedTable, table: LoadedTable, features: list[str], version: int,
                        fitted: tuple[pipeline.Request, Any, pipeline.Fitted, Caches] | None = None,
@@ -171,16 +181,7 @@ class Persistence(HasTraits):
             table = self._read(source, filename, options, cancel=overtaken)
             if len(table.frame) == 0:
                 raise SegwidgetsValueError("The table has no rows.")
-            as_read, staged, chosen = self._stage(table, features)
-            note = ""
-            if features is None and not chosen:  # nothing numeric: the categorical columns, or nothing loads
-                categorical = [c for c in staged.feature_candidates()
-                               if role_name(staged.roles.get(c)) == "categorical"]
-                if categorical:
-                    chosen = categorical
-                    shown = ", ".join(map(short, categorical[:4])) + (", …" if len(categorical) > 4 else "")
-                    note = (f" This table has no numeric columns, so it is segmented on its categorical "
-                            f"columns ({shown}), one-hot encoded.")
+            as_read, staged, chosen, note = self._stage(table, features)
             version = next(self._versions)
             with self._lock:
                 request = dataclasses.replace(

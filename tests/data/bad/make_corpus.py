@@ -50,6 +50,33 @@ def _zip() -> bytes:
     return buffer.getvalue()
 
 
+def _wide_sheet() -> bytes:
+    """A workbook of 700 rows whose one far cell (XFD1) makes every row 16,384 cells wide:
+    11.5 million cells read from 14 KB."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["spend", "visits"])
+    for i in range(700):
+        sheet.append([i * 1.5, i % 7])
+    sheet["XFD1"] = "far"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _unpacks_to(size: int) -> bytes:
+    """A workbook whose ZIP directory says its sheet unpacks to ``size`` bytes (a ZIP bomb's
+    directory; its stated size is the most ``zipfile`` would unpack)."""
+    data = bytearray(_xlsx())
+    entry = data.rfind(b"PK\x01\x02", 0, data.find(b"PK\x05\x06"))
+    while data[entry + 46:entry + 46 + 24] != b"xl/worksheets/sheet1.xml":
+        entry = data.rfind(b"PK\x01\x02", 0, entry)
+    data[entry + 24:entry + 28] = size.to_bytes(4, "little")
+    return bytes(data)
+
+
 NUMBERS = "\n".join(f"{i},{(i * 37) % 101},{(i * 11) % 7}" for i in range(40))
 
 CASES: dict[str, tuple[bytes, tuple[str, str | tuple[str, ...]]]] = {
@@ -104,13 +131,24 @@ CASES: dict[str, tuple[bytes, tuple[str, str | tuple[str, ...]]]] = {
     "old_excel.xls": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512, ("refuse", "Old Excel")),
     "html_error_page.csv": (_csv("<html><body><h1>502 Bad Gateway</h1></body></html>\n"),
                             ("refuse", "header but no rows")),
+    # resource bombs: small files that would expand past a budget, refused before the work
+    "wide_sheet.xlsx": (_wide_sheet(), ("refuse", ("more than the 10,000,000 cells a workbook may have",
+                                                   "Save it as CSV or Parquet"))),
+    "unpacks_to_3_gb.xlsx": (_unpacks_to(3 * 2**30), ("refuse", "The workbook unpacks to 3072.0 MB, more than")),
+    # text that reads as something else: bidi overrides and control characters in the headers
+    "bidi_headers.csv": (_csv("\u202eexe.dneps,vis\u2066its\u200f,note\x07\n12,2,a\n15,5,b\n9,1,c\n20,7,d\n"),
+                         ("load", ("of 4 rows", "2 features"))),
     "numbers.csv": (_csv("id,spend,visits\n" + NUMBERS + "\n"),
                     ("load", ("Identifier column not used as features: id.", "of 40 rows", "2 features"))),
 }
 
 
 def large_cases(limit: int) -> dict[str, tuple[bytes, tuple[str, str | tuple[str, ...]]]]:
-    """Cases too large to commit: a file over ``limit`` bytes and 50,000 categories."""
+    """Cases too large to commit: a file over ``limit`` bytes, 50,000 categories, and the
+    resource bombs of issue 14 (each well under ``limit`` bytes on disk)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     rng = np.random.default_rng(0)
     row = b"123456.789,987654.321,555555.555\n"
     over = b"a,b,c\n" + row * (limit // len(row) + 10)
@@ -120,8 +158,19 @@ def large_cases(limit: int) -> dict[str, tuple[bytes, tuple[str, str | tuple[str
         "visits": rng.poisson(4, n),
         "product": [f"SKU-{i:05d}" for i in rng.integers(0, 50_000, n)],
     }).to_csv(index=False).encode()
+    bomb = io.BytesIO()  # 52 million cells of zeros: 0.2 MB of Parquet
+    zeros = pa.array(np.zeros(26_000_000, dtype=np.int8))
+    pq.write_table(pa.table({"a": zeros, "b": zeros}), bomb, compression="zstd")
+    wide = (",".join(f"c{i}" for i in range(100_000)) + "\n" + "1," * 99_999 + "1\n").encode()
+    categories = pd.DataFrame({f"attribute_{j}": [f"v{(i * (j + 7)) % 200}" for i in range(3_000)]
+                               for j in range(60)}).to_csv(index=False).encode()
     return {
         "over_limit.csv": (over, ("refuse", "the limit is")),
+        "expands_to_52_million_cells.parquet": (bomb.getvalue(), (
+            "refuse", "26,000,000 rows of 2 columns, more than the 50,000,000 cells")),
+        "hundred_thousand_columns.csv": (wide, ("refuse", "100,000 columns; at most 2,000 can be read")),
+        # no numbers: segmented on its categories, 60 x 200 one-hot columns would be 12,060
+        "sixty_wide_categories.csv": (categories, ("unusable", "at most 1,000 can be used together")),
         "fifty_thousand_categories.csv": (many, ("load", ("of 60,000 rows", "2 features"))),
     }
 
