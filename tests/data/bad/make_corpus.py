@@ -175,10 +175,68 @@ def large_cases(limit: int) -> dict[str, tuple[bytes, tuple[str, str | tuple[str
     }
 
 
+# --- hostile specs: what a visitor's ?spec=NAME may open ------------------------------------
+#: A good spec of the served folder's ``customers.csv`` (spend, visits); each case changes it.
+GOOD_SPEC = {"version": 1, "source": "customers.csv", "features": ["spend", "visits"], "k": 3}
+
+
+def _spec(**changes: object) -> bytes:
+    import json
+
+    return json.dumps({**GOOD_SPEC, **changes}).encode()
+
+
+#: ``name -> (bytes, (outcome, words))`` written to ``specs/``: ``refuse`` — reading the spec or
+#: showing its report fails with ``words`` and shows no row; ``load`` — the report opens and
+#: ``words`` appear in it. Cases that need the file system (a FIFO, a link out, a device) are
+#: made at test time (``tests/stories/test_bad_specs.py``).
+SPEC_CASES: dict[str, tuple[bytes, tuple[str, str | tuple[str, ...]]]] = {
+    "good.json": (_spec(), ("load", "3 segments of 300 rows")),
+    # file disclosure: a source outside the data folder
+    "source_etc_passwd.json": (_spec(source="/etc/passwd"), ("refuse", "not in the server's data folder")),
+    "source_parent.json": (_spec(source="../private/secret.csv"), ("refuse", "not in the server's data folder")),
+    "source_dev_zero.json": (_spec(source="/dev/zero"), ("refuse", "not in the server's data folder")),
+    "source_url.json": (_spec(source="http://example.com/x.csv"), ("refuse", "not in the server's data folder")),
+    "source_5000_chars.json": (_spec(source="a/" * 2500 + "x.csv"), ("refuse", "not in the server's data folder")),
+    "source_nul.json": (_spec(source="customers.csv\u0000.txt"), ("refuse", "not in the server's data folder")),
+    "source_changed.json": (_spec(data_sha256="0" * 64), ("refuse", "has changed since the report was saved")),
+    # resource bombs in settings
+    "n_init_million.json": (_spec(params={"n_init": 1_000_000}), ("refuse", "from 1 to 100")),
+    "k_ten_thousand.json": (_spec(k=10_000), ("refuse", "k must be")),
+    "min_cluster_size_huge.json": (_spec(algorithm="hdbscan", params={"min_cluster_size": 10**12}),
+                                   ("refuse", "minimum segment size")),
+    "k_as_text.json": (_spec(k="3; DROP TABLE"), ("refuse", "k must be")),
+    "algorithm_unknown.json": (_spec(algorithm="__import__('os')"), ("refuse", "algorithm")),
+    "features_markup.json": (_spec(features=["<script>alert(1)</script>"]),
+                             ("refuse", "not usable columns of the table: '<script>alert(1)</script>'")),
+    "nested_10000.json": (b'{"version": 1, "names": {"0": ' + b"[" * 10_000 + b"]" * 10_000 + b"}}",
+                          ("refuse", "nested")),
+    # exceptions that were not ours
+    "latin1.json": ('{"version": 1, "source": "caf\u00e9.csv", "k": 3}'.encode("latin-1"),
+                    ("refuse", "not UTF-8")),
+    "not_json.json": (b"k=3&features=spend", ("refuse", "is not valid JSON")),
+    "empty.json": (b"", ("refuse", "is not valid JSON")),
+    "a_list.json": (b"[1, 2, 3]", ("refuse", "must be a JSON object")),
+    # a field this version does not know (a newer version's) is passed over
+    "unknown_field.json": (_spec(colour="red"), ("load", "3 segments of 300 rows")),
+    # spoofable names: shown without their bidi overrides
+    "names_bidi.json": (_spec(names={"0": "\u202eFIRST\u202c VIP", "1": "Sp\u2066end\u2069ers"}),
+                        ("load", ("FIRST VIP", "Spenders"))),
+}
+
+
+def large_spec_cases() -> dict[str, tuple[bytes, tuple[str, str | tuple[str, ...]]]]:
+    """Hostile specs too large to commit."""
+    return {"over_1_mb.json": (_spec(padding=" " * 1_100_000), ("refuse", "too large to be a report"))}
+
+
 def write() -> None:
-    """Write the small cases into this folder."""
+    """Write the small cases into this folder (hostile specs into ``specs/``)."""
     for name, (data, _) in CASES.items():
         (HERE / name).write_bytes(data)
+    (HERE / "specs").mkdir(exist_ok=True)
+    for name, (data, _) in SPEC_CASES.items():
+        (HERE / "specs" / name).write_bytes(data)
 
 
 if __name__ == "__main__":
