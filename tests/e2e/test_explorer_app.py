@@ -148,6 +148,38 @@ def test_zip_binary_and_oversized_uploads_say_why_and_keep_the_demo(page, open_a
     save_screenshot(page, "explorer_refused_uploads")
 
 
+def test_small_files_that_would_exhaust_the_server_are_refused_and_the_explorer_stays_usable(
+        page, open_app, tmp_path_factory, save_screenshot):
+    """The resource bombs of issue 14 through the upload button: refused in words before the
+    work, the demo kept, and the slider still refits."""
+    import importlib.util
+    from pathlib import Path
+
+    here = Path(__file__).resolve().parents[1] / "data" / "bad"
+    spec = importlib.util.spec_from_file_location("make_corpus", here / "make_corpus.py")
+    corpus = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(corpus)
+    bombs = {**corpus.large_cases(2 * 1024 * 1024), **corpus.CASES}
+    folder = tmp_path_factory.mktemp("bombs")
+    open_app(page, "explorer", EXPLORER)
+    expect(page.locator(STATUS)).to_contain_text("4 segments of 7,050 rows", timeout=60_000)
+    for name in ("expands_to_52_million_cells.parquet", "hundred_thousand_columns.csv", "wide_sheet.xlsx",
+                 "unpacks_to_3_gb.xlsx", "sixty_wide_categories.csv"):
+        data, (_, words) = bombs[name]
+        (folder / name).write_bytes(data)
+        _upload(page, folder / name)
+        for phrase in (words,) if isinstance(words, str) else words:
+            expect(page.locator(STATUS)).to_contain_text(phrase, timeout=60_000)
+        expect(page.locator(STATUS)).to_contain_text("previous data is still loaded")
+        expect(page.locator(".sw-data-source")).to_contain_text("facebook_live")
+        expect(page.locator(ROWS)).to_have_count(4)
+    save_screenshot(page, "explorer_refused_bombs")
+    _slider_handle(page).focus()
+    page.keyboard.press("ArrowRight")
+    expect(page.locator(STATUS)).to_contain_text("5 segments of 7,050 rows", timeout=60_000)
+    expect(page.locator(ROWS)).to_have_count(5)
+
+
 def test_a_real_export_gets_the_roles_an_analyst_would_give_and_comes_back_as_read(page, open_app):
     """The CRM export of tests/data/exports: ids and zips stay text, codes are categories, a role
     changed from its menu refits, and the downloaded rows are the cells as they were read."""

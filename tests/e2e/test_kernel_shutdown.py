@@ -48,6 +48,18 @@ def _server_log(base_url: str) -> Path:
     return log
 
 
+@pytest.fixture(scope="module")
+def report_specs(tmp_path_factory):
+    """A specs folder holding one report of the demo."""
+    from segwidgets import Segmentation
+
+    folder = tmp_path_factory.mktemp("specs")
+    model = Segmentation("facebook_live", k=4, background=False)
+    model.save(folder / "weekly.json")
+    model.close()
+    return folder
+
+
 def _wait_until_gone(base_url: str, kernel_id: str, timeout: float) -> float | None:
     """Seconds until the kernel answers 404, or None if it still runs after ``timeout``."""
     start = time.monotonic()
@@ -84,6 +96,17 @@ def test_leaving_a_page_ends_its_kernel_at_once(page, open_app, voila_server, ho
     assert "403 POST /voila/api/shutdown" not in new_lines, new_lines[-3000:]
     assert "_xsrf" not in new_lines, new_lines[-3000:]
     assert f"Kernel shutdown: {kernel_id}" in new_lines, new_lines[-3000:]
+
+
+def test_closing_a_report_page_ends_its_kernel_at_once(page, open_app, voila_server, report_specs):
+    env = {"SEGWIDGETS_SPECS_DIR": str(report_specs)}
+    base_url = voila_server("report", env)
+    open_app(page, "report", ".sw-report", env=env, query="?spec=weekly")
+    kernel_id = _page_kernel_id(page)
+    assert _kernel_status(base_url, kernel_id) == 200
+    page.close(run_before_unload=True)
+    took = _wait_until_gone(base_url, kernel_id, GONE_WITHIN_SECONDS)
+    assert took is not None, f"the report's kernel {kernel_id} still runs {GONE_WITHIN_SECONDS:.0f} s after close"
 
 
 def test_a_page_left_open_keeps_its_kernel(page, open_app, voila_server):
