@@ -220,7 +220,7 @@ class LoadedTable:
             frame[name] = values.reset_index(drop=True) if isinstance(values, pd.Series) else values
             columns[name] = info
             facts[name] = fact
-        redundant, skewed = _redundancy(frame, columns)
+        redundant, skewed = _redundancy(frame, columns, [])  # the note on a wide table is among self.notes
         kept = [n for n in self.notes if n not in set(_column_notes(self._facts, self.columns, self.redundant))]
         notes = kept + _column_notes(facts, columns, redundant)
         return dataclasses.replace(self, frame=frame, columns=columns, notes=notes, redundant=redundant,
@@ -259,8 +259,13 @@ MAX_WORKBOOK_CELLS = 10_000_000
 #: Most bytes a workbook may unpack to (its parts are ZIP-compressed XML; a 1 MB file can
 #: unpack to gigabytes). Checked from the archive's directory before anything is unpacked.
 MAX_UNPACKED_BYTES = 1024 * 1024 * 1024
-#: Cells looked at to decide the decimal mark and thousands separator, per column.
+#: Cells looked at to decide the decimal mark and thousands separator, per column ...
 MARK_SAMPLE = 500
+#: ... and in all (a table of 2,000 columns looks at 50 cells of each).
+MARK_SAMPLE_TOTAL = 100_000
+#: Numeric columns compared for measuring the same thing (the comparison grows with their
+#: square); a wider table has only its first ones compared, and a note says so.
+REDUNDANCY_COLUMNS = 300
 #: Rows looked at for a title above the header, and for whether a sheet holds a table.
 HEAD_ROWS = 40
 #: Control characters that are no text (a NUL byte from a broken export); tab and line ends are text.
@@ -920,13 +925,15 @@ def _marks(cell: str) -> tuple[str, ...] | None:
 
 
 def _text_samples(cells: pd.DataFrame) -> Iterator[list[str]]:
-    """Up to :data:`MARK_SAMPLE` filled text cells of each column, stripped."""
+    """Up to :data:`MARK_SAMPLE` filled text cells of each column, stripped; fewer per column
+    in a wide table (:data:`MARK_SAMPLE_TOTAL` in all, at least 50 a column)."""
+    per_column = min(MARK_SAMPLE, max(50, MARK_SAMPLE_TOTAL // max(1, cells.shape[1])))
     for position in range(cells.shape[1]):
         column = cells.iloc[:, position]
         if not _is_text(column) and column.dtype != object:
             continue
-        values = [v.strip() for v in column.head(MARK_SAMPLE * 4) if isinstance(v, str) and v.strip()]
-        yield values[:MARK_SAMPLE]
+        values = [v.strip() for v in column.head(per_column * 4) if isinstance(v, str) and v.strip()]
+        yield values[:per_column]
 
 
 def _decide_marks(cells: pd.DataFrame, sep: str | None, options: ReadOptions) -> tuple[str, str, str | None]:
@@ -1391,12 +1398,17 @@ def _role_notes(infos: Mapping[str, ColumnInfo], redundant: Mapping[str, Redunda
     return notes
 
 
-def _redundancy(frame: pd.DataFrame, infos: Mapping[str, ColumnInfo]) -> tuple[dict[str, Redundant], list[str]]:
+def _redundancy(frame: pd.DataFrame, infos: Mapping[str, ColumnInfo], notes: list[str]
+                ) -> tuple[dict[str, Redundant], list[str]]:
     """The columns left out of the default features, and the skewed counts."""
     candidates = [n for n, i in infos.items() if i.role in (Role.NUMERIC, Role.BOOLEAN)]
     if not candidates:
         return {}, []
-    return find_redundant(frame, infos, candidates), skewed_counts(frame, infos, candidates)
+    if len(candidates) > REDUNDANCY_COLUMNS:
+        notes.append(f"With {len(candidates):,} numeric columns, only the first {REDUNDANCY_COLUMNS} were "
+                     "compared to find columns that measure the same thing.")
+    return (find_redundant(frame, infos, candidates[:REDUNDANCY_COLUMNS]),
+            skewed_counts(frame, infos, candidates))
 
 
 # --- reading ----------------------------------------------------------------------------
@@ -1485,7 +1497,7 @@ def read_table(
                        True if decimal == "," or cells.sep == ";" else None, not cells.typed)
     formulas = {original.columns[j]: formula for j, formula in cells.formulas.items()}
     converted, infos, facts = _read_columns(original, parsing, formulas, stop)
-    redundant, skewed = _redundancy(converted, infos)
+    redundant, skewed = _redundancy(converted, infos, notes)
     assumed = {f.dayfirst for f in facts.values() if f.dayfirst is not None}
     used = ReadOptions(decimal=decimal, thousands=thousands,
                        dayfirst=options.dayfirst if options.dayfirst is not None

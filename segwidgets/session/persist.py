@@ -17,7 +17,7 @@ from ..core import export
 from ..core.constraints import short
 from ..core.io import LoadedTable, ReadOptions, read_table
 from ..core.preprocess import role_name
-from ..core.schema import FIELD, FIELDS, TRAIT_FIELDS
+from ..core.schema import FIELD, FIELDS, MAX_FEATURES, TRAIT_FIELDS
 from ..core.spec import SegmentationSpec
 from ..core.spec_store import read_spec
 from ..errors import SegwidgetsCancelled, SegwidgetsError, SegwidgetsValueError
@@ -93,6 +93,11 @@ class Persistence(HasTraits):
                 shown = ", ".join(map(short, categorical[:4])) + (", …" if len(categorical) > 4 else "")
                 note = (f" This table has no numeric columns, so it is segmented on its categorical "
                         f"columns ({shown}), one-hot encoded.")
+            if len(features) > MAX_FEATURES:
+                note += (f" Of its {len(features):,} usable columns the first {MAX_FEATURES} are the features "
+                         f"(at most {MAX_FEATURES} can be used); choose others in the feature list.")
+                features = features[:MAX_FEATURES]
+        FIELD["features"].check(features)  # refused here, in words, before anything is published
         return as_read, table, features, note
 
     def _set_table(self, table: LoadedTable, features: Sequence[str] | None = None) -> str:
@@ -205,8 +210,13 @@ class Persistence(HasTraits):
             if overtaken():
                 log.info("a load was overtaken by a newer one; dropped")
                 return False
-            published = self._publish_table(as_read, staged, chosen, version, (request, prepared, fitted, scratch),
-                                            options=options)
+            try:
+                published = self._publish_table(as_read, staged, chosen, version,
+                                                (request, prepared, fitted, scratch), options=options)
+            except Exception:  # noqa: BLE001 - checked before (_stage): never expected, never a stuck "Reading…"
+                log.exception("a loaded table could not be published")
+                self._report_error("The file could not be loaded.", keep="data")
+                return False
             if note:
                 self.status = self.status + note
         if published is not None and fitted.metrics is None:

@@ -514,3 +514,17 @@ def test_a_read_stops_between_columns_when_a_newer_request_cancels_it():
         read_table(text.encode(), filename="t.csv", cancel=cancel)
     assert len(asked) == 3
     assert list(read_table(text.encode(), filename="t.csv", cancel=lambda: False).frame.columns) == list("abcd")
+
+
+def test_a_wide_table_compares_only_its_first_columns_for_redundancy_and_says_so():
+    from segwidgets.core.io import REDUNDANCY_COLUMNS
+
+    rng = np.random.default_rng(0)
+    base = rng.normal(size=40)
+    frame = pd.DataFrame({f"m{i}": rng.normal(size=40) for i in range(REDUNDANCY_COLUMNS + 50)})
+    frame["m0"], frame["m1"] = base, base * 2.0  # the same measure, among the first columns
+    table = read_table(frame)
+    assert "m1" in table.redundant
+    assert (f"With {REDUNDANCY_COLUMNS + 50:,} numeric columns, only the first {REDUNDANCY_COLUMNS} were "
+            "compared to find columns that measure the same thing.") in table.notes
+    assert not any("only the first" in n for n in read_table(frame.iloc[:, :20]).notes)

@@ -278,3 +278,18 @@ def test_a_newer_load_stops_the_older_one_while_it_is_read(make_model, make_fram
     assert len(model.data) == 420
     # the older read stopped at its next column: 2 of its 6 columns, then the newer table's 3
     assert converted[:2] == ["a", "b"] and len(converted) == 2 + 3
+
+
+def test_a_table_wider_than_the_feature_budget_loads_with_the_first_features_and_says_so(make_model, make_frame):
+    from segwidgets.core.schema import MAX_FEATURES
+
+    rng = np.random.default_rng(0)
+    wide = pd.DataFrame(rng.normal(size=(60, MAX_FEATURES + 100)),
+                        columns=[f"m{i}" for i in range(MAX_FEATURES + 100)])
+    model = make_model(make_frame(n=300), k=3)
+    assert model.load_data(wide) is True
+    assert model.features == [f"m{i}" for i in range(MAX_FEATURES)]
+    assert f"Of its {MAX_FEATURES + 100:,} usable columns the first {MAX_FEATURES} are the features" in model.status
+    before = shown(model)
+    assert model.load_data(wide, features=[f"m{i}" for i in range(MAX_FEATURES + 1)]) is False
+    assert f"at most {MAX_FEATURES}" in model.status and shown(model)[:5] == before[:5]
