@@ -6,7 +6,7 @@ Each case runs in a fresh process doing what an explorer kernel does: build the 
 demo data with its ``DataPanel`` (that alone is the baseline), then push one generated file
 through the same upload path (``DataPanel`` -> ``load_data`` -> first fit), or, for the fit
 budget, ask for the costliest fit the settings allow. The files sit at the limits the README
-states (the 50 MB upload, 50 million cells, 10 million workbook cells, 1,000 one-hot columns,
+states (the 50 MB upload, 20 million cells, 5 million workbook cells, 1,000 one-hot columns,
 2,000 columns, 100 k-means starts within the 60 s fit budget). Prints, as each case ends, its
 peak resident memory and time as ratios to the baseline measured in the same run, and what
 the status said. ``--scale 0.1`` makes every file a tenth as large (a quick check of the
@@ -32,8 +32,8 @@ MB = 1024 * 1024
 CASES = {
     "baseline": "a kernel holding the demo (7,050 rows) with its upload panel",
     "csv": "the largest upload: a 50 MB CSV of numbers (about 900,000 rows x 9 columns)",
-    "parquet": "a Parquet file at the cell budget: 2,000,000 rows x 25 columns = 50 million cells",
-    "workbook": "a workbook near the upload limit: 500,000 rows x 10 columns = 5 million cells",
+    "parquet": "a Parquet file at the cell budget: 1,000,000 rows x 20 columns = 20 million cells",
+    "workbook": "a workbook at the workbook cell budget: 499,999 rows x 10 columns (5 million cells)",
     "onehot": "categories at the one-hot budget: 50,000 rows, 5 columns of 199 values = 1,000 columns",
     "wide": "the widest table: 2,000 columns x 12,000 rows (24 million cells, 48 MB)",
     "starts": "the costliest fit: k-means with 100 starts on the 50 MB CSV's 900,000 rows",
@@ -60,8 +60,8 @@ def _parquet(scale: float) -> bytes:
     import pyarrow.parquet as pq
 
     rng = np.random.default_rng(0)
-    rows = int(2_000_000 * scale)
-    table = pa.table({f"q{j}": pa.array(rng.integers(0, 100, rows, dtype=np.int16)) for j in range(25)})
+    rows = int(1_000_000 * scale)
+    table = pa.table({f"q{j}": pa.array(rng.integers(0, 100, rows, dtype=np.int16)) for j in range(20)})
     buffer = io.BytesIO()
     pq.write_table(table, buffer, compression="zstd")
     return buffer.getvalue()
@@ -75,7 +75,7 @@ def _workbook(scale: float) -> bytes:
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet("Customers")
     sheet.append([f"m{j}" for j in range(10)])
-    values = rng.gamma(2.0, 50.0, size=(int(500_000 * scale), 10)).round(2).tolist()
+    values = rng.gamma(2.0, 50.0, size=(int(499_999 * scale), 10)).round(2).tolist()
     for row in values:
         sheet.append(row)
     buffer = io.BytesIO()

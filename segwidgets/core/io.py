@@ -248,14 +248,15 @@ _NA_ARRAY = pa.array(sorted(NA_TEXT))
 NOT_NUMBER_SHARE = 0.05
 #: ... written in at most this many ways; they become missing, with a note.
 NOT_NUMBER_SPELLINGS = 3
-#: Most cells (rows × columns) a table may hold once read: a compressed file (Parquet, a
-#: workbook) can expand far beyond its size on disk.
-MAX_CELLS = 50_000_000
+#: Most cells (rows × columns) a Parquet file may hold once read: a compressed file can expand
+#: far beyond its size on disk. 20 million (a million rows of 20 columns) keeps one visitor's
+#: kernel within the figure the README states (``benchmarks/budgets.py`` measures it).
+MAX_CELLS = 20_000_000
 #: Most columns a table may have.
 MAX_COLUMNS = 2_000
-#: Most cells a workbook's sheet may hold: openpyxl keeps each as a Python object (about
-#: 100 bytes), so a workbook's cell budget is lower than a text file's.
-MAX_WORKBOOK_CELLS = 10_000_000
+#: Most cells a workbook's sheet may hold: openpyxl reads about 20 µs and keeps about 100 bytes
+#: a cell, so a workbook's budget is lower than a text file's (5 million: minutes of one core).
+MAX_WORKBOOK_CELLS = 5_000_000
 #: Most bytes a workbook may unpack to (its parts are ZIP-compressed XML; a 1 MB file can
 #: unpack to gigabytes). Checked from the archive's directory before anything is unpacked.
 MAX_UNPACKED_BYTES = 1024 * 1024 * 1024
@@ -666,7 +667,8 @@ def _header_name(value: object) -> object:
     return None if _blank(value) else str(value)
 
 
-def _read_workbook(data: bytes, filename: str, options: ReadOptions, notes: list[str]) -> _Sheet:
+def _read_workbook(data: bytes, filename: str, options: ReadOptions, notes: list[str],
+                   stop: Callable[[], None] = lambda: None) -> _Sheet:
     """The chosen sheet's cells under its header (values as openpyxl gives them)."""
     import openpyxl
 
@@ -681,7 +683,7 @@ def _read_workbook(data: bytes, filename: str, options: ReadOptions, notes: list
             notes.append("The file is an Excel workbook; its first sheet was read." if len(names) == 1
                          else "The file is an Excel workbook.")
         sheet = _choose_sheet(book, names, options.sheet, notes)
-        rows = _sheet_rows(book[sheet], sheet)
+        rows = _sheet_rows(book[sheet], sheet, stop)
     finally:
         book.close()
     header_at = _sheet_header(rows, sheet, options)
@@ -710,13 +712,16 @@ def _check_workbook_size(data: bytes) -> None:
             "or upload fewer rows.")
 
 
-def _sheet_rows(sheet: Any, name: str) -> list[list]:
+def _sheet_rows(sheet: Any, name: str, stop: Callable[[], None] = lambda: None) -> list[list]:
     """A sheet's rows, refused in words as soon as they pass :data:`MAX_WORKBOOK_CELLS`
-    (a sheet that says it spans 16,384 columns gives rows that wide)."""
+    (a sheet that says it spans 16,384 columns gives rows that wide); ``stop()`` is called
+    every 10,000 rows (reading a workbook takes openpyxl about 20 µs a cell)."""
     rows: list[list] = []
     cells = 0
     try:
         for row in sheet.iter_rows(values_only=True):
+            if len(rows) % 10_000 == 9_999:
+                stop()
             cells += len(row)
             if cells > MAX_WORKBOOK_CELLS:
                 raise SegwidgetsDataError(
@@ -724,7 +729,7 @@ def _sheet_rows(sheet: Any, name: str) -> list[list]:
                     f"may have ({len(row):,} columns in row {len(rows) + 1:,}). Save it as CSV or "
                     "Parquet, or upload fewer rows or columns.")
             rows.append(list(row))
-    except SegwidgetsDataError:
+    except (SegwidgetsDataError, SegwidgetsCancelled):
         raise
     except Exception:  # noqa: BLE001 - openpyxl raises many kinds
         raise _damaged_workbook() from None
@@ -806,7 +811,8 @@ def _check_parquet_size(data: bytes) -> None:
             "that can be read. Upload a sample of the rows, or fewer columns.")
 
 
-def _read_format(data: bytes, filename: str, notes: list[str], options: ReadOptions) -> pd.DataFrame | _Sheet | None:
+def _read_format(data: bytes, filename: str, notes: list[str], options: ReadOptions,
+                 stop: Callable[[], None] = lambda: None) -> pd.DataFrame | _Sheet | None:
     """A Parquet file's frame or an Excel sheet; None for text (a CSV, which :func:`read_table` decodes)."""
     kind = MAGIC.get(data[:4])
     if kind == "parquet":
@@ -820,7 +826,7 @@ def _read_format(data: bytes, filename: str, notes: list[str], options: ReadOpti
             ) from None
     if kind == "zip":
         if b"xl/" in data[:4096] or b"[Content_Types].xml" in data[:4096] or filename.lower().endswith(".xlsx"):
-            return _read_workbook(data, filename, options, notes)
+            return _read_workbook(data, filename, options, notes, stop)
         raise SegwidgetsDataError(
             "This looks like a ZIP archive, not a table. Upload a CSV, Excel or Parquet file."
         )
@@ -1428,7 +1434,7 @@ class _Cells:
 
 
 def _cells_of(source: Any, filename: str | None, max_bytes: int | None, options: ReadOptions,
-              notes: list[str]) -> tuple[_Cells, str]:
+              notes: list[str], stop: Callable[[], None] = lambda: None) -> tuple[_Cells, str]:
     """The cells of any source, and its name."""
     if isinstance(source, pd.DataFrame):
         name = filename or str(source.attrs.get("source") or "DataFrame")
@@ -1438,7 +1444,7 @@ def _cells_of(source: Any, filename: str | None, max_bytes: int | None, options:
     if not data or data.isspace():  # not data.strip(): that copies the whole file
         raise SegwidgetsDataError("The file is empty.")
     digest = hashlib.sha256(data).hexdigest()  # of the bytes read: the file is not read again
-    read = _read_format(data, name, notes, options)
+    read = _read_format(data, name, notes, options, stop)
     if isinstance(read, pd.DataFrame):
         return _Cells(read, typed=True, sha256=digest), name
     if isinstance(read, _Sheet):
@@ -1481,7 +1487,7 @@ def read_table(
     options = options or ReadOptions()
     notes: list[str] = []
     stop = _stopper(cancel)
-    cells, name = _cells_of(source, filename, max_bytes, options, notes)
+    cells, name = _cells_of(source, filename, max_bytes, options, notes, stop)
     stop()
     frame = _clean_headers(_keep_named_index(cells.frame, notes), notes)
     _check_width(len(frame.columns))  # a DataFrame or a workbook

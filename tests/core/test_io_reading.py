@@ -528,3 +528,18 @@ def test_a_wide_table_compares_only_its_first_columns_for_redundancy_and_says_so
     assert (f"With {REDUNDANCY_COLUMNS + 50:,} numeric columns, only the first {REDUNDANCY_COLUMNS} were "
             "compared to find columns that measure the same thing.") in table.notes
     assert not any("only the first" in n for n in read_table(frame.iloc[:, :20]).notes)
+
+
+def test_a_workbook_read_stops_between_rows_when_a_newer_request_cancels_it():
+    from segwidgets.errors import SegwidgetsCancelled
+
+    data = _workbook(25_000)
+    asked = []
+
+    def cancel():
+        asked.append(1)
+        return len(asked) >= 2  # the first check, at row 10,000, lets it go on; the second stops it
+
+    with pytest.raises(SegwidgetsCancelled):
+        read_table(data, filename="big.xlsx", cancel=cancel)
+    assert len(asked) == 2

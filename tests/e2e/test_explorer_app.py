@@ -163,7 +163,7 @@ def test_small_files_that_would_exhaust_the_server_are_refused_and_the_explorer_
     folder = tmp_path_factory.mktemp("bombs")
     open_app(page, "explorer", EXPLORER)
     expect(page.locator(STATUS)).to_contain_text("4 segments of 7,050 rows", timeout=60_000)
-    for name in ("expands_to_52_million_cells.parquet", "hundred_thousand_columns.csv", "wide_sheet.xlsx",
+    for name in ("expands_to_22_million_cells.parquet", "hundred_thousand_columns.csv", "wide_sheet.xlsx",
                  "unpacks_to_3_gb.xlsx", "sixty_wide_categories.csv"):
         data, (_, words) = bombs[name]
         (folder / name).write_bytes(data)

@@ -132,7 +132,7 @@ CASES: dict[str, tuple[bytes, tuple[str, str | tuple[str, ...]]]] = {
     "html_error_page.csv": (_csv("<html><body><h1>502 Bad Gateway</h1></body></html>\n"),
                             ("refuse", "header but no rows")),
     # resource bombs: small files that would expand past a budget, refused before the work
-    "wide_sheet.xlsx": (_wide_sheet(), ("refuse", ("more than the 10,000,000 cells a workbook may have",
+    "wide_sheet.xlsx": (_wide_sheet(), ("refuse", ("more than the 5,000,000 cells a workbook may have",
                                                    "Save it as CSV or Parquet"))),
     "unpacks_to_3_gb.xlsx": (_unpacks_to(3 * 2**30), ("refuse", "The workbook unpacks to 3072.0 MB, more than")),
     # text that reads as something else: bidi overrides and control characters in the headers
@@ -158,16 +158,16 @@ def large_cases(limit: int) -> dict[str, tuple[bytes, tuple[str, str | tuple[str
         "visits": rng.poisson(4, n),
         "product": [f"SKU-{i:05d}" for i in rng.integers(0, 50_000, n)],
     }).to_csv(index=False).encode()
-    bomb = io.BytesIO()  # 52 million cells of zeros: 0.2 MB of Parquet
-    zeros = pa.array(np.zeros(26_000_000, dtype=np.int8))
+    bomb = io.BytesIO()  # 22 million cells of zeros: 0.1 MB of Parquet
+    zeros = pa.array(np.zeros(11_000_000, dtype=np.int8))
     pq.write_table(pa.table({"a": zeros, "b": zeros}), bomb, compression="zstd")
     wide = (",".join(f"c{i}" for i in range(100_000)) + "\n" + "1," * 99_999 + "1\n").encode()
     categories = pd.DataFrame({f"attribute_{j}": [f"v{(i * (j + 7)) % 200}" for i in range(3_000)]
                                for j in range(60)}).to_csv(index=False).encode()
     return {
         "over_limit.csv": (over, ("refuse", "the limit is")),
-        "expands_to_52_million_cells.parquet": (bomb.getvalue(), (
-            "refuse", "26,000,000 rows of 2 columns, more than the 50,000,000 cells")),
+        "expands_to_22_million_cells.parquet": (bomb.getvalue(), (
+            "refuse", "11,000,000 rows of 2 columns, more than the 20,000,000 cells")),
         "hundred_thousand_columns.csv": (wide, ("refuse", "100,000 columns; at most 2,000 can be read")),
         # no numbers: segmented on its categories, 60 x 200 one-hot columns would be 12,060
         "sixty_wide_categories.csv": (categories, ("unusable", "at most 1,000 can be used together")),
