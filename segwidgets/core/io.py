@@ -248,9 +248,10 @@ _NA_ARRAY = pa.array(sorted(NA_TEXT))
 NOT_NUMBER_SHARE = 0.05
 #: ... written in at most this many ways; they become missing, with a note.
 NOT_NUMBER_SPELLINGS = 3
-#: Most cells (rows × columns) a Parquet file may hold once read: a compressed file can expand
-#: far beyond its size on disk. 20 million (a million rows of 20 columns) keeps one visitor's
-#: kernel within the figure the README states (``benchmarks/budgets.py`` measures it).
+#: Most cells (rows × columns) a CSV or Parquet file may hold once read: a compressed file can
+#: expand far beyond its size on disk, and 50 MB of one-character cells are 25 million. 20 million
+#: (a million rows of 20 columns) keeps one visitor's kernel within the figure the README states
+#: (``benchmarks/budgets.py`` measures it). Workbooks have their own, lower budget.
 MAX_CELLS = 20_000_000
 #: Most columns a table may have.
 MAX_COLUMNS = 2_000
@@ -570,6 +571,8 @@ def _parse_csv(text: str, notes: list[str], options: ReadOptions) -> tuple[pd.Da
     try:
         begin, header, header_at, title = _find_header(text, sep, start, options)
         _check_width(len(header))  # before the rows are parsed: 100,000 columns took minutes
+        lines = text.count("\n", begin) + (not text.endswith("\n"))  # the header's and quoted ones too
+        _check_cells(lines - 1, len(header), about=True)
         frame, skipped, cut = _read_rows(text, sep, begin, len(header))
     except SegwidgetsDataError:
         raise
@@ -805,10 +808,15 @@ def _check_parquet_size(data: bytes) -> None:
         return
     rows, columns = int(meta.num_rows), int(meta.num_columns)
     _check_width(columns)
+    _check_cells(rows, columns)
+
+
+def _check_cells(rows: int, columns: int, *, about: bool = False) -> None:
+    """Refuse ``rows`` × ``columns`` past :data:`MAX_CELLS` (``about``: rows counted by lines)."""
     if rows * columns > MAX_CELLS:
         raise SegwidgetsDataError(
-            f"The file holds {rows:,} rows of {columns:,} columns, more than the {MAX_CELLS:,} cells "
-            "that can be read. Upload a sample of the rows, or fewer columns.")
+            f"The file holds {'about ' if about else ''}{rows:,} rows of {columns:,} columns, more than "
+            f"the {MAX_CELLS:,} cells that can be read. Upload a sample of the rows, or fewer columns.")
 
 
 def _read_format(data: bytes, filename: str, notes: list[str], options: ReadOptions,

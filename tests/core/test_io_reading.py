@@ -543,3 +543,15 @@ def test_a_workbook_read_stops_between_rows_when_a_newer_request_cancels_it():
     with pytest.raises(SegwidgetsCancelled):
         read_table(data, filename="big.xlsx", cancel=cancel)
     assert len(asked) == 2
+
+
+def test_a_csv_of_more_cells_than_the_budget_is_refused_before_its_rows_are_parsed(monkeypatch):
+    import segwidgets.core.io as reading
+
+    monkeypatch.setattr(reading, "MAX_CELLS", 10_000)
+    parsed = []
+    monkeypatch.setattr(reading, "_read_rows", lambda *a, **k: parsed.append(1))
+    text = "a,b,c,d\n" + "1,2,3,4\n" * 3_000  # 12,000 cells
+    with pytest.raises(SegwidgetsDataError, match="holds about 3,000 rows of 4 columns, more than the 10,000 cells"):
+        read_table(text.encode(), filename="long.csv")
+    assert not parsed
