@@ -25,7 +25,7 @@ from scipy.cluster import hierarchy
 from sklearn.cluster import AgglomerativeClustering
 from sklearn.metrics import adjusted_rand_score, silhouette_samples
 
-from ..errors import SegwidgetsDataError, SegwidgetsValueError
+from ..errors import SegwidgetsCancelled, SegwidgetsDataError, SegwidgetsValueError
 from .algorithms import (
     ALGORITHMS,
     _distinct_rows_at_least,
@@ -395,12 +395,16 @@ def sweep_k(
                         notes.append(f"{info.label}: {tree.note}")
                 labels = cut_by_k(tree, k)
             else:
-                fit = fit_prepared(prepared, algorithm, k, seed, params)
+                fit = fit_prepared(prepared, algorithm, k, seed, params, cancel=cancel)
                 labels = fit.labels.astype(np.int32)
                 notes.extend(w for w in fit.warnings if w not in notes)
                 if algorithm == "gmm":
                     fitted_rows = X if fit.sample_index is None else X[fit.sample_index]
                     bic = float(fit.estimator.bic(fitted_rows))
+        except SegwidgetsCancelled:  # asked between the starts of a k-means with several
+            cancelled = True
+            notes.append(f"Stopped early at your request after {done} of {len(ks)} values of k.")
+            break
         except SegwidgetsDataError as error:
             notes.append(f"Stopped at k={k}: {error}")
             break

@@ -146,6 +146,20 @@ def test_sweep_stops_when_cancelled():
     assert "Stopped early" in result.notes[-1]
 
 
+def test_a_sweep_of_k_means_with_many_starts_stops_between_starts():
+    X, _ = blobs(n=300)
+    asked = []
+
+    def cancel():
+        asked.append(1)
+        return len(asked) > 53  # before k=2 and its 50 starts, before k=3 and its first start
+
+    result = sweep_k(X, range(2, 9), params={"n_init": 50}, cancel=cancel)
+    assert result.cancelled and len(asked) == 54  # stopped inside k=3, after 1 of its 50 starts
+    assert list(result.table.index) == [2]
+    assert "Stopped early at your request after 1 of 7" in result.notes[-1]
+
+
 def test_sweep_stops_at_k_above_the_distinct_rows():
     X = np.repeat(np.arange(4.0)[:, None] * 10, 20, axis=0)
     result = sweep_k(X, range(2, 8))
