@@ -384,6 +384,34 @@ class Persistence(HasTraits):
         return report_store.Published(name=name, spec_path=spec_path, data_path=data_path, data_sha256=digest,
                                       link=report_store.report_link(name, report_url))
 
+    def report_content(self) -> Any:
+        """What the stakeholder report shows, as plain values
+        (:class:`segwidgets.core.report.ReportContent`): the segments on show, their names,
+        and what the analyst wrote."""
+        from ..core.algorithms import ALGORITHMS
+        from ..core.report import build_report
+
+        shown = self.result
+        if shown is None:
+            raise SegwidgetsValueError("There is no segmentation to report yet: load a table and wait for its segments.")
+        info = ALGORITHMS.get(shown.algorithm)
+        return build_report(
+            shown.profile, names=dict(shown.names), colors=dict(shown.colors), algorithm=shown.algorithm,
+            algorithm_label=info.label if info else shown.algorithm, k=shown.k, features=list(shown.features),
+            scaling=self.scaling, impute=self.impute, log1p=self.log1p, metrics=dict(shown.metrics or {}),
+            title=self.title, introduction=self.introduction, recommendations=dict(self.recommendations),
+            share_rows=self.share_rows, warnings=list(shown.warnings))
+
+    def report_html(self) -> str:
+        """The report as one self-contained HTML file (:func:`segwidgets.core.report.report_document`):
+        no script, no outside request, print styles; the labelled rows inside as a ``data:``
+        link only if :attr:`share_rows`."""
+        from ..core.report import report_document
+
+        content = self.report_content()
+        rows = export.export_bytes(self.labels_frame(), ".csv") if content.share_rows else None
+        return report_document(content, rows)
+
     def _publishable_rows(self, filename: str) -> tuple[bytes, dict[str, Any]]:
         """The rows as read, as Parquet bytes, and the reading options that read them back the
         same; checked by reading them back."""
