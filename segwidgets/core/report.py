@@ -301,7 +301,7 @@ def _svg(width: int, height: int, body: str, label: str) -> str:
 
 def size_chart(content: ReportContent, width: int = 640) -> str:
     """Horizontal bars: each segment's share of all rows (inline SVG)."""
-    row, label_w, gap = 26, 230, 6
+    row, label_w, gap = 26, 270, 6
     bar_w = width - label_w - 70
     height = row * max(len(content.sections), 1) + gap
     parts = []
@@ -310,7 +310,7 @@ def size_chart(content: ReportContent, width: int = 640) -> str:
         y = gap + i * row
         w = max(bar_w * s.share / top, 1.0)
         parts.append(
-            f"<text x='{label_w - 8}' y='{y + 15}' text-anchor='end' font-size='13'>{escape(_cut(s.name, 34))}</text>"
+            f"<text x='{label_w - 8}' y='{y + 15}' text-anchor='end' font-size='13'>{escape(_cut(s.name, 36))}</text>"
             f"<rect x='{label_w}' y='{y + 2}' width='{w:.1f}' height='{row - 8}' fill='{s.colour}'/>"
             f"<text x='{label_w + w + 6:.1f}' y='{y + 15}' font-size='12'>{escape(format_share(s.share, 1))}</text>")
     return _svg(width, height, "".join(parts), "Segment sizes: share of all rows per segment")

@@ -106,6 +106,9 @@ def explorer_app(data: Any = None, query: str | None = None) -> w.Widget:
     start_umap_warm_up()
     explorer = Explorer(model, data_panel=DataPanel(model, limit=upload_limit_bytes()))
     explorer.add_tab("Download", DownloadPanel(model))
+    from ..widgets.publish_panel import PublishPanel
+
+    explorer.add_tab("Report & publish", PublishPanel(model))  # folder and link: see core/report_store
     query = request_query() if query is None else query
     notice = apply_link_settings(model, query)
     model.wait(60)
@@ -194,11 +197,31 @@ def report_app(spec: str | os.PathLike | None = None, data: Any = None, query: s
         path = Path(path)
     saved = read_spec(path, max_bytes=MAX_SPEC_BYTES)
     if data is None:
-        data = _report_table(saved, data_dir or os.environ.get(ENV_DATA_DIR) or folder or path.parent)
+        data = report_table(saved, data_dir or os.environ.get(ENV_DATA_DIR) or folder or path.parent)
     return Report.from_spec(saved, data=data)
 
 
-def _report_table(spec: Any, folder: str | os.PathLike) -> Any:
+def export_report(spec: str | os.PathLike, out: str | os.PathLike,
+                  data_dir: str | os.PathLike | None = None) -> int:
+    """Write the report of the saved ``spec`` as one self-contained HTML file ``out`` (what
+    ``segwidgets report SPEC --html OUT`` does): its data read like a served report's, from
+    ``data_dir`` (default: the spec's folder) and checked against the spec's SHA-256.
+    Returns the file's size in bytes."""
+    from ..core.spec_store import MAX_SPEC_BYTES, read_spec
+    from ..session import Segmentation
+    from .report import write_report_html
+
+    saved = read_spec(spec, max_bytes=MAX_SPEC_BYTES)
+    table = report_table(saved, data_dir or Path(spec).resolve().parent)
+    model = Segmentation.from_spec(saved, data=table, background=False)
+    try:
+        model.wait()
+        return write_report_html(model, out)
+    finally:
+        model.close()
+
+
+def report_table(spec: Any, folder: str | os.PathLike) -> Any:
     """The table of a served report: its source read from ``folder`` only, checked against the
     spec's SHA-256. Refusals are in words that name no path of the server."""
     from .. import datasets

@@ -133,7 +133,7 @@ def test_the_report_reads_a_data_file_from_its_folder_and_shows_the_segments(ser
     specs, _, _, _ = served
     app = report_app(query="?spec=good", specs_dir=specs)
     assert isinstance(app, Report)
-    assert "Shown to everyone" in app.cards.value and len(app.model.segment_ids) == 3
+    assert "Shown to everyone" in app.body.value and len(app.model.segment_ids) == 3
     assert app.model.source == "customers.csv"  # no path of the server in the report
     assert str(specs) not in html_of(app)
 
