@@ -168,7 +168,7 @@ def test_report_html_writes_one_self_contained_file(tmp_path, capsys):
     import pandas as pd
 
     rows = pd.read_parquet(published.data_path)
-    rows.loc[0, "num_likes"] = 10**6
+    rows.loc[0, "num_likes"] = "1000000"
     rows.to_parquet(published.data_path, index=False)  # the data changed since it was published
     assert cli.main(["report", str(published.spec_path), "--html", str(tmp_path / "again.html")]) == 1
     assert "has changed" in capsys.readouterr().err and not (tmp_path / "again.html").exists()
