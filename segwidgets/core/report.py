@@ -16,12 +16,14 @@ No widgets, no traitlets: usable from the command line (``segwidgets report SPEC
 from __future__ import annotations
 
 import base64
+import dataclasses
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..errors import SegwidgetsValueError
 from .naming import MISSING, category_lift, pretty_feature_name, split_category_column
 from .profile import SegmentProfile, describe_segment
 from .text import escape, format_count, format_number, format_share
@@ -454,3 +456,38 @@ def report_document(content: ReportContent, rows_csv: bytes | None = None) -> st
             "<meta name='viewport' content='width=device-width, initial-scale=1'>"
             f"<title>{escape(content.title)}</title></head><body>"
             f"{report_body(content, download=download)}</body></html>\n")
+
+
+# ------------------------------------------------------------------------------ stored content
+def content_to_dict(content: ReportContent) -> dict:
+    """The content as plain JSON-ready data (what publishing stores beside the spec)."""
+    return dataclasses.asdict(content)
+
+
+def content_from_dict(data: object) -> ReportContent:
+    """Read :func:`content_to_dict` output, every value coerced to its type and every colour
+    checked again: stored content is rendered like fresh content (escaped), never trusted as HTML.
+
+    Raises:
+        SegwidgetsValueError: data that is not report content.
+    """
+    try:
+        sections = []
+        for s in data["sections"]:  # type: ignore[index]
+            sections.append(SegmentSection(
+                segment=int(s["segment"]), name=str(s["name"]), colour=_colour(s["colour"]), size=int(s["size"]),
+                share=float(s["share"]), description=str(s["description"]),
+                recommendation=str(s["recommendation"]), suggestion=str(s["suggestion"]),
+                contrasts=tuple(Contrast(str(c["label"]), float(c["value"]), float(c["overall"]), float(c["z"]),
+                                         bool(c["boolean"])) for c in s["contrasts"]),
+                categories=tuple(CategoryMix(str(m["label"]), tuple((str(v), float(a), float(b))
+                                                                    for v, a, b in m["values"]))
+                                 for m in s["categories"])))
+        return ReportContent(
+            title=str(data["title"]), introduction=str(data["introduction"]),  # type: ignore[index]
+            overview=str(data["overview"]), sections=tuple(sections),  # type: ignore[index]
+            how_to_read=str(data["how_to_read"]), method=tuple(str(m) for m in data["method"]),  # type: ignore[index]
+            n_rows=int(data["n_rows"]), noun=str(data["noun"]), share_rows=bool(data["share_rows"]),  # type: ignore[index]
+            unassigned=int(data["unassigned"]), warnings=tuple(str(w) for w in data["warnings"]))  # type: ignore[index]
+    except (KeyError, TypeError, ValueError) as exc:
+        raise SegwidgetsValueError(f"The stored report is not report content ({type(exc).__name__}).") from None

@@ -126,3 +126,48 @@ def publish_paths(name: str, folder: str | os.PathLike) -> tuple[Path, Path]:
     if not root.is_dir():
         raise SegwidgetsValueError(f"{str(root)!r} is not a folder; reports cannot be published there.")
     return root / f"{name}.json", root / f"{name}.parquet"
+
+
+# ------------------------------------------------------------------------------ the published fit
+#: Beside ``NAME.json``: the report's content and every row's segment as published, so the report
+#: server shows it without reading the table or refitting, when the spec and data still match.
+CACHE_SUFFIX = ".report.json"
+#: Largest stored report read back (the labels of a million rows fit well within it).
+MAX_CACHE_BYTES = 64 * 1024 * 1024
+
+
+def cache_path(spec_path: str | os.PathLike) -> Path:
+    """``NAME.report.json`` beside ``NAME.json`` (not itself a report name: it has a dot)."""
+    spec_path = Path(spec_path)
+    return spec_path.with_name(spec_path.stem + CACHE_SUFFIX)
+
+
+def cache_bytes(spec_bytes: bytes, data_sha256: str, content: dict, labels: list[int]) -> bytes:
+    """The stored report: keyed by the SHA-256 of the spec file's bytes and of the data file."""
+    import hashlib
+    import json
+
+    return json.dumps({"spec_sha256": hashlib.sha256(spec_bytes).hexdigest(), "data_sha256": data_sha256,
+                       "content": content, "labels": labels}, ensure_ascii=False).encode("utf-8")
+
+
+def read_cache(spec_path: str | os.PathLike, spec_bytes: bytes, data_sha256: str | None) -> dict | None:
+    """The stored report beside ``spec_path`` if it was stored for exactly these spec bytes and
+    this data; None otherwise (missing, too large, damaged, or for another spec or data)."""
+    import hashlib
+    import json
+
+    path = cache_path(spec_path)
+    try:
+        if not path.is_file() or path.stat().st_size > MAX_CACHE_BYTES:
+            return None
+        stored = json.loads(path.read_bytes())
+    except (OSError, ValueError, RecursionError):
+        log.info("stored report %s unreadable; refitting", path.name)
+        return None
+    if not isinstance(stored, dict) or data_sha256 is None:
+        return None
+    if stored.get("spec_sha256") != hashlib.sha256(spec_bytes).hexdigest() or stored.get("data_sha256") != data_sha256:
+        log.info("stored report %s is for another spec or data; refitting", path.name)
+        return None
+    return stored

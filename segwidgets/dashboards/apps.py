@@ -197,8 +197,66 @@ def report_app(spec: str | os.PathLike | None = None, data: Any = None, query: s
         path = Path(path)
     saved = read_spec(path, max_bytes=MAX_SPEC_BYTES)
     if data is None:
-        data = report_table(saved, data_dir or os.environ.get(ENV_DATA_DIR) or folder or path.parent)
+        data_folder = data_dir or os.environ.get(ENV_DATA_DIR) or folder or path.parent
+        published = published_report(path, saved, data_folder)
+        if published is not None:
+            return published  # as published: no table read, no refit
+        data = report_table(saved, data_folder)
     return Report.from_spec(saved, data=data)
+
+
+def published_report(path: Path, spec: Any, folder: str | os.PathLike) -> Any:
+    """The report as it was published (:class:`~segwidgets.dashboards.report.PublishedReport`),
+    when the content stored beside the spec was stored for exactly this spec file and its data
+    file still has the SHA-256 the spec recorded; None when there is no such stored report (the
+    caller then reads the table and fits it). The data file is read only through
+    :func:`~segwidgets.core.confine.resolve_data`, like a refitting report's.
+
+    Raises:
+        SegwidgetsDataError: the data file changed since publishing (:data:`DATA_CHANGED`), or
+            is outside the data folder; in words that name no path.
+    """
+    import hashlib
+    import io
+
+    from ..core import report_store
+    from ..core.confine import resolve_data
+    from ..core.report import content_from_dict
+    from ..core.spec_store import MAX_SPEC_BYTES
+    from .report import PublishedReport
+
+    if spec.source is None or spec.data_sha256 is None:
+        return None
+    try:
+        with open(path, "rb") as handle:
+            spec_bytes = handle.read(MAX_SPEC_BYTES + 1)
+    except OSError:
+        return None
+    stored = report_store.read_cache(path, spec_bytes, spec.data_sha256)
+    if stored is None:
+        return None
+    data_path = resolve_data(spec.source, folder, max_bytes=upload_limit_bytes())
+    payload = data_path.read_bytes()
+    if hashlib.sha256(payload).hexdigest() != spec.data_sha256:
+        log.warning("data of the report changed: %r no longer has SHA-256 %s", str(data_path), spec.data_sha256)
+        raise SegwidgetsDataError(DATA_CHANGED)
+    try:
+        content = content_from_dict(stored.get("content"))
+        labels = [int(i) for i in stored.get("labels", [])]
+    except (SegwidgetsError, TypeError, ValueError):
+        log.warning("stored report beside %r is damaged; refitting", path.name)
+        return None
+
+    def rows() -> Any:
+        import pandas as pd
+
+        from ..core import export
+
+        cells = pd.read_parquet(io.BytesIO(payload))
+        names = {s.segment: s.name for s in content.sections}
+        return export.labelled_rows(cells, labels, names)
+
+    return PublishedReport(content, rows=rows)
 
 
 def export_report(spec: str | os.PathLike, out: str | os.PathLike,

@@ -105,3 +105,73 @@ def write_report_html(model: Segmentation, path: str | os.PathLike) -> int:
     with open(path, "wb") as out:
         out.write(payload)
     return len(payload)
+
+
+class PublishedReport(w.VBox):
+    """A published report shown as it was published: no table read, no refit, no kernel work but
+    drawing (what the report app shows when the spec and its data still match what was published,
+    :func:`segwidgets.core.report_store.read_cache`).
+
+    Data Attributes:
+        content: ReportContent — what it shows (rendered and escaped like a live report's).
+        body: HTML — the report (css ``sw-report-body``).
+        report_button: Button "Report (HTML)" (css ``sw-download-report``): the static file.
+        labels_button: Button "Labelled rows (CSV)" (css ``sw-download-labels``), only if the
+            analyst allowed it (``content.share_rows``).
+        link: HTML — the prepared download (css ``sw-download-link``).
+    """
+
+    def __init__(self, content: Any, rows: Any = None, **kwargs: Any) -> None:
+        from ..core.report import report_body
+
+        self.content = content
+        self._rows = rows if content.share_rows else None
+        self.body = w.HTML(report_body(content))
+        self.body.add_class(css("report-body"))
+        self.report_button = w.Button(description="Report (HTML)", icon="download", layout=w.Layout(width="auto"))
+        self.report_button.add_class(css("download-report"))
+        self.labels_button = w.Button(description="Labelled rows (CSV)", icon="download",
+                                      layout=w.Layout(width="auto", display="" if self._rows else "none"))
+        self.labels_button.add_class(css("download-labels"))
+        self.link = w.HTML()
+        self.link.add_class(css("download-link"))
+        self.report_button.on_click(self._on_report)
+        self.labels_button.on_click(self._on_labels)
+        buttons = w.HBox([self.labels_button, self.report_button])
+        buttons.add_class(css("download-panel"))
+        super().__init__([self.body, buttons, self.link], **kwargs)
+        self.add_class(css("report"))
+        self.add_class(css("published-report"))
+
+    def _basename(self) -> str:
+        words = "".join(c if c.isalnum() else " " for c in self.content.title.lower()).split()
+        return "-".join(words)[:40].strip("-") or "segment-report"
+
+    def _csv(self) -> bytes | None:
+        from ..core import export
+
+        return None if self._rows is None else export.export_bytes(self._rows(), ".csv")
+
+    def _on_report(self, button: Any = None) -> None:
+        from ..core.report import report_document
+        from ..widgets.download_panel import data_link
+
+        try:
+            payload = report_document(self.content, self._csv()).encode("utf-8")
+            self.link.value = data_link(payload, f"{self._basename()}.html", "text/html",
+                                        f"Save {self._basename()}.html", css("report-link"))
+        except Exception:  # noqa: BLE001 - words, never a traceback
+            log.exception("the report file could not be built")
+            self.link.value = "The report file could not be built; the details are in the server log."
+
+    def _on_labels(self, button: Any = None) -> None:
+        from ..widgets.download_panel import data_link
+
+        try:
+            payload = self._csv()
+            if payload is not None:
+                self.link.value = data_link(payload, f"{self._basename()}.csv", "text/csv",
+                                            f"Save {self._basename()}.csv", css("labels-link"))
+        except Exception:  # noqa: BLE001 - words, never a traceback
+            log.exception("the labelled rows could not be built")
+            self.link.value = "The labelled rows could not be built; the details are in the server log."

@@ -371,12 +371,20 @@ class Persistence(HasTraits):
             raise SegwidgetsValueError(
                 f"There is already a published report called {name!r}. Choose another name, or "
                 "replace that report on purpose.")
+        self.wait(120)  # the quality measures too: they are in the report
         payload, reading = self._publishable_rows(data_path.name)
         digest = hashlib.sha256(payload).hexdigest()
         spec = self.spec.replace(source=data_path.name, data_sha256=digest, reading=reading)
+        spec_bytes = spec.to_json().encode("utf-8")
+        from ..core.report import content_to_dict
+
+        shown = self.result
+        stored = report_store.cache_bytes(spec_bytes, digest, content_to_dict(self.report_content()),
+                                          [int(i) for i in shown.labels])
         try:
             report_store.write_atomically(data_path, payload)  # the data first: a spec never names a missing file
-            report_store.write_atomically(spec_path, spec.to_json().encode("utf-8"))
+            report_store.write_atomically(report_store.cache_path(spec_path), stored)
+            report_store.write_atomically(spec_path, spec_bytes)
         except OSError as exc:
             raise SegwidgetsValueError(_unwritable(spec_path, exc)) from None
         mine.add(name)

@@ -12,6 +12,7 @@ import pytest
 from segwidgets import Report, Segmentation
 from segwidgets.core import report_store
 from segwidgets.dashboards.apps import report_app
+from segwidgets.dashboards.report import PublishedReport
 from segwidgets.errors import SegwidgetsValueError
 
 
@@ -51,7 +52,8 @@ def test_publish_writes_the_spec_and_the_rows_as_read_with_their_hash(model, tmp
 
 
 def test_the_report_server_opens_a_published_upload_with_the_same_segments(model, tmp_path):
-    model.publish("crm-review", tmp_path)
+    published = model.publish("crm-review", tmp_path)
+    report_store.cache_path(published.spec_path).unlink()  # no stored report: read and refit
     app = report_app(query="?spec=crm-review", specs_dir=tmp_path)
     assert isinstance(app, Report), app.value
     assert (app.model.labels == model.labels).all()
@@ -59,13 +61,68 @@ def test_the_report_server_opens_a_published_upload_with_the_same_segments(model
     assert "Invite them to the preview." in app.body.value and "CRM review" in app.body.value
 
 
+def test_a_published_report_is_shown_as_published_without_reading_or_refitting(model, tmp_path, monkeypatch):
+    published = model.publish("crm-review", tmp_path)
+    fresh = Report(model).body.value
+    import segwidgets.dashboards.apps as apps
+
+    monkeypatch.setattr(apps, "report_table", lambda *a, **k: pytest.fail("the table was read"))
+    app = report_app(query="?spec=crm-review", specs_dir=tmp_path)
+    assert isinstance(app, PublishedReport)
+    assert app.body.value == fresh  # the same report as a refit gives
+    assert published.spec_path.name in [p.name for p in tmp_path.iterdir()]
+
+
+def test_a_stored_report_for_another_spec_is_not_used(model, tmp_path):
+    published = model.publish("crm-review", tmp_path)
+    spec = json.loads(published.spec_path.read_text())
+    spec["title"] = "Edited by hand"  # the spec changed after publishing: the stored report is stale
+    published.spec_path.write_text(json.dumps(spec))
+    app = report_app(query="?spec=crm-review", specs_dir=tmp_path)
+    assert isinstance(app, Report) and "Edited by hand" in app.body.value
+
+
+def test_a_tampered_stored_report_is_still_escaped(model, tmp_path):
+    published = model.publish("crm-review", tmp_path)
+    path = report_store.cache_path(published.spec_path)
+    stored = json.loads(path.read_text())
+    stored["content"]["title"] = "<script>alert(1)</script>"
+    stored["content"]["sections"][0]["colour"] = "red' onmouseover='alert(1)"
+    path.write_text(json.dumps(stored))
+    app = report_app(query="?spec=crm-review", specs_dir=tmp_path)
+    assert isinstance(app, PublishedReport)
+    assert "<script" not in app.body.value and "onmouseover" not in app.body.value
+    assert "&lt;script&gt;" in app.body.value
+
+
+def test_a_published_reports_downloads(model, tmp_path):
+    import base64
+    import io
+    import re
+
+    model.share_rows = True
+    model.publish("crm-review", tmp_path)
+    app = report_app(query="?spec=crm-review", specs_dir=tmp_path)
+    app.labels_button.click()
+    encoded = re.search(r"href='data:text/csv;base64,([^']+)'", app.link.value).group(1)
+    rows = pd.read_csv(io.BytesIO(base64.b64decode(encoded)), dtype=str)
+    assert rows["customer_id"][0] == "-1097912345678901234" and rows["zip"][0] == "00000"
+    assert rows["segment"].astype(int).tolist() == list(model.labels)
+    app.report_button.click()
+    page = base64.b64decode(re.search(r"href='data:text/html;base64,([^']+)'", app.link.value).group(1))
+    assert page.decode("utf-8").count("<section class='sw-report-segment'") == 3
+
+
 def test_a_changed_data_file_is_refused(model, tmp_path):
     published = model.publish("crm-review", tmp_path)
     rows = pd.read_parquet(published.data_path)
     rows.loc[0, "spend"] = "1"
     rows.to_parquet(published.data_path, index=False)
-    app = report_app(query="?spec=crm-review", specs_dir=tmp_path)
-    assert not isinstance(app, Report) and "has changed" in app.value
+    app = report_app(query="?spec=crm-review", specs_dir=tmp_path)  # the stored report: refused
+    assert not isinstance(app, (Report, PublishedReport)) and "has changed" in app.value
+    report_store.cache_path(published.spec_path).unlink()
+    app = report_app(query="?spec=crm-review", specs_dir=tmp_path)  # reading and refitting: refused
+    assert not isinstance(app, (Report, PublishedReport)) and "has changed" in app.value
 
 
 @pytest.mark.parametrize("name", ["", " ", "../up", "a/b", "q3.review", "with space", "ü-name", "-dash",
