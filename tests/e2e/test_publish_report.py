@@ -114,7 +114,9 @@ def test_publish_read_download_offline_and_print(browser, voila_server, wait_for
         expect(page.locator(control)).to_have_count(0)
     body = page.locator("body").inner_text()
     assert " s\n" not in body and str(specs) not in page.content() and "shop export" not in body
+    page.set_viewport_size({"width": 1280, "height": 3200})  # the whole report in one picture
     save_screenshot(page, "report_published")
+    page.set_viewport_size(VIEWPORT)
 
     page.locator(".sw-download-report").click()
     expect(page.locator(".sw-report-link")).to_be_visible(timeout=60_000)
