@@ -82,7 +82,8 @@ def test_publish_read_download_offline_and_print(browser, voila_server, wait_for
     expect(panel.locator(".sw-publish-result")).to_contain_text("Published q3-review")
     link = panel.locator(".sw-report-link-box input").input_value()
     assert link == "?spec=q3-review"
-    assert sorted(p.name for p in specs.iterdir()) == ["q3-review.json", "q3-review.parquet"]
+    assert sorted(p.name for p in specs.iterdir()) == ["q3-review.json", "q3-review.parquet",
+                                                       "q3-review.report.json"]
     # "Copy link" for the explorer's own state: a full address that opens it as it is
     panel.locator(".sw-explorer-link-box button").click()
     expect(panel.locator(".sw-explorer-link-box button")).to_have_text("Copied")
@@ -99,6 +100,7 @@ def test_publish_read_download_offline_and_print(browser, voila_server, wait_for
     report_url = voila_server("report", {"SEGWIDGETS_SPECS_DIR": str(specs)})
     page.goto(report_url + link, timeout=120_000)
     wait_for_voila(page, ".sw-report")
+    expect(page.locator(".sw-published-report")).to_have_count(1)  # shown as published: no refit
     sections = page.locator(".sw-report-segment")
     expect(sections).to_have_count(4, timeout=60_000)
     expect(page.locator(".sw-report-title")).to_have_text(TITLE)
