@@ -55,6 +55,9 @@ class Report(View, w.VBox):
         self.body.add_class(css("report-body"))
         self.downloads = DownloadPanel(model, basename=_basename(model))
         self.downloads.spec_button.layout.display = "none"  # a reader gets the report, not the settings
+        self.downloads.layout.max_width = "760px"  # under the report's column, not at the page's edge
+        self.downloads.layout.margin = "8px auto"
+        self.downloads.layout.width = "100%"
         self._render()
         self.watch(self._on_change, *WATCHED)
         super().__init__([self.body, self.downloads], **kwargs)
@@ -137,9 +140,10 @@ class PublishedReport(w.VBox):
         self.link.add_class(css("download-link"))
         self.report_button.on_click(self._on_report)
         self.labels_button.on_click(self._on_labels)
-        buttons = w.HBox([self.labels_button, self.report_button])
+        buttons = w.VBox([w.HBox([self.labels_button, self.report_button]), self.link],
+                         layout=w.Layout(max_width="760px", margin="8px auto", width="100%"))
         buttons.add_class(css("download-panel"))
-        super().__init__([self.body, buttons, self.link], **kwargs)
+        super().__init__([self.body, buttons], **kwargs)
         self.add_class(css("report"))
         self.add_class(css("published-report"))
 
