@@ -206,22 +206,39 @@ class PublishPanel(View, w.VBox):
             self.model.recommend(segment, suggest_recommendation(result.profile, segment))
 
     def _on_publish(self, button: Any = None) -> None:
-        self.publish()
+        self.publish(wait=False)
 
-    def publish(self) -> Any:
-        """What clicking Publish does: publish under the name given; show the link or why not."""
-        try:
-            published = self.model.publish(self.name.value, self.folder, overwrite=self.replace.value,
-                                           report_url=self.report_url)
-        except Exception as exc:  # noqa: BLE001 - said in the panel, never a traceback
+    def publish(self, wait: bool = True) -> Any:
+        """What clicking Publish does: publish under the name given (in the model's ``"publish"``
+        lane, so the page stays live while a large table is written), then show the link or why
+        not. ``wait`` (scripts, tests): block until done and return the
+        :class:`~segwidgets.core.report_store.Published`, or None if it was refused."""
+        name, replace = self.name.value, self.replace.value
+        self.result.value = "<i>Publishing…</i>"
+        outcome: dict[str, Any] = {}
+
+        def work(job: Any) -> Any:
+            return self.model.publish(name, self.folder, overwrite=replace, report_url=self.report_url)
+
+        def done(published: Any) -> None:
+            outcome["published"] = published
+            self._show_published(published)
+
+        def failed(exc: BaseException) -> None:
             from ._base import plain_words
 
             if not isinstance(exc, ValueError):
                 import logging
 
-                logging.getLogger("segwidgets.widgets").exception("publishing failed")
+                logging.getLogger("segwidgets.widgets").error("publishing failed", exc_info=exc)
             self.result.value = f"<span style='color:#b00020'>{escape(plain_words(exc))}</span>"
-            return None
+
+        job = self.model.scheduler.submit("publish", work, done, failed)
+        if wait:
+            job.wait(300)
+        return outcome.get("published")
+
+    def _show_published(self, published: Any) -> None:
         self.published = published
         self.replace.value = False
         where = "" if self.report_url else (
@@ -229,4 +246,3 @@ class PublishPanel(View, w.VBox):
             "and add this to the report server's address.</small>")
         self.result.value = (f"<div>Published <b>{escape(published.name)}</b>. The link for your readers:</div>"
                              + link_box(published.link, css("report-link-box")) + where)
-        return published
