@@ -14,7 +14,6 @@ import os
 import re
 
 import ipywidgets as w
-import numpy as np
 import pandas as pd
 import pytest
 
