@@ -1,26 +1,35 @@
 """Several people at once: N Chromium sessions on one Voila server, then culling of closed ones.
 
-    python benchmarks/load.py [--sessions 8] [--cull-seconds 20]
+    python benchmarks/load.py [--app explorer|report] [--sessions 8] [--cull-seconds 120] [--budget 900]
 
-Starts the explorer app with the same command as ``segwidgets app`` (idle
-culling shortened so the run proves it in seconds), opens N pages at once in
-Debian's Chromium, and in each waits for the explorer, presses ArrowRight on
-the k slider and waits for "5 segments" in the status line. Prints the time
-each session took (median and max, and as a ratio to one session alone
-measured first in the same run), the memory of each kernel, then closes the
-pages and reports whether their kernels were culled. Traffic stays on
-127.0.0.1; every wait is bounded.
+``--app explorer`` (the default) starts the explorer app with the same command as
+``segwidgets app``; in each page it waits for the explorer, presses ArrowRight on the k slider
+and waits for "5 segments" in the status line.
+
+``--app report`` publishes the demo segmentation (``Segmentation.publish``) into a temporary
+specs folder, prints the size of the static HTML report (``report_html()``, without and with
+the labelled rows inside), starts the report app with the same command as ``segwidgets report
+--specs-dir``, and in each page waits until every segment's section is shown.
+
+Both: one session alone first, then N opened at once (the sessions run concurrently because
+every page starts loading first; each is then waited on in turn). Every figure is printed as
+soon as it is measured; every wait is bounded by what is left of ``--budget`` seconds, so the
+run ends in time whatever happens; the server (its whole process group, kernels included), the
+browser and the temporary folder are removed at the end, also after Ctrl-C or SIGTERM.
+Idle culling is shortened so the run proves it in seconds. Traffic stays on 127.0.0.1.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import signal
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -33,6 +42,11 @@ from segwidgets.cli import app_path, voila_command  # noqa: E402
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
+REPORT_SEGMENTS = 4
+
+
+def say(text: str) -> None:
+    print(text, flush=True)
 
 
 def free_port() -> int:
@@ -62,106 +76,199 @@ def kernels(server_pid: int) -> dict[int, float]:
     return out
 
 
-def drive(page, started: float) -> dict:
+class Budget:
+    """What is left of the run's time: every wait asks it for its timeout."""
+
+    def __init__(self, seconds: float) -> None:
+        self.deadline = time.monotonic() + seconds
+
+    def left_ms(self, most: float) -> float:
+        left = (self.deadline - time.monotonic()) * 1000
+        if left <= 1000:
+            raise TimeoutError("the run's time budget is spent")
+        return min(most, left)
+
+
+def drive_explorer(page, started: float, budget: Budget) -> dict:
     """Wait for the explorer in ``page``, press ArrowRight on the slider, wait for the refit."""
     try:
         status = page.locator(".sw-status")
-        status.filter(has_text="4 segments of 7,050 rows").wait_for(timeout=300_000)
+        status.filter(has_text="4 segments of 7,050 rows").wait_for(timeout=budget.left_ms(300_000))
         ready = time.perf_counter() - started
         page.locator(".sw-k-slider [role=slider], .sw-k-slider .noUi-handle").first.focus()
         pressed = time.perf_counter()
         page.keyboard.press("ArrowRight")
-        status.filter(has_text="5 segments of 7,050 rows").wait_for(timeout=120_000)
+        status.filter(has_text="5 segments of 7,050 rows").wait_for(timeout=budget.left_ms(120_000))
         return {"ok": True, "ready": ready, "slider": time.perf_counter() - pressed}
     except Exception as exc:  # noqa: BLE001 - report every failure, keep the others running
         return {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:300]}
 
 
-def open_pages(browser, url: str, n: int) -> list:
+def drive_report(page, started: float, budget: Budget) -> dict:
+    """Wait until the report in ``page`` shows every segment's section."""
+    try:
+        page.locator(".sw-report-segment").nth(REPORT_SEGMENTS - 1).wait_for(timeout=budget.left_ms(300_000))
+        return {"ok": True, "ready": time.perf_counter() - started}
+    except Exception as exc:  # noqa: BLE001 - report every failure, keep the others running
+        return {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:300]}
+
+
+def open_pages(browser, url: str, n: int, budget: Budget) -> list:
     """``n`` fresh contexts, each with a page that has started loading ``url``."""
     pages = []
     for _ in range(n):
         page = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
-        page.goto(url, wait_until="commit", timeout=240_000)
+        page.goto(url, wait_until="commit", timeout=budget.left_ms(240_000))
         pages.append(page)
     return pages
 
 
+def publish_demo(folder: Path, refit: bool = False) -> str:
+    """Publish the demo segmentation into ``folder``; print the static report's size. Its name."""
+    from segwidgets import Segmentation
+
+    model = Segmentation("facebook_live", k=REPORT_SEGMENTS, background=False)
+    model.title = "Facebook Live posts, segmented"
+    for segment in model.segment_ids:
+        model.recommend(segment, "Recommendation for this segment, as an analyst would write it.")
+    published = model.publish("bench", folder)
+    if refit:
+        from segwidgets.core.report_store import cache_path
+
+        cache_path(published.spec_path).unlink()
+        say("the stored report removed: every page reads the table and refits")
+    plain = len(model.report_html().encode("utf-8"))
+    model.share_rows = True
+    with_rows = len(model.report_html().encode("utf-8"))
+    say(f"static HTML report ({len(model.data):,} rows, {REPORT_SEGMENTS} segments): {plain / 1024:.0f} KB; "
+        f"with the labelled rows inside: {with_rows / 1024:.0f} KB")
+    model.close()
+    return published.name
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--app", choices=("explorer", "report"), default="explorer")
     parser.add_argument("--sessions", type=int, default=8)
-    parser.add_argument("--cull-seconds", type=int, default=20)
+    parser.add_argument("--cull-seconds", type=int, default=120,
+                        help="idle culling for this run (a short one culls the kernels of pages still loading)")
+    parser.add_argument("--budget", type=float, default=900, help="seconds the whole run may take")
+    parser.add_argument("--refit", action="store_true",
+                        help="report: remove the stored report, so every page reads the table and refits")
     args = parser.parse_args()
+    budget = Budget(args.budget)
+
+    def stop(signum, frame):  # noqa: ARG001 - Ctrl-C or a kill from outside: clean up, then go
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
     from playwright.sync_api import sync_playwright
 
-    port = free_port()
-    shorter = {  # the server's own culling, shortened so this run can see it happen
-        "--MappingKernelManager.cull_idle_timeout": str(args.cull_seconds),
-        "--MappingKernelManager.cull_interval": "5",
-    }
-    command = [f"{flag.split('=')[0]}={shorter[flag.split('=')[0]]}" if flag.split("=")[0] in shorter
-               else flag for flag in voila_command(app_path("explorer"), port=port)]
-    log = open(ROOT / "benchmarks" / "load-voila.log", "w")  # noqa: SIM115 - closed with the server
-    server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT,
-                              start_new_session=True)
-    url = f"http://127.0.0.1:{port}/"
+    folder = Path(tempfile.mkdtemp(prefix="segwidgets-load-"))
+    server = None
     try:
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
+        extra_env: dict[str, str] = {}
+        query = ""
+        if args.app == "report":
+            query = "?spec=" + publish_demo(folder, args.refit)
+            extra_env["SEGWIDGETS_SPECS_DIR"] = str(folder)
+        port = free_port()
+        shorter = {  # the server's own culling, shortened so this run can see it happen
+            "--MappingKernelManager.cull_idle_timeout": str(args.cull_seconds),
+            "--MappingKernelManager.cull_interval": "5",
+        }
+        command = [f"{flag.split('=')[0]}={shorter[flag.split('=')[0]]}" if flag.split("=")[0] in shorter
+                   else flag for flag in voila_command(app_path(args.app), port=port, extra_env=extra_env)]
+        log = open(ROOT / "benchmarks" / f"load-voila-{args.app}.log", "w")  # noqa: SIM115 - closed at exit
+        server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        url = f"http://127.0.0.1:{port}/{query}"
+        up = time.monotonic() + min(90, args.budget)
+        while True:
             try:
-                urllib.request.urlopen(url + "voila/static/voila.js", timeout=2)
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/voila/static/voila.js", timeout=2)
                 break
             except Exception:  # noqa: BLE001 - not up yet
+                if time.monotonic() > up or server.poll() is not None:
+                    say("the server did not start; see benchmarks/load-voila-*.log")
+                    return 1
                 time.sleep(0.5)
+        say(f"{args.app} app serving at {url}")
+        drive = drive_report if args.app == "report" else drive_explorer
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            # Playwright's sync API is single-threaded: the sessions run concurrently because
-            # every page starts loading first, and each is then waited on in turn.
-            started = time.perf_counter()
-            (alone,) = open_pages(browser, url, 1)
-            baseline = drive(alone, started)
-            alone.context.close()
-            if not baseline["ok"]:
-                print(f"one session alone failed: {baseline['error']}")
-                return 1
-            started = time.perf_counter()
-            pages = open_pages(browser, url, args.sessions)
-            results = [drive(page, started) for page in pages]
-            memory = kernels(server.pid)
-            for page in pages:
-                page.context.close()
-            browser.close()
+            try:
+                started = time.perf_counter()
+                (alone,) = open_pages(browser, url, 1, budget)
+                baseline = drive(alone, started, budget)
+                alone.context.close()
+                if not baseline["ok"]:
+                    say(f"one session alone failed: {baseline['error']}")
+                    return 1
+                slider = f", slider -> status {baseline['slider'] * 1000:.0f} ms" if "slider" in baseline else ""
+                say(f"one session alone: page ready {baseline['ready']:.1f} s{slider}")
+                started = time.perf_counter()
+                pages = open_pages(browser, url, args.sessions, budget)
+                results = []
+                for i, page in enumerate(pages, 1):
+                    result = drive(page, started, budget)
+                    results.append(result)
+                    say(f"  session {i} of {args.sessions}: " + (f"ready at {result['ready']:.1f} s" if result["ok"]
+                                                                  else f"failed: {result['error']}"))
+                memory = kernels(server.pid)
+                for page in pages:
+                    page.context.close()
+            finally:
+                browser.close()
         ok = [r for r in results if r["ok"]]
-        print(f"sessions: {len(ok)} of {args.sessions} succeeded")
-        for r in results:
-            if not r["ok"]:
-                print(f"  failed: {r['error']}")
+        say(f"sessions: {len(ok)} of {args.sessions} succeeded")
         if ok:
             ready = [r["ready"] for r in ok]
-            slider = [r["slider"] for r in ok]
-            print(f"one session alone (baseline): page ready {baseline['ready']:.1f} s, "
-                  f"slider -> status {baseline['slider'] * 1000:.0f} ms")
-            print(f"{args.sessions} at once: page ready median {statistics.median(ready):.1f} s, "
-                  f"max {max(ready):.1f} s ({statistics.median(ready) / baseline['ready']:.1f}x baseline); "
-                  f"slider -> status median {statistics.median(slider) * 1000:.0f} ms "
-                  f"({statistics.median(slider) / baseline['slider']:.1f}x baseline)")
+            line = (f"{args.sessions} at once: page ready median {statistics.median(ready):.1f} s, "
+                    f"max {max(ready):.1f} s ({statistics.median(ready) / baseline['ready']:.1f}x one alone)")
+            if "slider" in baseline:
+                slider = [r["slider"] for r in ok]
+                line += (f"; slider -> status median {statistics.median(slider) * 1000:.0f} ms "
+                         f"({statistics.median(slider) / baseline['slider']:.1f}x)")
+            say(line)
         if memory:
             values = sorted(memory.values())
-            print(f"kernels alive: {len(values)}; memory per kernel median {statistics.median(values):.0f} MB, "
-                  f"max {max(values):.0f} MB")
-        deadline = time.monotonic() + args.cull_seconds + 60
-        while time.monotonic() < deadline and kernels(server.pid):
+            say(f"kernels alive: {len(values)}; memory per kernel median {statistics.median(values):.0f} MB, "
+                f"max {max(values):.0f} MB")
+        wait = min(args.cull_seconds + 60, max(budget.deadline - time.monotonic() - 5, 0))
+        end = time.monotonic() + wait
+        from segwidgets.config import KERNEL_POOL_SIZE  # preheated kernels wait for the next visitor
+
+        while time.monotonic() < end and len(kernels(server.pid)) > KERNEL_POOL_SIZE:
             time.sleep(2)
-        left = kernels(server.pid)
-        print(f"after closing every page: {len(left)} kernels left "
-              f"({'culled' if not left else 'NOT culled'} within {args.cull_seconds + 60} s)")
-        return 0 if len(ok) == args.sessions and not left else 1
+        left = len(kernels(server.pid))
+        culled = left <= KERNEL_POOL_SIZE
+        say(f"after closing every page: {left} kernels left, {KERNEL_POOL_SIZE} of them preheated for the next "
+            f"visitor ({'culled' if culled else 'NOT culled'} within {wait:.0f} s)")
+        return 0 if len(ok) == args.sessions and culled else 1
+    except KeyboardInterrupt:
+        say("stopped; cleaning up")
+        return 130
+    except TimeoutError as exc:
+        say(f"stopped: {exc}")
+        return 1
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(10)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
+        if server is not None and server.poll() is None:
+            started_kernels = list(kernels(server.pid))  # kernels may sit in process groups of their own
+            try:
+                os.killpg(server.pid, signal.SIGTERM)
+                server.wait(10)
+            except (ProcessLookupError, subprocess.TimeoutExpired):
+                pass
+            try:
+                os.killpg(server.pid, signal.SIGKILL)  # anything left in the group
+            except ProcessLookupError:
+                pass
+            for pid in started_kernels:  # by id: only the kernels this server started
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,9 @@
 ``segwidgets app [FILE]``
     the segment explorer, on FILE or on the bundled demo data;
 ``segwidgets report SPEC``
-    the read-only report of a saved segmentation spec.
+    the read-only report of a saved segmentation spec;
+``segwidgets report SPEC --html OUT``
+    the same report written as one self-contained HTML file (no server).
 
 :func:`voila_command` builds the exact command line; the end-to-end tests use
 it too, so they run the server exactly as people do.
@@ -175,6 +177,12 @@ def build_parser() -> argparse.ArgumentParser:
     app.add_argument("--upload-limit", type=float, metavar="MB",
                      help=f"largest upload in MB (default: {config.UPLOAD_LIMIT_BYTES // 2**20}; "
                           f"at most {config.WEBSOCKET_MAX_MESSAGE_BYTES // 2**20 - 1})")
+    app.add_argument("--specs-dir", type=_folder, metavar="DIR",
+                     help="folder the explorer publishes reports into (the report server's --specs-dir; "
+                          "default: $SEGWIDGETS_SPECS_DIR, else ~/.local/share/segwidgets/reports)")
+    app.add_argument("--report-url", metavar="URL", type=_http_url,
+                     help="address of the report server, for the links of published reports "
+                          "(e.g. http://127.0.0.1:8867/)")
     server_options(app)
 
     report = commands.add_parser(
@@ -187,6 +195,9 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--data-dir", type=_existing_dir, metavar="DIR",
                         help="folder the reports read their data from: a spec's source is a file "
                              "name inside it (default: the specs folder, or the folder of SPEC)")
+    report.add_argument("--html", metavar="OUT",
+                        help="write the report of SPEC as one self-contained HTML file OUT and exit "
+                             "(no server; open it from disk, print it, send it)")
     server_options(report)
 
     lesson = commands.add_parser(
@@ -206,6 +217,23 @@ def _pool_size(text: str) -> int:
     return value
 
 
+def _folder(text: str) -> Path:
+    path = Path(text).expanduser()
+    if path.exists() and not path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a folder")
+    return path.resolve()
+
+
+def _http_url(text: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise argparse.ArgumentTypeError(f"the report server's address must start with http:// or https://, "
+                                         f"not {text!r}")
+    return text
+
+
 def _existing_dir(text: str) -> Path:
     path = Path(text).expanduser()
     if not path.is_dir():
@@ -220,8 +248,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         extra_env = {config.ENV_DATA: str(args.file)} if args.file else {}
         if args.upload_limit is not None:
             extra_env[config.ENV_UPLOAD_LIMIT_MB] = str(args.upload_limit)
+        from segwidgets.core.report_store import ENV_REPORT_URL
+
+        if args.specs_dir is not None:
+            args.specs_dir.mkdir(parents=True, exist_ok=True)
+            extra_env[config.ENV_SPECS_DIR] = str(args.specs_dir)
+        if args.report_url:
+            extra_env[ENV_REPORT_URL] = args.report_url
     elif args.command == "report":
         notebook_name = "report"
+        if args.html is not None:
+            return _write_html(args)
         if args.spec is None and args.specs_dir is None:
             print("segwidgets: name a saved spec, or a folder of them with --specs-dir", file=sys.stderr)
             return 2
@@ -250,6 +287,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     sys.stderr.flush()
     os.execv(command[0], command)
     return 0  # pragma: no cover - execv does not return
+
+
+def _write_html(args: argparse.Namespace) -> int:
+    """``segwidgets report SPEC --html OUT``: the report as one file, or the reason in words."""
+    if args.spec is None:
+        print("segwidgets: name the saved spec to write, as in: segwidgets report q3.json --html q3.html",
+              file=sys.stderr)
+        return 2
+    from segwidgets.dashboards.apps import export_report
+    from segwidgets.errors import SegwidgetsError
+
+    try:
+        size = export_report(args.spec, args.html, data_dir=args.data_dir)
+    except SegwidgetsError as exc:
+        print(f"segwidgets: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"segwidgets: {args.html} could not be written ({exc.strerror or exc})", file=sys.stderr)
+        return 1
+    print(f"segwidgets: wrote {args.html} ({size / 1024:,.0f} KB, one self-contained file)")
+    return 0
 
 
 def _version() -> str:

@@ -138,3 +138,38 @@ def test_pool_size_sets_or_turns_off_preheated_kernels(capsys):
         with pytest.raises(SystemExit):
             cli.main(["app", "--pool-size", bad])
         assert "pool size" in capsys.readouterr().err
+
+
+def test_app_tells_the_explorer_where_to_publish_and_the_report_address(tmp_path, capsys):
+    folder = tmp_path / "reports"  # created when missing
+    assert cli.main(["app", "--specs-dir", str(folder), "--report-url", "http://127.0.0.1:8867/",
+                     "--print-command"]) == 0
+    out = capsys.readouterr().out
+    assert f"SEGWIDGETS_SPECS_DIR={folder}" in out and "SEGWIDGETS_REPORT_URL=http://127.0.0.1:8867/" in out
+    assert folder.is_dir()
+    with pytest.raises(SystemExit):
+        cli.main(["app", "--report-url", "javascript:alert(1)", "--print-command"])
+    assert "must start with http" in capsys.readouterr().err
+
+
+def test_report_html_writes_one_self_contained_file(tmp_path, capsys):
+    from segwidgets import Segmentation
+
+    model = Segmentation("facebook_live", k=3, background=False)
+    model.title = "Posts, reviewed"
+    model.recommend(model.segment_ids[0], "Post more of these.")
+    published = model.publish("posts", tmp_path)
+    out = tmp_path / "posts.html"
+    assert cli.main(["report", str(published.spec_path), "--html", str(out)]) == 0
+    assert "one self-contained file" in capsys.readouterr().out
+    page = out.read_text(encoding="utf-8")
+    assert page.count("<section class='sw-report-segment'") == 3
+    assert "Posts, reviewed" in page and "Post more of these." in page and "<script" not in page
+    import pandas as pd
+
+    rows = pd.read_parquet(published.data_path)
+    rows.loc[0, "num_likes"] = "1000000"
+    rows.to_parquet(published.data_path, index=False)  # the data changed since it was published
+    assert cli.main(["report", str(published.spec_path), "--html", str(tmp_path / "again.html")]) == 1
+    assert "has changed" in capsys.readouterr().err and not (tmp_path / "again.html").exists()
+    assert cli.main(["report", "--html", str(out)]) == 2

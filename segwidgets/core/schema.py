@@ -27,6 +27,7 @@ from typing import Any
 from ..errors import SegwidgetsValueError
 from .algorithms import ALGORITHMS, K_MAX, K_MIN, PARAMS_CONSTRAINT
 from .constraints import (
+    BIDI_CONTROLS,
     ColumnRoles,
     Columns,
     Constraint,
@@ -52,6 +53,10 @@ MAX_SEGMENT_ID = 10_000
 MAX_FEATURES = 500
 #: Most columns a spec may give a role.
 MAX_ROLES = 2_000
+#: Longest report title, introduction and note per segment, in characters.
+MAX_TITLE_LENGTH = 120
+MAX_INTRODUCTION_LENGTH = 4_000
+MAX_NOTE_LENGTH = 2_000
 #: Highest seed (scikit-learn takes seeds below 2**32).
 MAX_SEED = 2**32 - 1
 
@@ -111,6 +116,72 @@ class Reading(Constraint):
         if options.sheet is not None:
             saveable("The sheet name", options.sheet)
         return {k: v for k, v in dataclasses.asdict(options).items() if v is not None}
+
+
+def _written(text: str, *, lines: bool) -> str:
+    """Text a person wrote, kept as written but for bidi controls and control characters
+    (with ``lines``, line breaks stay; a tab or another control space becomes a space)."""
+    out = []
+    for ch in text.replace("\r\n", "\n").replace("\r", "\n"):
+        code = ord(ch)
+        if ch in BIDI_CONTROLS:
+            continue
+        if ch == "\n" and lines:
+            out.append(ch)
+        elif code < 0x20 or 0x7F <= code <= 0x9F:
+            if ch.isspace():
+                out.append(" ")
+        else:
+            out.append(ch)
+    return "".join(out).strip()
+
+
+@dataclass(frozen=True)
+class Text(Constraint):
+    """Text a person writes for a report (a title, an introduction): at most ``longest``
+    characters; line breaks kept only when ``lines``; control and bidi characters dropped."""
+
+    longest: int
+    lines: bool = False
+
+    def describe(self) -> str:
+        return f"text of at most {self.longest:,} characters"
+
+    def check(self, label: str, value: Any) -> str:
+        if value is None:
+            return ""
+        if not isinstance(value, str):
+            raise SegwidgetsValueError(f"{label} must be text, not {short(value)}.")
+        value = _written(saveable(label, value), lines=self.lines)
+        if len(value) > self.longest:
+            raise SegwidgetsValueError(f"{label} is {len(value):,} characters long; it can be at most "
+                                       f"{self.longest:,}.")
+        return value
+
+
+@dataclass(frozen=True)
+class SegmentTexts(Constraint):
+    """Segment id -> text a person wrote about it (a recommendation): ids whole numbers in
+    ``[0, most_id]``, each text at most ``longest`` characters (line breaks kept); empty
+    texts are dropped."""
+
+    longest: int
+    most_id: int
+
+    def describe(self) -> str:
+        return f"segment numbers (0 to {self.most_id}) with texts of at most {self.longest:,} characters"
+
+    def check(self, label: str, value: Any) -> dict[int, str]:
+        if not hasattr(value, "items"):
+            raise SegwidgetsValueError(f"{label} must map segment numbers to text.")
+        ids = Whole(0, self.most_id)
+        out: dict[int, str] = {}
+        for key, text in value.items():
+            segment = ids.check("A segment number", key)
+            text = Text(self.longest, lines=True).check(f"The {label} of segment {segment}", text)
+            if text:
+                out[segment] = text
+        return out
 
 
 @dataclass(frozen=True)
@@ -182,6 +253,18 @@ FIELDS: tuple[Field, ...] = (
     Field("segment_ids", list, SegmentIds(K_MAX + 1000, MAX_SEGMENT_ID), "segment_ids",
           "The stable id of each of the fit's segments, in the order the algorithm numbers them.",
           "view", None, trait=False),
+    # What a published report says, written by the analyst (model traits of persist.Persistence,
+    # not refit settings: a change redraws the report and nothing else).
+    Field("title", str, Text(MAX_TITLE_LENGTH), "The report's title",
+          "The report's title (empty: a title from the data).", "view", None, trait=False),
+    Field("introduction", str, Text(MAX_INTRODUCTION_LENGTH, lines=True), "The introduction",
+          "A few lines that open the report: what was segmented and why.", "view", None, trait=False),
+    Field("recommendations", dict, SegmentTexts(MAX_NOTE_LENGTH, MAX_SEGMENT_ID), "recommendation",
+          "The analyst's recommendation or notes per segment: segment id -> text.", "view", None,
+          trait=False),
+    Field("share_rows", lambda: False, Flag(), "share_rows",
+          "Whether the report offers its readers the labelled rows to download.", "view", None,
+          trait=False),
     Field("version", lambda: SPEC_VERSION, Whole(1, 10**6), "The spec version",
           "Format version of the spec.", "none", "v", trait=False),
 )

@@ -106,6 +106,9 @@ def explorer_app(data: Any = None, query: str | None = None) -> w.Widget:
     start_umap_warm_up()
     explorer = Explorer(model, data_panel=DataPanel(model, limit=upload_limit_bytes()))
     explorer.add_tab("Download", DownloadPanel(model))
+    from ..widgets.publish_panel import PublishPanel
+
+    explorer.add_tab("Report & publish", PublishPanel(model))  # folder and link: see core/report_store
     query = request_query() if query is None else query
     notice = apply_link_settings(model, query)
     model.wait(60)
@@ -194,11 +197,89 @@ def report_app(spec: str | os.PathLike | None = None, data: Any = None, query: s
         path = Path(path)
     saved = read_spec(path, max_bytes=MAX_SPEC_BYTES)
     if data is None:
-        data = _report_table(saved, data_dir or os.environ.get(ENV_DATA_DIR) or folder or path.parent)
+        data_folder = data_dir or os.environ.get(ENV_DATA_DIR) or folder or path.parent
+        published = published_report(path, saved, data_folder)
+        if published is not None:
+            return published  # as published: no table read, no refit
+        data = report_table(saved, data_folder)
     return Report.from_spec(saved, data=data)
 
 
-def _report_table(spec: Any, folder: str | os.PathLike) -> Any:
+def published_report(path: Path, spec: Any, folder: str | os.PathLike) -> Any:
+    """The report as it was published (:class:`~segwidgets.dashboards.report.PublishedReport`),
+    when the content stored beside the spec was stored for exactly this spec file and its data
+    file still has the SHA-256 the spec recorded; None when there is no such stored report (the
+    caller then reads the table and fits it). The data file is read only through
+    :func:`~segwidgets.core.confine.resolve_data`, like a refitting report's.
+
+    Raises:
+        SegwidgetsDataError: the data file changed since publishing (:data:`DATA_CHANGED`), or
+            is outside the data folder; in words that name no path.
+    """
+    import hashlib
+    import io
+
+    from ..core import report_store
+    from ..core.confine import resolve_data
+    from ..core.report import content_from_dict
+    from ..core.spec_store import MAX_SPEC_BYTES
+    from .report import PublishedReport
+
+    if spec.source is None or spec.data_sha256 is None:
+        return None
+    try:
+        with open(path, "rb") as handle:
+            spec_bytes = handle.read(MAX_SPEC_BYTES + 1)
+    except OSError:
+        return None
+    stored = report_store.read_cache(path, spec_bytes, spec.data_sha256)
+    if stored is None:
+        return None
+    data_path = resolve_data(spec.source, folder, max_bytes=upload_limit_bytes())
+    payload = data_path.read_bytes()
+    if hashlib.sha256(payload).hexdigest() != spec.data_sha256:
+        log.warning("data of the report changed: %r no longer has SHA-256 %s", str(data_path), spec.data_sha256)
+        raise SegwidgetsDataError(DATA_CHANGED)
+    try:
+        content = content_from_dict(stored.get("content"))
+        labels = [int(i) for i in stored.get("labels", [])]
+    except (SegwidgetsError, TypeError, ValueError):
+        log.warning("stored report beside %r is damaged; refitting", path.name)
+        return None
+
+    def rows() -> Any:
+        import pandas as pd
+
+        from ..core import export
+
+        cells = pd.read_parquet(io.BytesIO(payload))
+        names = {s.segment: s.name for s in content.sections}
+        return export.labelled_rows(cells, labels, names)
+
+    return PublishedReport(content, rows=rows)
+
+
+def export_report(spec: str | os.PathLike, out: str | os.PathLike,
+                  data_dir: str | os.PathLike | None = None) -> int:
+    """Write the report of the saved ``spec`` as one self-contained HTML file ``out`` (what
+    ``segwidgets report SPEC --html OUT`` does): its data read like a served report's, from
+    ``data_dir`` (default: the spec's folder) and checked against the spec's SHA-256.
+    Returns the file's size in bytes."""
+    from ..core.spec_store import MAX_SPEC_BYTES, read_spec
+    from ..session import Segmentation
+    from .report import write_report_html
+
+    saved = read_spec(spec, max_bytes=MAX_SPEC_BYTES)
+    table = report_table(saved, data_dir or Path(spec).resolve().parent)
+    model = Segmentation.from_spec(saved, data=table, background=False)
+    try:
+        model.wait()
+        return write_report_html(model, out)
+    finally:
+        model.close()
+
+
+def report_table(spec: Any, folder: str | os.PathLike) -> Any:
     """The table of a served report: its source read from ``folder`` only, checked against the
     spec's SHA-256. Refusals are in words that name no path of the server."""
     from .. import datasets

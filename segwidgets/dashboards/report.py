@@ -1,98 +1,90 @@
-"""The stakeholder report: segments' names, sizes, descriptions, profiles and map.
+"""The stakeholder report: written for people who did not build the segmentation.
 
-No control here refits: a report shows a saved segmentation as it was saved.
+A title and an introduction the analyst wrote, one sentence on how many segments
+of what were found and how, a chart of their sizes; per segment its name, size
+and share, a chart of what sets it apart (in the measures' own units) and of its
+category mix, a plain-language description and the analyst's recommendation;
+how to read it and the method as footnotes. No control an analyst uses (no map,
+no filter, no selection), no timings. The content is built by
+:mod:`segwidgets.core.report`; the same HTML is what the static export writes.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 from typing import Any
 
 import ipywidgets as w
 
-from ..core.algorithms import ALGORITHMS
-from ..core.naming import pretty_feature_name
-from ..core.profile import describe_segment
+from ..core.report import report_body
 from ..core.spec import SegmentationSpec
 from ..core.spec_store import read_spec
-from ..session import Result, Segmentation
-from ..widgets import DownloadPanel, EmbeddingScatter, ProfileTable, SegmentLegend
-from ..widgets._base import css, escape, format_count, format_share
-from ..widgets._view import SegmentsView
+from ..session import Segmentation
+from ..widgets import DownloadPanel
+from ..widgets._base import css, escape, plain_words
+from ..widgets._view import View
+
+log = logging.getLogger("segwidgets.report")
+
+#: The model traits a report redraws on: the segments on show and what the analyst wrote.
+WATCHED = ("result", "title", "introduction", "recommendations", "share_rows")
 
 
-def _card(result: Result, segment: int) -> str:
-    profile = result.profile
-    name = escape(result.names.get(segment, f"Segment {segment}"))
-    size = int(profile.summary.loc[segment, "size"])
-    share = float(profile.summary.loc[segment, "share"])
-    colour = result.colors.get(segment, "#999")
-    text = escape(describe_segment(profile, segment, include_size=False))
-    return (
-        f"<div class='{css('segment-card')}' style='border-left:6px solid {colour};"
-        "padding:6px 10px;margin:6px 0;background:#fafafa'>"
-        f"<div style='font-size:1.1em'><b>{name}</b> · {format_count(size)} rows "
-        f"({format_share(share, 1)} of all rows)</div>"
-        f"<div style='margin-top:4px;line-height:1.4'>{text}</div></div>"
-    )
-
-
-def _facts(model: Segmentation) -> str:
-    """The segmentation in one sentence: segments, rows, algorithm, measures (escaped)."""
-    result = model.result
-    algorithm, features = (model.algorithm, model.features) if result is None else (result.algorithm,
-                                                                                    result.features)
-    segments = 0 if result is None else len(result.segment_ids)
-    n = 0 if model.data is None else len(model.data)
-    return escape(f"{segments} segments of {format_count(n)} rows, found with {ALGORITHMS[algorithm].label} on "
-                  f"{len(features)} measures: {', '.join(pretty_feature_name(f) for f in features)}.")
-
-
-class Report(SegmentsView, w.VBox):
+class Report(View, w.VBox):
     """A read-only report of one segmentation for people who did not build it.
 
     Data Attributes:
-        model: Segmentation — the saved segmentation, fitted; observed: ``result`` (the cards
-            follow the segments and their names), until ``close()``.
-        cards: HTML — one plain-language card per segment (css ``sw-segment-card``).
-        status: HTML — the model's status as of the segments shown (css ``sw-status``).
-        scatter, legend, profile, downloads: the components shown (``close()`` closes them).
+        model: Segmentation — the saved segmentation, fitted; observed: ``result``, ``title``,
+            ``introduction``, ``recommendations``, ``share_rows`` (the report redraws), until
+            ``close()``.
+        body: HTML — the report (css ``sw-report-body``; inside it ``sw-report-doc``, one
+            ``sw-report-segment`` section per segment).
+        downloads: DownloadPanel — the report as one HTML file, and the labelled rows only if
+            the analyst allowed it (``model.share_rows``); never the settings.
+
+    ``title`` overrides the title the spec carries.
     """
 
     def __init__(self, model: Segmentation, *, title: str | None = None, **kwargs: Any) -> None:
         self.model = model
         model.wait()
-        heading = title or f"Segments of {model.source or 'the data'}"
-        header = w.HTML(f"<h2 style='margin:4px 0'>{escape(heading)}</h2>"
-                        f"<div class='{css('report-facts')}'>{_facts(model)}</div>")
-        self.cards = w.HTML()
-        self.cards.add_class(css("segment-cards"))
-        self.scatter = EmbeddingScatter(model)
-        self.legend = SegmentLegend(model)
-        self.profile = ProfileTable(model, editable=False)  # a report shows names; it does not edit them
-        self.downloads = DownloadPanel(model)
-        self.downloads.spec_button.layout.display = "none"
-        self.status = w.HTML()
-        self.status.add_class(css("status"))
-        self._render(model.result)
-        self.watch(self._on_result, "result")
-        map_row = w.HBox([self.scatter, self.legend])
-        self.scatter.layout.flex = "1 1 auto"
-        self.legend.layout.width = "240px"
-        super().__init__([header, self.status, self.cards, map_row,
-                          w.HTML("<b>Profiles</b> <small>(averages per segment; red above, blue below "
-                                 "the overall average)</small>"), self.profile, self.downloads], **kwargs)
+        if title:
+            model.title = title
+        self.body = w.HTML()
+        self.body.add_class(css("report-body"))
+        self.downloads = DownloadPanel(model, basename=_basename(model))
+        self.downloads.spec_button.layout.display = "none"  # a reader gets the report, not the settings
+        self.downloads.layout.max_width = "760px"  # under the report's column, not at the page's edge
+        self.downloads.layout.margin = "8px auto"
+        self.downloads.layout.width = "100%"
+        self._render()
+        self.watch(self._on_change, *WATCHED)
+        super().__init__([self.body, self.downloads], **kwargs)
         self.add_class(css("report"))
 
-    def _render(self, result: Result | None) -> None:
-        self._drawn = result
-        self.cards.value = "" if result is None else "".join(_card(result, i) for i in result.segment_ids)
-        self.status.value = escape(self.model.status)
+    def _on_change(self, change: dict) -> None:
+        if change["name"] == "result" and change["new"] is not None and change["old"] is not None \
+                and change["new"].same_look(change["old"]) and change["new"].metrics == change["old"].metrics:
+            return
+        self._render()
+
+    def _render(self) -> None:
+        model = self.model
+        rows = "" if model.share_rows else "none"
+        self.downloads.labels_button.layout.display = rows
+        self.downloads.excel_button.layout.display = rows
+        try:
+            self.body.value = report_body(model.report_content())
+        except Exception as exc:  # noqa: BLE001 - a report shows words, never a traceback
+            if not isinstance(exc, (ValueError,)):
+                log.exception("the report could not be drawn")
+            self.body.value = (f"<div class='{css('app-error')}'>The report could not be shown: "
+                               f"{escape(plain_words(exc))}</div>")
 
     def close(self) -> None:
-        """Close the map, legend, profiles and downloads, stop observing the model, close."""
-        for part in (self.scatter, self.legend, self.profile, self.downloads):
-            part.close()
+        """Close the downloads, stop observing the model, close."""
+        self.downloads.close()
         super().close()
 
     @classmethod
@@ -102,3 +94,88 @@ class Report(SegmentsView, w.VBox):
             spec = read_spec(spec)
         model = Segmentation.from_spec(spec, data=data, background=False)
         return cls(model, **kwargs)
+
+
+def _basename(model: Segmentation) -> str:
+    """A file name for the report's downloads, from its title ("Q3 review" -> "q3-review")."""
+    words = "".join(c if c.isalnum() else " " for c in (model.title or "").lower()).split()
+    return "-".join(words)[:40].strip("-") or "segment-report"
+
+
+def write_report_html(model: Segmentation, path: str | os.PathLike) -> int:
+    """Write the report of ``model`` as one self-contained HTML file; returns its size in bytes."""
+    payload = model.report_html().encode("utf-8")
+    with open(path, "wb") as out:
+        out.write(payload)
+    return len(payload)
+
+
+class PublishedReport(w.VBox):
+    """A published report shown as it was published: no table read, no refit, no kernel work but
+    drawing (what the report app shows when the spec and its data still match what was published,
+    :func:`segwidgets.core.report_store.read_cache`).
+
+    Data Attributes:
+        content: ReportContent — what it shows (rendered and escaped like a live report's).
+        body: HTML — the report (css ``sw-report-body``).
+        report_button: Button "Report (HTML)" (css ``sw-download-report``): the static file.
+        labels_button: Button "Labelled rows (CSV)" (css ``sw-download-labels``), only if the
+            analyst allowed it (``content.share_rows``).
+        link: HTML — the prepared download (css ``sw-download-link``).
+    """
+
+    def __init__(self, content: Any, rows: Any = None, **kwargs: Any) -> None:
+        from ..core.report import report_body
+
+        self.content = content
+        self._rows = rows if content.share_rows else None
+        self.body = w.HTML(report_body(content))
+        self.body.add_class(css("report-body"))
+        self.report_button = w.Button(description="Report (HTML)", icon="download", layout=w.Layout(width="auto"))
+        self.report_button.add_class(css("download-report"))
+        self.labels_button = w.Button(description="Labelled rows (CSV)", icon="download",
+                                      layout=w.Layout(width="auto", display="" if self._rows else "none"))
+        self.labels_button.add_class(css("download-labels"))
+        self.link = w.HTML()
+        self.link.add_class(css("download-link"))
+        self.report_button.on_click(self._on_report)
+        self.labels_button.on_click(self._on_labels)
+        buttons = w.VBox([w.HBox([self.labels_button, self.report_button]), self.link],
+                         layout=w.Layout(max_width="760px", margin="8px auto", width="100%"))
+        buttons.add_class(css("download-panel"))
+        super().__init__([self.body, buttons], **kwargs)
+        self.add_class(css("report"))
+        self.add_class(css("published-report"))
+
+    def _basename(self) -> str:
+        words = "".join(c if c.isalnum() else " " for c in self.content.title.lower()).split()
+        return "-".join(words)[:40].strip("-") or "segment-report"
+
+    def _csv(self) -> bytes | None:
+        from ..core import export
+
+        return None if self._rows is None else export.export_bytes(self._rows(), ".csv")
+
+    def _on_report(self, button: Any = None) -> None:
+        from ..core.report import report_document
+        from ..widgets.download_panel import data_link
+
+        try:
+            payload = report_document(self.content, self._csv()).encode("utf-8")
+            self.link.value = data_link(payload, f"{self._basename()}.html", "text/html",
+                                        f"Save {self._basename()}.html", css("report-link"))
+        except Exception:  # noqa: BLE001 - words, never a traceback
+            log.exception("the report file could not be built")
+            self.link.value = "The report file could not be built; the details are in the server log."
+
+    def _on_labels(self, button: Any = None) -> None:
+        from ..widgets.download_panel import data_link
+
+        try:
+            payload = self._csv()
+            if payload is not None:
+                self.link.value = data_link(payload, f"{self._basename()}.csv", "text/csv",
+                                            f"Save {self._basename()}.csv", css("labels-link"))
+        except Exception:  # noqa: BLE001 - words, never a traceback
+            log.exception("the labelled rows could not be built")
+            self.link.value = "The labelled rows could not be built; the details are in the server log."

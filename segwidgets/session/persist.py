@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import errno
+import hashlib
 import logging
 import os
 from collections.abc import Callable, Sequence
@@ -11,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from traitlets import HasTraits, TraitError, observe, validate
+from traitlets import Bool, Dict, HasTraits, TraitError, Unicode, observe, validate
 
 from ..core import export
 from ..core.constraints import short
@@ -28,10 +29,38 @@ log = logging.getLogger("segwidgets.session")
 
 #: Spec fields that are one trait each, set as they are (features only when the spec names some).
 _PLAIN = tuple(name for name in TRAIT_FIELDS if name not in ("features", "roles"))
+#: What the analyst writes for the report (spec fields with a trait each here): no refit.
+REPORT_FIELDS = ("title", "introduction", "recommendations", "share_rows")
 
 
 class Persistence(HasTraits):
-    """Loading tables, and the save, load and export half of :class:`~segwidgets.session.Segmentation`."""
+    """Loading tables, and the save, load, publish and export half of
+    :class:`~segwidgets.session.Segmentation`.
+
+    Data Attributes (what the analyst writes for the report; in the spec; a change refits nothing):
+        title: str (default: "") — the report's title.
+        introduction: str (default: "") — the report's opening lines.
+        recommendations: dict (default: {}) — segment id -> the analyst's recommendation / notes.
+        share_rows: bool (default: False) — whether the report offers the labelled rows.
+    """
+
+    title = Unicode("", help=FIELD["title"].help)
+    introduction = Unicode("", help=FIELD["introduction"].help)
+    recommendations = Dict(help=FIELD["recommendations"].help)
+    share_rows = Bool(False, help=FIELD["share_rows"].help)
+
+    @validate(*REPORT_FIELDS)
+    def _check_report_field(self, proposal: Any) -> Any:
+        try:
+            return FIELD[proposal["trait"].name].check(proposal["value"])
+        except SegwidgetsValueError as exc:
+            raise TraitError(str(exc)) from None
+
+    def recommend(self, segment_id: int, text: str | None) -> None:
+        """Set the recommendation / notes of one segment (None or "" removes it)."""
+        notes = dict(self.recommendations)
+        notes[int(segment_id)] = text or ""
+        self.recommendations = notes
 
     @staticmethod
     def _read(data: Any, filename: str | None = None, options: ReadOptions | None = None,
@@ -236,6 +265,7 @@ class Persistence(HasTraits):
             reading={} if source is None or given is None else dataclasses.asdict(given),
             data_sha256=self._data_sha256(source),
             segment_ids=[] if shown is None else list(shown.raw_to_id),
+            **{name: getattr(self, name) for name in REPORT_FIELDS},
             **values,
         )
 
@@ -265,6 +295,8 @@ class Persistence(HasTraits):
                 if spec.features:
                     self.features = list(spec.features)
                 for name in _PLAIN:
+                    setattr(self, name, getattr(spec, name))
+                for name in REPORT_FIELDS:
                     setattr(self, name, getattr(spec, name))
         except TraitError as exc:  # checked above, so not expected: still our error, in words
             log.warning("a checked spec was refused while applied: %s", exc)
@@ -323,6 +355,113 @@ class Persistence(HasTraits):
             raise SegwidgetsValueError(_unwritable(target, exc)) from None
         return target
 
+    def publish(self, name: str, folder: str | os.PathLike | None = None, *, overwrite: bool = False,
+                report_url: str | None = None) -> Any:
+        """Publish the report of this segmentation as ``name``, for ``segwidgets report --specs-dir``.
+
+        Writes ``NAME.parquet`` (every input cell as read, so ids, codes and missing-value
+        spellings survive; uploaded data too) and ``NAME.json`` (the spec, its ``source``
+        naming that file and its ``data_sha256`` the file's SHA-256) into ``folder`` (default
+        :func:`segwidgets.core.report_store.default_specs_dir`), and returns a
+        :class:`~segwidgets.core.report_store.Published` with the report's link
+        (``report_url`` or ``$SEGWIDGETS_REPORT_URL``, then ``?spec=NAME``).
+
+        The copy is read back before anything is written: a table that would not read back
+        as the same features is refused, so the report shows exactly these segments.
+
+        Raises:
+            SegwidgetsValueError: a name that is not 1-64 letters, digits, '-' or '_'; a report
+                of that name that this segmentation did not publish (unless ``overwrite``);
+                nothing to publish yet; a folder that cannot be written. In words.
+        """
+        from ..core import report_store
+
+        name = report_store.check_name(name)
+        if self.data is None or self.result is None:
+            raise SegwidgetsValueError("There is nothing to publish yet: load a table and wait for its segments.")
+        root = report_store.default_specs_dir() if folder is None else Path(folder)
+        spec_path, data_path = report_store.publish_paths(name, root)
+        mine = self.__dict__.setdefault("_published_names", set())
+        if not overwrite and name not in mine and (spec_path.exists() or data_path.exists()):
+            raise SegwidgetsValueError(
+                f"There is already a published report called {name!r}. Choose another name, or "
+                "replace that report on purpose.")
+        self.wait(120)  # the quality measures too: they are in the report
+        payload, reading = self._publishable_rows(data_path.name)
+        digest = hashlib.sha256(payload).hexdigest()
+        spec = self.spec.replace(source=data_path.name, data_sha256=digest, reading=reading)
+        spec_bytes = spec.to_json().encode("utf-8")
+        from ..core.report import content_to_dict
+
+        shown = self.result
+        stored = report_store.cache_bytes(spec_bytes, digest, content_to_dict(self.report_content()),
+                                          [int(i) for i in shown.labels])
+        try:
+            report_store.write_atomically(data_path, payload)  # the data first: a spec never names a missing file
+            report_store.write_atomically(report_store.cache_path(spec_path), stored)
+            report_store.write_atomically(spec_path, spec_bytes)
+        except OSError as exc:
+            raise SegwidgetsValueError(_unwritable(spec_path, exc)) from None
+        mine.add(name)
+        log.info("published report %r to %s (%d bytes of data)", name, root, len(payload))
+        return report_store.Published(name=name, spec_path=spec_path, data_path=data_path, data_sha256=digest,
+                                      link=report_store.report_link(name, report_url))
+
+    def report_content(self) -> Any:
+        """What the stakeholder report shows, as plain values
+        (:class:`segwidgets.core.report.ReportContent`): the segments on show, their names,
+        and what the analyst wrote."""
+        from ..core.algorithms import ALGORITHMS
+        from ..core.report import build_report
+
+        shown = self.result
+        if shown is None:
+            raise SegwidgetsValueError("There is no segmentation to report yet: load a table and wait for its segments.")
+        info = ALGORITHMS.get(shown.algorithm)
+        return build_report(
+            shown.profile, names=dict(shown.names), colors=dict(shown.colors), algorithm=shown.algorithm,
+            algorithm_label=info.label if info else shown.algorithm, k=shown.k, features=list(shown.features),
+            scaling=self.scaling, impute=self.impute, log1p=self.log1p, metrics=dict(shown.metrics or {}),
+            title=self.title, introduction=self.introduction, recommendations=dict(self.recommendations),
+            share_rows=self.share_rows, warnings=list(shown.warnings))
+
+    def report_html(self) -> str:
+        """The report as one self-contained HTML file (:func:`segwidgets.core.report.report_document`):
+        no script, no outside request, print styles; the labelled rows inside as a ``data:``
+        link only if :attr:`share_rows`."""
+        from ..core.report import report_document
+
+        content = self.report_content()
+        rows = export.export_bytes(self.labels_frame(), ".csv") if content.share_rows else None
+        return report_document(content, rows)
+
+    def _publishable_rows(self, filename: str) -> tuple[bytes, dict[str, Any]]:
+        """The rows as read, as Parquet bytes, and the reading options that read them back the
+        same; checked by reading them back."""
+        as_read = self._as_read
+        original = getattr(as_read, "original", None)
+        if original is None:
+            original = self.data
+        payload = export.to_parquet_bytes(original)  # a column of mixed values becomes text
+        used = getattr(as_read, "options", None)
+        reading = {} if used is None else {key: value for key, value in dataclasses.asdict(used).items()
+                                          if key in ("decimal", "thousands", "dayfirst") and value is not None}
+        copy = read_table(payload, filename=filename, options=ReadOptions(**reading))
+        features = list(self.features)
+        try:
+            copy = self._with_roles(copy, self.roles)
+            same = [str(copy.roles.get(f)) for f in features] == [str(self.table.roles.get(f)) for f in features]
+            same = same and copy.frame[features].reset_index(drop=True).equals(
+                self.table.frame[features].reset_index(drop=True))
+        except (SegwidgetsError, KeyError) as exc:
+            log.warning("publishing: the copy does not read back: %s", exc)
+            same = False
+        if not same:
+            raise SegwidgetsValueError(
+                "The rows could not be copied for the report exactly as they were read, so nothing "
+                "was published. Save the table as CSV or Parquet, load that, and publish again.")
+        return payload, reading
+
     @classmethod
     def load(cls, path: str | os.PathLike, data: Any = None, **kwargs: Any) -> Any:
         """Build a segmentation from a saved spec; ``data`` overrides the spec's source.
@@ -342,7 +481,11 @@ class Persistence(HasTraits):
         if not spec.features:
             settings.pop("features")  # none named: the table's default features
         kwargs.setdefault("options", ReadOptions(**spec.reading) if spec.reading else None)
-        return cls(source, segment_ids=spec.segment_ids, **settings, **kwargs)
+        model = cls(source, segment_ids=spec.segment_ids, **settings, **kwargs)
+        with model.hold_trait_notifications():
+            for name in REPORT_FIELDS:
+                setattr(model, name, getattr(spec, name))
+        return model
 
     def labels_frame(self) -> pd.DataFrame:
         """The input rows exactly as they were read, plus a segment id and a segment name column.

@@ -35,6 +35,9 @@ class DownloadPanel(View, w.VBox):
         excel_button: Button "Labelled rows (Excel)" (css ``sw-download-excel``): a workbook with
             the rows, a "Segments" sheet (id, name, size) and a "Settings" sheet (the spec).
         spec_button: Button "Settings (JSON)" (css ``sw-download-spec``).
+        report_button: Button "Report (HTML)" (css ``sw-download-report``): the stakeholder report
+            as one self-contained HTML file (no server, no script, printable); it holds the
+            labelled rows only if the analyst allowed it (``model.share_rows``).
         link: HTML with the prepared link (css ``sw-download-link``).
 
     The rows are the input cells as read plus the segment id and name
@@ -57,13 +60,18 @@ class DownloadPanel(View, w.VBox):
         self.spec_button = w.Button(description="Settings (JSON)", icon="download",
                                     layout=w.Layout(width="auto"))
         self.spec_button.add_class(css("download-spec"))
+        self.report_button = w.Button(description="Report (HTML)", icon="download",
+                                      layout=w.Layout(width="auto"))
+        self.report_button.add_class(css("download-report"))
         self.link = w.HTML()
         self.link.add_class(css("download-link"))
-        super().__init__([w.HBox([self.labels_button, self.excel_button, self.spec_button]), self.link], **kwargs)
+        super().__init__([w.HBox([self.labels_button, self.excel_button, self.spec_button, self.report_button]),
+                          self.link], **kwargs)
         self.add_class(css("download-panel"))
         self.labels_button.on_click(self._on_labels)
         self.excel_button.on_click(self._on_excel)
         self.spec_button.on_click(self._on_spec)
+        self.report_button.on_click(self._on_report)
         self.watch(self._clear, "result")
         self._job: Job | None = None
 
@@ -115,6 +123,12 @@ class DownloadPanel(View, w.VBox):
         """Wait until a file being prepared is ready (for scripts and tests)."""
         if self._job is not None:
             self._job.wait(timeout)
+
+    @report_errors
+    def _on_report(self, button: Any = None) -> None:
+        model = self.model
+        self._prepare("the report", lambda: model.report_html().encode("utf-8"),
+                      f"{self.basename}.html", "text/html", css("report-link"))
 
     @report_errors
     def _on_spec(self, button: Any = None) -> None:

@@ -133,7 +133,7 @@ def test_the_report_reads_a_data_file_from_its_folder_and_shows_the_segments(ser
     specs, _, _, _ = served
     app = report_app(query="?spec=good", specs_dir=specs)
     assert isinstance(app, Report)
-    assert "Shown to everyone" in app.cards.value and len(app.model.segment_ids) == 3
+    assert "Shown to everyone" in app.body.value and len(app.model.segment_ids) == 3
     assert app.model.source == "customers.csv"  # no path of the server in the report
     assert str(specs) not in html_of(app)
 
@@ -222,3 +222,21 @@ def test_a_saved_spec_records_its_datas_fingerprint_through_json(served):
     model = Segmentation(pd.read_csv(specs / "customers.csv"), background=False)
     assert model.spec.data_sha256 is None  # a DataFrame has no file
     model.close()
+
+
+def test_the_explorer_app_has_a_tab_to_write_and_publish_the_report(tmp_path, monkeypatch):
+    from segwidgets.dashboards.apps import explorer_app
+    from segwidgets.widgets.publish_panel import PublishPanel
+
+    monkeypatch.setenv("SEGWIDGETS_SPECS_DIR", str(tmp_path))
+    monkeypatch.setenv("SEGWIDGETS_REPORT_URL", "http://127.0.0.1:8867/")
+    monkeypatch.setenv("SEGWIDGETS_UMAP_WARMUP", "0")
+    app = explorer_app(query="?k=3")
+    titles = [app.tabs.get_title(i) for i in range(len(app.tabs.children))]
+    panel = app.tabs.children[titles.index("Report & publish")]
+    assert isinstance(panel, PublishPanel) and panel.folder == tmp_path
+    panel.name.value = "q3"
+    assert panel.publish().link == "http://127.0.0.1:8867/?spec=q3"
+    assert (tmp_path / "q3.json").is_file()
+    app.close()
+    app.model.close()

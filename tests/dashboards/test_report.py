@@ -14,7 +14,6 @@ import os
 import re
 
 import ipywidgets as w
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -31,9 +30,14 @@ def widgets_in(widget: w.Widget) -> list[w.Widget]:
     return out
 
 
-def cards(report: Report) -> list[str]:
-    """The report's segment cards, one HTML string each, in order."""
-    return re.findall(r"<div class='sw-segment-card'.*?</div></div>", report.cards.value, flags=re.DOTALL)
+def sections(report: Report) -> list[str]:
+    """The report's segment sections, one HTML string each, in order (largest first)."""
+    return re.findall(r"<section class='sw-report-segment'.*?</section>", report.body.value, flags=re.DOTALL)
+
+
+def section_of(report: Report, segment: int) -> str:
+    (found,) = [s for s in sections(report) if f"data-segment='{segment}'" in s]
+    return found
 
 
 @pytest.fixture()
@@ -51,56 +55,82 @@ def model(frame, make_model) -> Segmentation:
 
 
 # ----------------------------------------------------------------------------- content
-def test_one_card_per_segment_with_name_size_share_and_description(model):
+def test_one_section_per_segment_with_name_size_share_chart_and_description(model):
     report = Report(model)
-    shown = cards(report)
+    shown = sections(report)
     assert len(shown) == len(model.segment_ids) == 4
-    summary = model.profile.summary
-    for card, segment in zip(shown, model.segment_ids):  # in the model's order
+    sizes = []
+    for segment in model.segment_ids:
+        section = section_of(report, segment)
         size = int((model.labels == segment).sum())
-        assert f"<b>{model.segment_names[segment]}</b>" in card
-        assert f"{size:,} rows ({size / len(model.data):.1%} of all rows)" in card
-        assert model.colors[segment] in card
-        assert "average" in card  # the plain-words description of the segment
-        assert int(summary.loc[segment, "size"]) == size
-    assert "<b>Loyal regulars</b>" in shown[0]
+        sizes.append(size)
+        assert f"<h2 class='sw-report-name'>{model.segment_names[segment]}</h2>" in section
+        assert f"<b>{size:,}</b> rows · <b>{size / len(model.data):.1%}</b> of all rows" in section
+        assert model.colors[segment] in section
+        assert "<svg" in section and "What sets it apart" in section  # the chart against the average
+        assert "average" in section  # the plain-words description
+    assert sizes == sorted(sizes, reverse=True) == [
+        int(s) for s in re.findall(r"<b>([\d,]+)</b> rows", report.body.value.replace(",", ""))]
+    assert "<h2 class='sw-report-name'>Loyal regulars</h2>" in section_of(report, model.segment_ids[0])
 
 
-def test_the_header_states_the_segmentation_in_words(model):
-    report = Report(model, title="Q3 review")
-    header = report.children[0].value
-    assert "Q3 review" in header
-    assert "4 segments of 800 rows, found with k-means on 3 measures: spend, visits, tenure days." in header
-    assert "Segments of" in Report(model).children[0].value  # no title: named after the data
+def test_the_report_opens_with_the_analysts_title_introduction_and_an_overview(model):
+    model.title = "Q3 review"
+    model.introduction = "Who buys what.\n\nRead before the planning meeting."
+    report = Report(model)
+    body = report.body.value
+    assert "<h1 class='sw-report-title'>Q3 review</h1>" in body
+    assert "<p>Who buys what.</p><p>Read before the planning meeting.</p>" in body
+    assert ("The 800 rows fall into 4 segments, found with k-means from 3 measures: spend, visits and "
+            "tenure days.") in body
+    assert "Segment sizes" in body and body.count("<svg") >= 5  # sizes, and one chart per segment
+    assert "How to read this report" in body and "How the segments were found" in body
+    assert "silhouette score" in body  # the quality in words
+    assert "Customer segments" in Report(Segmentation(model.data, k=3, background=False)).body.value  # no title
 
 
-def test_nothing_in_a_report_refits(model):
+def test_the_recommendation_the_analyst_wrote_is_in_its_segments_section(model):
+    segment = model.segment_ids[2]
+    model.recommend(segment, "Offer them the loyalty card.")
+    report = Report(model)
+    assert "Offer them the loyalty card." in section_of(report, segment)
+    assert sum("Recommendation" in s for s in sections(report)) == 1  # none where none was written
+
+
+def test_nothing_in_a_report_refits_filters_or_selects(model):
+    from segwidgets.widgets import EmbeddingScatter, SegmentLegend
+
     report = Report(model)
     parts = widgets_in(report)
-    assert not [p for p in parts if isinstance(p, KSlider)]
-    assert all(box.disabled for box in report.profile.names.values())  # names are shown, not edited
-    assert report.downloads.spec_button.layout.display == "none"
-    assert report.legend in parts and report.scatter in parts and report.profile in parts
-    revision = model.revision
-    report.legend.buttons[model.segment_ids[1]].value = True  # selecting is not refitting
-    assert model.revision == revision and model.k == 4
+    assert not [p for p in parts if isinstance(p, (KSlider, EmbeddingScatter, SegmentLegend))]
+    controls = [p for p in parts if isinstance(p, (w.ValueWidget, w.Text, w.Dropdown, w.ToggleButton))
+                and not isinstance(p, w.HTML)]
+    assert controls == []  # nothing but the download buttons
+    assert {p.description for p in parts if isinstance(p, w.Button) and p.layout.display != "none"} \
+        == {"Report (HTML)"}  # rows only when the analyst allows it; never the settings
+    assert " s<" not in report.body.value and "in 0." not in report.body.value  # no timings
+    model.share_rows = True
+    assert report.downloads.labels_button.layout.display == ""
 
 
-def test_the_report_follows_a_rename_and_shows_the_status(model):
+def test_the_report_follows_a_rename_and_a_new_recommendation(model):
     report = Report(model)
     segment = model.segment_ids[2]
     model.rename(segment, "Weekend browsers")
-    assert "<b>Weekend browsers</b>" in cards(report)[2]
-    assert report.status.value == model.status and "4 segments of 800 rows" in report.status.value
+    model.recommend(segment, "Send the weekend offer.")
+    section = section_of(report, segment)
+    assert "Weekend browsers" in section and "Send the weekend offer." in section
 
 
 # ---------------------------------------------------------------------------- escaping
-def test_a_hostile_name_is_escaped_in_the_cards_and_the_legend(model):
+def test_hostile_names_titles_and_notes_are_escaped_everywhere(model):
     model.rename(model.segment_ids[1], HOSTILE)
+    model.title = HOSTILE
+    model.introduction = HOSTILE
+    model.recommend(model.segment_ids[1], HOSTILE)
     report = Report(model)
-    assert ESCAPED in cards(report)[1]
-    assert ESCAPED in html_of(report.legend)
     page = html_of(report)
+    assert page.count(ESCAPED) >= 5  # title, introduction, size chart, section name, recommendation
     assert HOSTILE not in page and "<img" not in page
 
 
@@ -108,22 +138,19 @@ def test_a_hostile_name_from_a_shared_link_is_escaped(frame):
     spec = SegmentationSpec.from_query("?k=4&ids=0,1,2,3&name.2=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E")
     report = Report.from_spec(spec, data=frame)
     assert report.model.segment_names[2] == HOSTILE
-    assert ESCAPED in report.cards.value
+    assert ESCAPED in report.body.value
     assert "<img" not in html_of(report)
 
 
-def test_hostile_column_names_title_and_status_are_escaped(frame):
+def test_hostile_column_names_and_title_are_escaped(frame):
     hostile = frame.rename(columns={"visits": "<script>alert(1)</script>"})
     model = Segmentation(hostile, k=3, background=False)
     report = Report(model, title="<b onmouseover=alert(1)>Q3</b>")
-    header = report.children[0].value
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in header
-    assert "&lt;b onmouseover=alert(1)&gt;Q3&lt;/b&gt;" in header
-    model.status = "<img src=x onerror=alert(2)>"
-    model.rename(model.segment_ids[0], "Anything")  # a new revision: the report redraws
-    assert report.status.value == "&lt;img src=x onerror=alert(2)&gt;"
+    body = report.body.value
+    assert "&lt;b onmouseover=alert(1)&gt;Q3&lt;/b&gt;" in body
+    assert "&lt;script&gt;" in body.lower()
     page = html_of(report)
-    assert "<script" not in page and "<b onmouseover" not in page and "<img" not in page
+    assert "<script" not in page and "<b onmouseover" not in page
 
 
 # ------------------------------------------------------------------------ saved specs
@@ -138,7 +165,7 @@ def test_a_report_from_a_saved_spec_shows_the_saved_segments(tmp_path, frame):
         assert (report.model.labels == model.labels).all()
         assert report.model.segment_names == model.segment_names
         assert report.model.background is False
-        assert "<b>Newcomers</b>" in cards(report)[-1]
+        assert "Newcomers" in section_of(report, model.segment_ids[-1])
 
 
 def test_a_report_from_a_spec_naming_its_data(tmp_path, frame):
@@ -147,7 +174,7 @@ def test_a_report_from_a_spec_naming_its_data(tmp_path, frame):
     model = Segmentation(str(data), k=4, seed=2, background=False)
     report = Report.from_spec(model.save(tmp_path / "spec.json"))  # no data=: the spec's source
     assert (report.model.labels == model.labels).all()
-    assert "customers.csv" in report.children[0].value
+    assert str(tmp_path) not in report.body.value  # never a path as the title
 
 
 # -------------------------------------------------------------------------- the app
@@ -172,7 +199,7 @@ def test_the_report_app_opens_a_named_report_from_the_folder(folders):
     specs, _ = folders
     app = report_app(query="?spec=q3-review", specs_dir=specs)
     assert isinstance(app, Report)
-    assert "Shown to everyone" in app.cards.value
+    assert "Shown to everyone" in app.body.value
 
 
 @pytest.mark.parametrize("name", ["<outside>", "<outside>.json", "escape", "../private/secret",
@@ -197,28 +224,34 @@ def test_the_report_app_says_what_is_missing(folders, monkeypatch):
     assert "No report was named" in html_of(report_app(query=""))
     specs, _ = folders
     app = report_app(spec=specs / "q3-review.json", query="")  # `segwidgets report SPEC`
-    assert isinstance(app, Report) and "Shown to everyone" in app.cards.value
+    assert isinstance(app, Report) and "Shown to everyone" in app.body.value
 
 
-def test_the_report_map_and_downloads_cover_every_row(model):
+def test_the_report_downloads_every_row_only_when_the_analyst_allows(model):
+    model.share_rows = True
     report = Report(model)
-    report.scatter.flush()
-    assert len(report.scatter.mark.x) == len(model.data)
-    colours = np.unique(report.scatter.mark.color)
-    assert len(colours) == len(model.segment_ids)
     report.downloads.labels_button.click()
+    report.downloads.wait(60)
     encoded = re.search(r"href='data:text/csv;base64,([^']+)'", report.downloads.link.value).group(1)
     rows = pd.read_csv(io.BytesIO(base64.b64decode(encoded)))
     assert len(rows) == len(model.data)
     assert rows["segment_name"].tolist() == [model.segment_names[i] for i in model.labels]
 
 
-def test_a_closed_report_closes_its_parts_and_no_longer_follows_the_model(model):
+def test_the_report_downloads_itself_as_one_html_file(model):
     report = Report(model)
-    before = report.cards.value
+    report.downloads.report_button.click()
+    report.downloads.wait(60)
+    encoded = re.search(r"href='data:text/html;base64,([^']+)'", report.downloads.link.value).group(1)
+    page = base64.b64decode(encoded).decode("utf-8")
+    assert page.startswith("<!DOCTYPE html>") and page.count("<section class='sw-report-segment'") == 4
+    assert "data:text/csv" not in page  # the rows only if the analyst allows it
+
+
+def test_a_closed_report_no_longer_follows_the_model(model):
+    report = Report(model)
+    before = report.body.value
     report.close()
     model.rename(model.segment_ids[0], "After closing")
     model.k = 3
-    assert report.cards.value == before
-    assert len(report.legend.rows.children) == 4
-    assert report.profile.table.value.count("sw-profile-row") == 4
+    assert report.body.value == before

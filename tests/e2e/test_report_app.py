@@ -30,17 +30,18 @@ def specs(tmp_path_factory):
     return folder, secret
 
 
-def test_the_report_shows_names_sizes_descriptions_and_map(page, open_app, specs, save_screenshot):
+def test_the_report_shows_names_sizes_charts_and_descriptions(page, open_app, specs, save_screenshot):
     folder, _ = specs
     open_app(page, "report", REPORT, env={"SEGWIDGETS_SPECS_DIR": str(folder)}, query="?spec=q3-review")
-    cards = page.locator(".sw-segment-card")
+    cards = page.locator(".sw-report-segment")
     expect(cards).to_have_count(5, timeout=60_000)
     expect(cards.filter(has_text="Everyday posts")).to_have_count(1)
     expect(cards.first).to_contain_text("% of all rows")
     expect(cards.first).to_contain_text("the average")
-    expect(page.locator(".sw-profile-row")).to_have_count(5)
-    expect(page.locator(".sw-embedding-scatter canvas").first).to_be_attached()
-    expect(page.locator(".sw-k-slider")).to_have_count(0)  # nothing here refits
+    expect(cards.first.locator("svg.sw-chart")).to_have_count(1)
+    expect(page.locator(".sw-report-sizes svg")).to_have_count(1)
+    for control in (".sw-k-slider", ".sw-embedding-scatter", ".sw-segment-legend", ".sw-profile-table"):
+        expect(page.locator(control)).to_have_count(0)  # nothing here refits, filters or selects
     save_screenshot(page, "report")
 
 
@@ -54,7 +55,7 @@ def test_a_spec_outside_the_folder_is_refused_in_words(page, open_app, specs, na
              query="?spec=" + name)
     expect(page.locator(".sw-app-error")).to_contain_text("report")
     expect(page.locator(REPORT)).to_have_count(0)
-    expect(page.locator(".sw-segment-card")).to_have_count(0)
+    expect(page.locator(".sw-report-segment")).to_have_count(0)
     content = page.content()
     assert SECRET_NAME not in content  # nothing of the file outside the folder reaches the page
     assert str(folder) not in content and str(secret.parent) not in content
@@ -69,7 +70,7 @@ def test_a_spec_whose_data_is_outside_the_data_folder_is_refused_in_words(page, 
              query="?spec=passwords")
     expect(page.locator(".sw-app-error")).to_have_text("This report's data is not in the server's data folder.")
     expect(page.locator(REPORT)).to_have_count(0)
-    expect(page.locator(".sw-segment-card")).to_have_count(0)
+    expect(page.locator(".sw-report-segment")).to_have_count(0)
     expect(page.locator("a[download]")).to_have_count(0)  # no download link
     expect(page.locator(".sw-download-labels, .sw-download-excel")).to_have_count(0)
     content = page.content()

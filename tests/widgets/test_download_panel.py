@@ -40,11 +40,20 @@ def payload(panel: DownloadPanel, mime: str) -> bytes:
     return base64.b64decode(found.group(1))
 
 
-def test_the_panel_offers_csv_excel_and_settings(model):
+def test_the_panel_offers_csv_excel_settings_and_the_report(model):
     panel = DownloadPanel(model)
     assert [b.description for b in panel.children[0].children] == [
-        "Labelled rows (CSV)", "Labelled rows (Excel)", "Settings (JSON)"]
+        "Labelled rows (CSV)", "Labelled rows (Excel)", "Settings (JSON)", "Report (HTML)"]
     assert "sw-download-excel" in panel.excel_button._dom_classes
+
+
+def test_the_report_downloads_as_one_html_file_with_every_segment(model):
+    panel = DownloadPanel(model, basename="q3")
+    panel.report_button.click()
+    panel.wait(60)
+    assert "download='q3.html'" in panel.link.value and "sw-report-link" in panel.link.value
+    page = payload(panel, "text/html").decode("utf-8")
+    assert page.count("<section class='sw-report-segment'") == len(model.segment_ids)
 
 
 def test_the_csv_gives_the_ids_back_as_read_and_neutralises_formulas(model):
