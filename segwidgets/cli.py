@@ -248,13 +248,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         extra_env = {config.ENV_DATA: str(args.file)} if args.file else {}
         if args.upload_limit is not None:
             extra_env[config.ENV_UPLOAD_LIMIT_MB] = str(args.upload_limit)
-        from segwidgets.core.report_store import ENV_REPORT_URL
 
         if args.specs_dir is not None:
             args.specs_dir.mkdir(parents=True, exist_ok=True)
             extra_env[config.ENV_SPECS_DIR] = str(args.specs_dir)
         if args.report_url:
-            extra_env[ENV_REPORT_URL] = args.report_url
+            extra_env[config.ENV_REPORT_URL] = args.report_url
     elif args.command == "report":
         notebook_name = "report"
         if args.html is not None:

@@ -33,6 +33,8 @@ KERNEL_POOL_SIZE = 1
 ENV_DATA = "SEGWIDGETS_DATA"  # absolute path of the table to open
 ENV_SPEC = "SEGWIDGETS_SPEC"  # absolute path of a saved segmentation spec (JSON)
 ENV_SPECS_DIR = "SEGWIDGETS_SPECS_DIR"  # folder that report links (?spec=NAME) may read
+#: The address of the report server a published report's link points to (``--report-url``).
+ENV_REPORT_URL = "SEGWIDGETS_REPORT_URL"
 #: The folder a served report may read its data from (a spec's ``source`` is a name inside
 #: it, or a bundled dataset's name); default: the specs folder itself.
 ENV_DATA_DIR = "SEGWIDGETS_DATA_DIR"

@@ -24,14 +24,11 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from ..errors import SegwidgetsValueError
+from ..config import ENV_REPORT_URL, ENV_SPECS_DIR  # the specs folder and the report server's address
 from .spec_store import NAME_PATTERN
 
 log = logging.getLogger("segwidgets.publish")
 
-#: The folder the explorer publishes into (the report server's ``--specs-dir``).
-ENV_SPECS_DIR = "SEGWIDGETS_SPECS_DIR"
-#: The address of the report server a published report's link points to (``--report-url``).
-ENV_REPORT_URL = "SEGWIDGETS_REPORT_URL"
 
 
 @dataclass(frozen=True)

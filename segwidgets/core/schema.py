@@ -25,9 +25,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import SegwidgetsValueError
+from .text import plain_text
 from .algorithms import ALGORITHMS, K_MAX, K_MIN, PARAMS_CONSTRAINT
 from .constraints import (
-    BIDI_CONTROLS,
     ColumnRoles,
     Columns,
     Constraint,
@@ -120,20 +120,9 @@ class Reading(Constraint):
 
 def _written(text: str, *, lines: bool) -> str:
     """Text a person wrote, kept as written but for bidi controls and control characters
-    (with ``lines``, line breaks stay; a tab or another control space becomes a space)."""
-    out = []
-    for ch in text.replace("\r\n", "\n").replace("\r", "\n"):
-        code = ord(ch)
-        if ch in BIDI_CONTROLS:
-            continue
-        if ch == "\n" and lines:
-            out.append(ch)
-        elif code < 0x20 or 0x7F <= code <= 0x9F:
-            if ch.isspace():
-                out.append(" ")
-        else:
-            out.append(ch)
-    return "".join(out).strip()
+    (:func:`~segwidgets.core.text.plain_text`; with ``lines``, line breaks stay)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return ("\n".join(map(plain_text, text.split("\n"))) if lines else plain_text(text)).strip()
 
 
 @dataclass(frozen=True)
@@ -253,18 +242,16 @@ FIELDS: tuple[Field, ...] = (
     Field("segment_ids", list, SegmentIds(K_MAX + 1000, MAX_SEGMENT_ID), "segment_ids",
           "The stable id of each of the fit's segments, in the order the algorithm numbers them.",
           "view", None, trait=False),
-    # What a published report says, written by the analyst (model traits of persist.Persistence,
-    # not refit settings: a change redraws the report and nothing else).
+    # What a published report says, written by the analyst: a change redraws the report and
+    # refits nothing.
     Field("title", str, Text(MAX_TITLE_LENGTH), "The report's title",
-          "The report's title (empty: a title from the data).", "view", None, trait=False),
+          "The report's title (empty: a title from the data).", "view", None),
     Field("introduction", str, Text(MAX_INTRODUCTION_LENGTH, lines=True), "The introduction",
-          "A few lines that open the report: what was segmented and why.", "view", None, trait=False),
+          "A few lines that open the report: what was segmented and why.", "view", None),
     Field("recommendations", dict, SegmentTexts(MAX_NOTE_LENGTH, MAX_SEGMENT_ID), "recommendation",
-          "The analyst's recommendation or notes per segment: segment id -> text.", "view", None,
-          trait=False),
+          "The analyst's recommendation or notes per segment: segment id -> text.", "view", None),
     Field("share_rows", lambda: False, Flag(), "share_rows",
-          "Whether the report offers its readers the labelled rows to download.", "view", None,
-          trait=False),
+          "Whether the report offers its readers the labelled rows to download.", "view", None),
     Field("version", lambda: SPEC_VERSION, Whole(1, 10**6), "The spec version",
           "Format version of the spec.", "none", "v", trait=False),
 )

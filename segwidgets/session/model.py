@@ -35,7 +35,7 @@ from ..core.constraints import Columns, Flag, OneOf, SegmentNames, Whole
 from ..core.io import LoadedTable, ReadOptions
 from ..core.preprocess import Prepared, PreprocessSpec
 from ..core.profile import SegmentProfile, profile_segments
-from ..core.schema import FIELD, TRAIT_FIELDS, fields_invalidating
+from ..core.schema import FIELD, TRAIT_FIELDS, Text, fields_invalidating
 from ..errors import SegwidgetsCancelled, SegwidgetsError, SegwidgetsValueError
 from . import pipeline
 from .cache import Caches
@@ -71,6 +71,8 @@ def _spec_trait(name: str):
         return Bool(default, help=field.help)
     if isinstance(constraint, Columns):
         return List(Unicode(), help=field.help)
+    if isinstance(constraint, Text):
+        return Unicode(default, help=field.help)
     return Dict(help=field.help)
 
 

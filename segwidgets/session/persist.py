@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from traitlets import Bool, Dict, HasTraits, TraitError, Unicode, observe, validate
+from traitlets import HasTraits, TraitError, observe, validate
 
 from ..core import export
 from ..core.constraints import short
@@ -29,32 +29,14 @@ log = logging.getLogger("segwidgets.session")
 
 #: Spec fields that are one trait each, set as they are (features only when the spec names some).
 _PLAIN = tuple(name for name in TRAIT_FIELDS if name not in ("features", "roles"))
-#: What the analyst writes for the report (spec fields with a trait each here): no refit.
-REPORT_FIELDS = ("title", "introduction", "recommendations", "share_rows")
 
 
 class Persistence(HasTraits):
     """Loading tables, and the save, load, publish and export half of
-    :class:`~segwidgets.session.Segmentation`.
-
-    Data Attributes (what the analyst writes for the report; in the spec; a change refits nothing):
-        title: str (default: "") — the report's title.
-        introduction: str (default: "") — the report's opening lines.
-        recommendations: dict (default: {}) — segment id -> the analyst's recommendation / notes.
-        share_rows: bool (default: False) — whether the report offers the labelled rows.
+    :class:`~segwidgets.session.Segmentation` (whose spec traits include what the analyst
+    writes for the report: ``title``, ``introduction``, ``recommendations``, ``share_rows``;
+    a change of those refits nothing).
     """
-
-    title = Unicode("", help=FIELD["title"].help)
-    introduction = Unicode("", help=FIELD["introduction"].help)
-    recommendations = Dict(help=FIELD["recommendations"].help)
-    share_rows = Bool(False, help=FIELD["share_rows"].help)
-
-    @validate(*REPORT_FIELDS)
-    def _check_report_field(self, proposal: Any) -> Any:
-        try:
-            return FIELD[proposal["trait"].name].check(proposal["value"])
-        except SegwidgetsValueError as exc:
-            raise TraitError(str(exc)) from None
 
     def recommend(self, segment_id: int, text: str | None) -> None:
         """Set the recommendation / notes of one segment (None or "" removes it)."""
@@ -265,7 +247,6 @@ class Persistence(HasTraits):
             reading={} if source is None or given is None else dataclasses.asdict(given),
             data_sha256=self._data_sha256(source),
             segment_ids=[] if shown is None else list(shown.raw_to_id),
-            **{name: getattr(self, name) for name in REPORT_FIELDS},
             **values,
         )
 
@@ -295,8 +276,6 @@ class Persistence(HasTraits):
                 if spec.features:
                     self.features = list(spec.features)
                 for name in _PLAIN:
-                    setattr(self, name, getattr(spec, name))
-                for name in REPORT_FIELDS:
                     setattr(self, name, getattr(spec, name))
         except TraitError as exc:  # checked above, so not expected: still our error, in words
             log.warning("a checked spec was refused while applied: %s", exc)
@@ -481,11 +460,7 @@ class Persistence(HasTraits):
         if not spec.features:
             settings.pop("features")  # none named: the table's default features
         kwargs.setdefault("options", ReadOptions(**spec.reading) if spec.reading else None)
-        model = cls(source, segment_ids=spec.segment_ids, **settings, **kwargs)
-        with model.hold_trait_notifications():
-            for name in REPORT_FIELDS:
-                setattr(model, name, getattr(spec, name))
-        return model
+        return cls(source, segment_ids=spec.segment_ids, **settings, **kwargs)
 
     def labels_frame(self) -> pd.DataFrame:
         """The input rows exactly as they were read, plus a segment id and a segment name column.
