@@ -252,10 +252,23 @@ class EmbeddingScatter(View, w.VBox):
             cx = np.array([c[0] for c in centres], dtype=np.float64)
             cy = np.array([c[1] for c in centres], dtype=np.float64)
             self.centers.x, self.centers.y = cx, cy
-            x0, x1, y0, y1 = self._extent
-            self.labels.x, self.labels.y = cx, spread_labels(cx, cy, (x1 - x0, y1 - y0))
-            self.labels.text = [result.names.get(i, "") for i in placed]
+            names = [result.names.get(i, "") for i in placed]
+            self.labels.x, self.labels.y = self._label_positions(cx, cy, names)
+            self.labels.text = names
         self._on_selection()
+
+    #: A label's half width per character, as a share of the map's width (13px bold text on a
+    #: map some 420px wide, the narrowest the explorer gives it: about 7.5px a character).
+    LABEL_CHAR_SHARE = 0.009
+
+    def _label_positions(self, x: np.ndarray, y: np.ndarray, names: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Where the names go: above their centres, kept inside the map, none on another."""
+        x0, x1, y0, y1 = self._extent
+        span = (x1 - x0, y1 - y0)
+        half = np.array([min(len(n) * self.LABEL_CHAR_SHARE, 0.5) for n in names]) * span[0]
+        lx = np.clip(x, x0 + half, x1 - half) if len(x) else x
+        ly = spread_labels(lx, y, span)
+        return lx, np.minimum(ly, y1 - 0.02 * span[1]) if len(ly) else ly
 
     @staticmethod
     def axis_labels(result: Result) -> tuple[str, str]:
@@ -521,6 +534,8 @@ class EmbeddingScatter(View, w.VBox):
         if not np.isfinite([low, high]).all():
             return
         high = high if high > low else low + 1.0
+        # the readout whole: "0 – 4,710", not "0.00 – 4.71e" cut
+        self.range_slider.readout_format = ",.0f" if max(abs(low), abs(high)) >= 1000 else ".3g"
         with self.range_slider.hold_sync():
             self.range_slider.min, self.range_slider.max = -1e300, 1e300  # widen before narrowing
             self.range_slider.min, self.range_slider.max = low, high

@@ -245,3 +245,47 @@ def test_explore_in_notebook7_brushes_rows(page, jupyter_server):
 def test_the_voila_explorer_brushes_rows(page, open_app):
     open_app(page, "explorer", ".sw-explorer")
     _exercise(page, "voila")
+
+
+def _map_point(page, fx: float, fy: float) -> tuple[float, float]:
+    box = page.locator(".sw-map-figure").first.bounding_box()
+    return box["x"] + box["width"] * fx, box["y"] + box["height"] * fy
+
+
+def test_in_voila_a_polygon_and_a_click_on_a_point_reach_python(page, open_app):
+    open_app(page, "explorer", ".sw-explorer")
+    expect(page.locator(STATUS)).to_contain_text("4 segments of 7,050 rows", timeout=120_000)
+    page.locator(".sw-map-figure").first.scroll_into_view_if_needed()
+    count, pointed = page.locator(COUNT), page.locator(".sw-pointed-row")
+
+    page.locator(".sw-map-tool").get_by_role("button", name="Polygon").click()
+    expect(page.locator(".sw-polygon-select")).to_be_visible()
+    corners = [(0.2, 0.2), (0.8, 0.25), (0.6, 0.85), (0.15, 0.7)]
+    for fx, fy in corners:
+        page.mouse.click(*_map_point(page, fx, fy))
+    page.mouse.click(*_map_point(page, *corners[0]))  # the first corner again closes the shape
+    expect(count).to_have_text(re.compile(r"^[\d,]+ rows selected$"), timeout=30_000)
+    inside = int(count.inner_text().split()[0].replace(",", ""))
+    assert 0 < inside <= 7050
+
+    page.locator(".sw-map-tool").get_by_role("button", name="Point").click()
+    # a segment's centre (the crosses) lies among its points; the biggest segment's surely
+    crosses = page.locator(".sw-map-figure path.dot")
+    shown = None
+    for index in range(crosses.count()):
+        box = crosses.nth(index).bounding_box()
+        if box is None:
+            continue
+        before = pointed.inner_text()
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        expect(pointed).not_to_have_text(before or "never", timeout=30_000)
+        if pointed.inner_text().startswith("Row "):
+            shown = pointed.inner_text()
+            break
+    assert shown is not None, "no click on a segment's centre found a point"
+    assert "num_reactions = " in shown and "status_id" in shown  # the row's id and its values
+    _screenshot(page, "voila_polygon_and_point")
+
+    page.locator(".sw-map-clear").click()
+    expect(count).to_have_text("No rows selected")
+    _assert_no_widget_errors(page)
