@@ -19,8 +19,8 @@ NAMING_CHOICES = (("what sets each apart", "traits"), ("overall level", "level")
 class SegmentLegend(SegmentsView, w.VBox):
     """The segments' colours, names and sizes, each with a button that selects its rows.
 
-    Selecting from the legend is the mouse-free way to select: it needs no
-    brush on the map (see DESIGN.md on bqplot selection in Voila).
+    Selecting from the legend needs no mouse on the map; the map shows the
+    selection whichever view made it (docs/frontends.md).
 
     Data Attributes:
         model: Segmentation — observed: ``result`` (redrawn when the segments or their names
