@@ -288,4 +288,8 @@ def test_in_voila_a_polygon_and_a_click_on_a_point_reach_python(page, open_app):
 
     page.locator(".sw-map-clear").click()
     expect(count).to_have_text("No rows selected")
+    expect(pointed).to_have_text("")
+    # back to the box: the brush, taken off the figure and put back, still reaches Python
+    page.locator(".sw-map-tool").get_by_role("button", name="Box").click()
+    _brush_the_map(page)
     _assert_no_widget_errors(page)
