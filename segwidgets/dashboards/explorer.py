@@ -91,7 +91,7 @@ class Explorer(View, w.AppLayout):
         self.legend.layout.min_width = "240px"  # the map's tool rows wrap; the legend keeps its width
         # In a narrow notebook cell the legend goes under the map rather than squeeze it.
         map_row = w.HBox([self.scatter, self.legend], layout=w.Layout(width="100%", flex_flow="row wrap"))
-        self.scatter.layout.flex = "1 1 auto"
+        self.scatter.layout.flex = "1 1 420px"  # a basis, not its content's width: wrap only when narrow
         self.scatter.layout.min_width = "420px"
         self.tabs = w.Tab(children=[map_row])
         self.tabs.set_title(0, "Map")
