@@ -105,3 +105,17 @@ def test_whatever_the_order_bqplot_gets_its_own_d3_only_with_the_guard(browser, 
         assert providers == {"5.16.0": "bqplot"}, providers
     else:  # the upstream fault the guard exists for: bqplot-gl's d3 wins the tie
         assert providers == {"5.16.0": "bqplot-gl"}, providers
+
+
+def test_the_apps_voila_server_lists_the_guard_among_its_labextensions(monkeypatch):
+    """``segwidgets app`` puts voila_config first on JUPYTER_PATH; Voila then finds the guard
+    there, whatever is installed in the environment (an editable install has no data files)."""
+    from jupyterlab_server.config import get_federated_extensions
+    from voila.utils import get_voila_labextensions_path
+
+    from segwidgets.cli import voila_env
+
+    monkeypatch.setenv("JUPYTER_PATH", voila_env()["JUPYTER_PATH"])
+    found = get_federated_extensions(get_voila_labextensions_path())
+    assert "segwidgets-d3-guard" in found
+    assert Path(found["segwidgets-d3-guard"]["ext_path"]).resolve() == GUARD.resolve()  # ours comes first
