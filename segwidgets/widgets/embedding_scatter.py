@@ -8,13 +8,14 @@ from typing import Any
 import bqplot as bq
 import ipywidgets as w
 import numpy as np
+import pandas as pd
 from bqplot_gl import ScatterGL
 
 from ..core.embedding import EMBEDDING_LABELS
 from ..core.roles import Role
 from ..errors import SegwidgetsValueError
 from ..session import PALETTE, UNASSIGNED_COLOR, Result, Segmentation
-from ._base import CLEAR_PNG, click_point, css, escape, format_count, report_errors
+from ._base import CLEAR_PNG, click_point, css, escape, format_count, format_significant, report_errors
 from ._map_geometry import (
     combine,
     finite_pair,
@@ -37,6 +38,15 @@ TOOL_HINTS = {
     "polygon": "Click the corners of a shape; click the first corner again (or “Select inside”) to select.",
     "point": "Click a point to see its row.",
 }
+
+
+def _value(value: Any) -> str:
+    """A cell as a person reads it: floats to 4 significant digits, missing as "missing"."""
+    if value is None or (np.ndim(value) == 0 and bool(pd.isna(value))):
+        return "missing"
+    if isinstance(value, float | np.floating):
+        return format_significant(float(value), 4)
+    return str(value)
 
 
 class EmbeddingScatter(View, w.VBox):
@@ -117,6 +127,7 @@ class EmbeddingScatter(View, w.VBox):
         self.brush = bq.interacts.BrushSelector(x_scale=self.x_scale, y_scale=self.y_scale,
                                                 marks=[], color="#555")
         self._brushed: tuple | None = None  # the rectangle last applied
+        self._pointed_row: int | None = None  # the row shown in ``pointed``
         self._corners: list[tuple[float, float]] = []
         self._extent = (0.0, 1.0, 0.0, 1.0)
         self.figure = bq.Figure(
@@ -255,6 +266,7 @@ class EmbeddingScatter(View, w.VBox):
             names = [result.names.get(i, "") for i in placed]
             self.labels.x, self.labels.y = self._label_positions(cx, cy, names)
             self.labels.text = names
+        self._show_pointed()
         self._on_selection()
 
     #: A label's half width per character, as a share of the map's width (13px bold text on a
@@ -384,7 +396,8 @@ class EmbeddingScatter(View, w.VBox):
         self.polygon_button.layout.display = "" if tool == "polygon" else "none"
         self.hint.value = f"<small>{escape(TOOL_HINTS.get(tool, ''))}</small>"
         if tool != "point":
-            self.pointer.x, self.pointer.y = np.zeros(0), np.zeros(0)
+            self._pointed_row = None
+            self._show_pointed()
 
     @report_errors
     def _on_map_click(self, mark: Any, content: dict, *args: Any) -> None:
@@ -409,15 +422,30 @@ class EmbeddingScatter(View, w.VBox):
             return None
         index = nearest_point(drawn.coords, x, y, self._span)
         if index is None:
+            self._pointed_row = None
             self.pointer.x, self.pointer.y = np.zeros(0), np.zeros(0)
             self.pointed.value = "<i>No point there: click on a point.</i>"
             return None
+        self._pointed_row = int(drawn.coord_rows[index])
+        self._show_pointed()
+        return self._pointed_row
+
+    def _show_pointed(self) -> None:
+        """Ring the row pointed at and say its values, on the map drawn (its segment may have
+        changed with k; on a new map it may not be drawn: then it is forgotten)."""
+        row, drawn = self._pointed_row, self._drawn
+        found = np.zeros(0, dtype=np.int64) if row is None or drawn is None else np.flatnonzero(drawn.coord_rows == row)
+        if not len(found):
+            if row is not None or self.tool.value != "point":
+                self._pointed_row = None
+                self.pointed.value = ""
+            self.pointer.x, self.pointer.y = np.zeros(0), np.zeros(0)
+            return
+        index = int(found[0])
         with self.pointer.hold_sync():
             self.pointer.x = np.array([drawn.coords[index, 0]], dtype=np.float64)
             self.pointer.y = np.array([drawn.coords[index, 1]], dtype=np.float64)
-        row = int(drawn.coord_rows[index])
         self.pointed.value = self._row_html(row)
-        return row
 
     def _row_html(self, row: int) -> str:
         model, result = self.model, self._drawn
@@ -432,7 +460,7 @@ class EmbeddingScatter(View, w.VBox):
             colour = result.colors.get(segment, UNASSIGNED_COLOR)
             parts.append(f"<span style='color:{colour}'>■</span> {escape(name)}")
         if data is not None:
-            parts += [f"{escape(c)} = {escape(data.iloc[row][c])}" for c in model.features if c in data.columns]
+            parts += [f"{escape(c)} = {escape(_value(data.iloc[row][c]))}" for c in model.features if c in data.columns]
         return "<span class='sw-pointed-text'>" + " · ".join(parts) + "</span>"
 
     def add_corner(self, x: float, y: float) -> None:
@@ -559,8 +587,8 @@ class EmbeddingScatter(View, w.VBox):
         """Clear the selection, the box or polygon drawn and the row pointed at."""
         self.model.selection = None
         self._forget_gestures()
-        self.pointer.x, self.pointer.y = np.zeros(0), np.zeros(0)
-        self.pointed.value = ""
+        self._pointed_row = None
+        self._show_pointed()
 
     def close(self) -> None:
         """Drop a redraw still waiting, stop observing the model, close the widget."""

@@ -277,3 +277,17 @@ def test_segment_names_on_the_map_can_be_hidden_and_do_not_pile_up(frame):
     assert scatter.labels.visible is False
     y = spread_labels(np.zeros(4), np.zeros(4), (1.0, 1.0), height=0.05)
     assert sorted(np.round(np.diff(np.sort(y)), 6)) == [0.05, 0.05, 0.05]
+
+
+def test_the_row_pointed_at_follows_a_refit_and_leaves_with_the_point_tool(frame):
+    model = Segmentation(frame, k=3, background=False)
+    scatter = EmbeddingScatter(model)
+    scatter.tool.value = "point"
+    coords = model.result.coords
+    row = scatter.point_at(float(coords[40, 0]), float(coords[40, 1]))
+    model.k = 5
+    segment = int(model.labels[row])
+    assert f"Row {row:,}" in scatter.pointed.value and model.result.names[segment] in scatter.pointed.value
+    assert len(scatter.pointer.x) == 1
+    scatter.tool.value = "box"
+    assert scatter.pointed.value == "" and len(scatter.pointer.x) == 0
