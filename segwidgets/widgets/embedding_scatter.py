@@ -396,8 +396,7 @@ class EmbeddingScatter(View, w.VBox):
         self.polygon_button.layout.display = "" if tool == "polygon" else "none"
         self.hint.value = f"<small>{escape(TOOL_HINTS.get(tool, ''))}</small>"
         if tool != "point":
-            self._pointed_row = None
-            self._show_pointed()
+            self._forget_pointed()
 
     @report_errors
     def _on_map_click(self, mark: Any, content: dict, *args: Any) -> None:
@@ -430,16 +429,19 @@ class EmbeddingScatter(View, w.VBox):
         self._show_pointed()
         return self._pointed_row
 
+    def _forget_pointed(self) -> None:
+        self._pointed_row = None
+        self.pointed.value = ""
+        self.pointer.x, self.pointer.y = np.zeros(0), np.zeros(0)
+
     def _show_pointed(self) -> None:
         """Ring the row pointed at and say its values, on the map drawn (its segment may have
         changed with k; on a new map it may not be drawn: then it is forgotten)."""
         row, drawn = self._pointed_row, self._drawn
         found = np.zeros(0, dtype=np.int64) if row is None or drawn is None else np.flatnonzero(drawn.coord_rows == row)
         if not len(found):
-            if row is not None or self.tool.value != "point":
-                self._pointed_row = None
-                self.pointed.value = ""
-            self.pointer.x, self.pointer.y = np.zeros(0), np.zeros(0)
+            if row is not None:  # it left the map
+                self._forget_pointed()
             return
         index = int(found[0])
         with self.pointer.hold_sync():
@@ -587,8 +589,7 @@ class EmbeddingScatter(View, w.VBox):
         """Clear the selection, the box or polygon drawn and the row pointed at."""
         self.model.selection = None
         self._forget_gestures()
-        self._pointed_row = None
-        self._show_pointed()
+        self._forget_pointed()
 
     def close(self) -> None:
         """Drop a redraw still waiting, stop observing the model, close the widget."""

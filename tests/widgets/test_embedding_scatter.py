@@ -291,3 +291,14 @@ def test_the_row_pointed_at_follows_a_refit_and_leaves_with_the_point_tool(frame
     assert len(scatter.pointer.x) == 1
     scatter.tool.value = "box"
     assert scatter.pointed.value == "" and len(scatter.pointer.x) == 0
+
+
+def test_clear_forgets_the_row_pointed_at(frame):
+    model = Segmentation(frame, k=3, background=False)
+    scatter = EmbeddingScatter(model)
+    scatter.tool.value = "point"
+    coords = model.result.coords
+    scatter.point_at(float(coords[7, 0]), float(coords[7, 1]))
+    assert scatter.pointed.value
+    scatter.clear_button.click()
+    assert scatter.pointed.value == "" and len(scatter.pointer.x) == 0
