@@ -88,8 +88,11 @@ class Explorer(View, w.AppLayout):
         sidebar.add_class(css("sidebar"))
 
         self.legend.layout.width = "240px"
-        map_row = w.HBox([self.scatter, self.legend], layout=w.Layout(width="100%"))
-        self.scatter.layout.flex = "1 1 auto"
+        self.legend.layout.min_width = "240px"  # the map's tool rows wrap; the legend keeps its width
+        # In a narrow notebook cell the legend goes under the map rather than squeeze it.
+        map_row = w.HBox([self.scatter, self.legend], layout=w.Layout(width="100%", flex_flow="row wrap"))
+        self.scatter.layout.flex = "1 1 420px"  # a basis, not its content's width: wrap only when narrow
+        self.scatter.layout.min_width = "420px"
         self.tabs = w.Tab(children=[map_row])
         self.tabs.set_title(0, "Map")
         self.tabs.add_class(css("explorer-tabs"))
@@ -102,7 +105,9 @@ class Explorer(View, w.AppLayout):
         center = w.VBox([self.tabs, _section("Segment profiles", self.profile, "profile")],
                         layout=w.Layout(width="100%"))
 
-        header = w.VBox([w.HTML(f"<h2 style='margin:4px 0'>{escape(title)}</h2>"), self.status])
+        # The header's row is 110px: opened notes scroll inside it instead of spilling over the map.
+        header = w.VBox([w.HTML(f"<h2 style='margin:4px 0'>{escape(title)}</h2>"), self.status],
+                        layout=w.Layout(overflow="auto"))
         header.add_class(css("header"))
         super().__init__(
             header=header,

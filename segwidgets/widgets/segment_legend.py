@@ -19,8 +19,8 @@ NAMING_CHOICES = (("what sets each apart", "traits"), ("overall level", "level")
 class SegmentLegend(SegmentsView, w.VBox):
     """The segments' colours, names and sizes, each with a button that selects its rows.
 
-    Selecting from the legend is the mouse-free way to select: it needs no
-    brush on the map (see DESIGN.md on bqplot selection in Voila).
+    Selecting from the legend needs no mouse on the map; the map shows the
+    selection whichever view made it (docs/frontends.md).
 
     Data Attributes:
         model: Segmentation — observed: ``result`` (redrawn when the segments or their names
@@ -65,7 +65,9 @@ class SegmentLegend(SegmentsView, w.VBox):
 
     def _button(self, segment: int) -> w.ToggleButton:
         if segment not in self.buttons:
-            button = w.ToggleButton(description="select", layout=w.Layout(width="70px"))
+            # never shrunk: the name beside it wraps instead ("se…" was cut)
+            button = w.ToggleButton(description="select", layout=w.Layout(width="70px", min_width="70px",
+                                                                          flex="0 0 auto"))
             button.add_class(css("legend-select"))
             button.segment = segment
             button.observe(self._on_toggle, "value")
@@ -86,7 +88,7 @@ class SegmentLegend(SegmentsView, w.VBox):
                 f"<span style='display:inline-block;width:12px;height:12px;background:{colour};"
                 f"border-radius:2px;margin-right:6px;vertical-align:middle'></span>"
                 f"<span class='sw-legend-name'>{name}</span> <small>({format_count(int(sizes.loc[segment]))})</small>",
-                layout=w.Layout(flex="1 1 auto"),
+                layout=w.Layout(flex="1 1 0", min_width="0"),
             )
             row = w.HBox([label, self._button(segment)], layout=w.Layout(width="100%"))
             row.add_class(css("legend-row"))
