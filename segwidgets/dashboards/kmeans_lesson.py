@@ -7,12 +7,11 @@ undoes a half-step. Centroids can be placed by hand by clicking on the plot.
 The inertia of every step is plotted beside it, and two toggles show what
 scaling and a bad k do.
 
-Clicking in Voila: bqplot's selectors (brush, lasso, index, interval) and
-mark dragging (``enable_move``) do not reach Python in Voila 0.5 (their d3
-event is null there, see DESIGN.md), and a mark's ``on_background_click``
-arrives without coordinates. The ``Image`` mark's ``on_element_click`` does
-send the clicked point in data coordinates, and works in Chromium under
-Voila; so the plot carries a fully transparent ``Image`` over the whole plot
+Clicking: bqplot's selectors read d3's current event, which is null without the
+``segwidgets-d3-guard`` labextension (docs/frontends.md), and a mark's
+``on_background_click`` arrives without coordinates. The ``Image`` mark's
+``on_element_click`` sends the clicked point in data coordinates with or without
+the guard; so the plot carries a fully transparent ``Image`` over the whole plot
 area, on top of the other marks, and its clicks place centroids.
 """
 

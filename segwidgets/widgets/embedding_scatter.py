@@ -16,7 +16,7 @@ from ..core.roles import Role
 from ..errors import SegwidgetsValueError
 from ..session import PALETTE, UNASSIGNED_COLOR, Result, Segmentation
 from ._base import CLEAR_PNG, click_point, css, escape, format_count, format_significant, report_errors
-from ._map_geometry import (
+from ..core.map_geometry import (
     combine,
     finite_pair,
     nearest_point,

@@ -153,7 +153,7 @@ def test_a_box_that_arrives_twice_or_broken_changes_nothing(frame):
 
 
 def test_a_polygon_clicked_corner_by_corner_selects_the_rows_inside(frame):
-    from segwidgets.widgets._map_geometry import points_in_polygon
+    from segwidgets.core.map_geometry import points_in_polygon
 
     model = Segmentation(frame, k=3, background=False)
     scatter = EmbeddingScatter(model)
@@ -175,7 +175,7 @@ def test_a_polygon_clicked_corner_by_corner_selects_the_rows_inside(frame):
 
 
 def test_points_in_polygon_agrees_with_a_point_by_point_ray_test():
-    from segwidgets.widgets._map_geometry import points_in_polygon
+    from segwidgets.core.map_geometry import points_in_polygon
 
     rng = np.random.default_rng(4)
     points = rng.uniform(-1, 1, size=(2000, 2))
@@ -268,7 +268,7 @@ def test_the_axes_say_what_they_measure(frame):
 
 
 def test_segment_names_on_the_map_can_be_hidden_and_do_not_pile_up(frame):
-    from segwidgets.widgets._map_geometry import spread_labels
+    from segwidgets.core.map_geometry import spread_labels
 
     model = Segmentation(frame, k=5, background=False)
     scatter = EmbeddingScatter(model)
