@@ -266,7 +266,7 @@ def build_report(
                 f"{_lower_first(algorithm_label)} from {len(shown)} measure{'s' if len(shown) != 1 else ''}: {listed}.")
     if n_rows > assigned:
         overview += f" {format_count(n_rows - assigned)} {noun} belong to no segment."
-    how = (f"Each segment below has a name, its size, and a chart of the measures that set it apart most: "
+    how = (f"Each segment above has a name, its size, and a chart of the measures that set it apart most: "
            f"the coloured bar is the segment's average, the grey bar the average of all {noun}, both in the "
            "measure's own units (a yes/no measure as a percentage). Bars are scaled per measure, so compare "
            "the two bars of one measure, not bars of different measures. Category charts show the share of "

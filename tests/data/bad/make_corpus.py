@@ -191,7 +191,7 @@ def _spec(**changes: object) -> bytes:
 #: ``words`` appear in it. Cases that need the file system (a FIFO, a link out, a device) are
 #: made at test time (``tests/stories/test_bad_specs.py``).
 SPEC_CASES: dict[str, tuple[bytes, tuple[str, str | tuple[str, ...]]]] = {
-    "good.json": (_spec(), ("load", "3 segments of 300 rows")),
+    "good.json": (_spec(), ("load", "The 300 rows fall into 3 segments")),
     # file disclosure: a source outside the data folder
     "source_etc_passwd.json": (_spec(source="/etc/passwd"), ("refuse", "not in the server's data folder")),
     "source_parent.json": (_spec(source="../private/secret.csv"), ("refuse", "not in the server's data folder")),
@@ -218,7 +218,7 @@ SPEC_CASES: dict[str, tuple[bytes, tuple[str, str | tuple[str, ...]]]] = {
     "empty.json": (b"", ("refuse", "is not valid JSON")),
     "a_list.json": (b"[1, 2, 3]", ("refuse", "must be a JSON object")),
     # a field this version does not know (a newer version's) is passed over
-    "unknown_field.json": (_spec(colour="red"), ("load", "3 segments of 300 rows")),
+    "unknown_field.json": (_spec(colour="red"), ("load", "The 300 rows fall into 3 segments")),
     # spoofable names: shown without their bidi overrides
     "names_bidi.json": (_spec(names={"0": "\u202eFIRST\u202c VIP", "1": "Sp\u2066end\u2069ers"}),
                         ("load", ("FIRST VIP", "Spenders"))),
