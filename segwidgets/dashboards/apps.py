@@ -108,7 +108,7 @@ def explorer_app(data: Any = None, query: str | None = None) -> w.Widget:
     explorer.add_tab("Download", DownloadPanel(model))
     from ..widgets.publish_panel import PublishPanel
 
-    explorer.add_tab("Report & publish", PublishPanel(model))  # folder and link: see core/report_store
+    explorer.add_tab("Publish", PublishPanel(model))  # folder and link: see core/report_store
     query = request_query() if query is None else query
     notice = apply_link_settings(model, query)
     model.wait(60)

@@ -233,7 +233,7 @@ def test_the_explorer_app_has_a_tab_to_write_and_publish_the_report(tmp_path, mo
     monkeypatch.setenv("SEGWIDGETS_UMAP_WARMUP", "0")
     app = explorer_app(query="?k=3")
     titles = [app.tabs.get_title(i) for i in range(len(app.tabs.children))]
-    panel = app.tabs.children[titles.index("Report & publish")]
+    panel = app.tabs.children[titles.index("Publish")]
     assert isinstance(panel, PublishPanel) and panel.folder == tmp_path
     panel.name.value = "q3"
     assert panel.publish().link == "http://127.0.0.1:8867/?spec=q3"

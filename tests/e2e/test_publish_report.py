@@ -58,7 +58,7 @@ def test_publish_read_download_offline_and_print(browser, voila_server, wait_for
     chooser.value.set_files(str(upload))
     expect(page.locator(STATUS)).to_contain_text("4 segments of 300 rows", timeout=60_000)
 
-    page.get_by_role("tab", name="Report & publish").click()
+    page.get_by_role("tab", name="Publish").click()
     panel = page.locator(".sw-publish-panel")
     expect(panel.locator(".sw-publish-segment")).to_have_count(4)
     _type(panel.locator(".sw-publish-title input"), TITLE)

@@ -1,4 +1,4 @@
-"""The explorer's "Report & publish" tab: what the analyst writes lands in the model (and the spec),
+"""The explorer's "Publish" tab: what the analyst writes lands in the model (and the spec),
 Publish writes the report and shows its link, a bad name is refused in the panel."""
 
 from __future__ import annotations
