@@ -17,6 +17,27 @@ from sklearn.datasets import make_blobs
 from segwidgets.session import Segmentation
 
 
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now (a server may still race for it)."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def answers(url: str, timeout: float = 3) -> bool:
+    """Whether ``url`` answers 200 now (a server that is up)."""
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
 def publish(model: Segmentation, **changes: Any) -> None:
     """Show ``model.result`` with ``changes`` the way the model publishes a result.
 

@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import SegwidgetsValueError
-from .text import plain_text
 from .algorithms import ALGORITHMS, K_MAX, K_MIN, PARAMS_CONSTRAINT
 from .constraints import (
     ColumnRoles,
@@ -35,6 +34,8 @@ from .constraints import (
     OneOf,
     SegmentIds,
     SegmentNames,
+    SegmentTexts,
+    Text,
     Whole,
     saveable,
     short,
@@ -116,61 +117,6 @@ class Reading(Constraint):
         if options.sheet is not None:
             saveable("The sheet name", options.sheet)
         return {k: v for k, v in dataclasses.asdict(options).items() if v is not None}
-
-
-def _written(text: str, *, lines: bool) -> str:
-    """Text a person wrote, kept as written but for bidi controls and control characters
-    (:func:`~segwidgets.core.text.plain_text`; with ``lines``, line breaks stay)."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return ("\n".join(map(plain_text, text.split("\n"))) if lines else plain_text(text)).strip()
-
-
-@dataclass(frozen=True)
-class Text(Constraint):
-    """Text a person writes for a report (a title, an introduction): at most ``longest``
-    characters; line breaks kept only when ``lines``; control and bidi characters dropped."""
-
-    longest: int
-    lines: bool = False
-
-    def describe(self) -> str:
-        return f"text of at most {self.longest:,} characters"
-
-    def check(self, label: str, value: Any) -> str:
-        if value is None:
-            return ""
-        if not isinstance(value, str):
-            raise SegwidgetsValueError(f"{label} must be text, not {short(value)}.")
-        value = _written(saveable(label, value), lines=self.lines)
-        if len(value) > self.longest:
-            raise SegwidgetsValueError(f"{label} is {len(value):,} characters long; it can be at most "
-                                       f"{self.longest:,}.")
-        return value
-
-
-@dataclass(frozen=True)
-class SegmentTexts(Constraint):
-    """Segment id -> text a person wrote about it (a recommendation): ids whole numbers in
-    ``[0, most_id]``, each text at most ``longest`` characters (line breaks kept); empty
-    texts are dropped."""
-
-    longest: int
-    most_id: int
-
-    def describe(self) -> str:
-        return f"segment numbers (0 to {self.most_id}) with texts of at most {self.longest:,} characters"
-
-    def check(self, label: str, value: Any) -> dict[int, str]:
-        if not hasattr(value, "items"):
-            raise SegwidgetsValueError(f"{label} must map segment numbers to text.")
-        ids = Whole(0, self.most_id)
-        out: dict[int, str] = {}
-        for key, text in value.items():
-            segment = ids.check("A segment number", key)
-            text = Text(self.longest, lines=True).check(f"The {label} of segment {segment}", text)
-            if text:
-                out[segment] = text
-        return out
 
 
 @dataclass(frozen=True)

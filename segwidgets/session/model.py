@@ -31,11 +31,11 @@ from traitlets import Bool, Dict, Enum, HasTraits, Instance, Int, List, TraitErr
 from traitlets import observe, validate
 
 from ..core.algorithms import ALGORITHMS, ClusterFit
-from ..core.constraints import Columns, Flag, OneOf, SegmentNames, Whole
+from ..core.constraints import Columns, Flag, OneOf, SegmentNames, Text, Whole
 from ..core.io import LoadedTable, ReadOptions
 from ..core.preprocess import Prepared, PreprocessSpec
 from ..core.profile import SegmentProfile, profile_segments
-from ..core.schema import FIELD, TRAIT_FIELDS, Text, fields_invalidating
+from ..core.schema import FIELD, TRAIT_FIELDS, fields_invalidating
 from ..errors import SegwidgetsCancelled, SegwidgetsError, SegwidgetsValueError
 from . import pipeline
 from .cache import Caches

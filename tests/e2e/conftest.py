@@ -43,16 +43,15 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import subprocess
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from segwidgets.cli import app_path, voila_command
+
+from tests.helpers import answers, free_port
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -113,25 +112,12 @@ def pytest_runtest_makereport(item, call):
 # --------------------------------------------------------------------------
 # Voila servers.
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
-
 
 class _Server:
     def __init__(self, notebook: Path, env: dict[str, str]):
         self.notebook = notebook
         self.env = env
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         self.log_path = ARTIFACTS / f"voila-{notebook.stem}-{self.port}.log"
@@ -154,7 +140,7 @@ class _Server:
         # A static file of the template: answers without starting a kernel.
         probe = self.url + "voila/static/voila.js"
         deadline = time.monotonic() + timeout
-        while not _answers(probe):
+        while not answers(probe):
             if self.process.poll() is not None:
                 raise RuntimeError(f"Voila exited with code {self.process.returncode} before "
                                    f"answering. Log {self.log_path}:\n{self.log_tail()}")

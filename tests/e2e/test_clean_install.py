@@ -9,7 +9,6 @@ or Voila) and the page must show the segments in Chromium.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -20,14 +19,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from tests.helpers import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 STATUS = ".sw-status-bar"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _run(*command: str, cwd: Path | None = None, timeout: float = 900) -> None:
@@ -55,7 +50,7 @@ def test_the_installed_package_has_no_test_tools_and_serves_the_explorer(clean_i
     # JupyterLab and Notebook 7 find the shared-module guard there (docs/frontends.md)
     guard = clean_install / "share" / "jupyter" / "labextensions" / "segwidgets-d3-guard"
     assert (guard / "package.json").is_file() and (guard / "static" / "remoteEntry.js").is_file()
-    port = _free_port()
+    port = free_port()
     log = (tmp_path / "voila.log").open("w")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "JUPYTER", "VIRTUAL_ENV"))}
     env["PATH"] = f"{clean_install / 'bin'}{os.pathsep}{env.get('PATH', '')}"

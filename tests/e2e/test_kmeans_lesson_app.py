@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -25,6 +24,8 @@ from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 from segwidgets.core.kmeans_steps import make_lesson_data  # noqa: E402
 
+from tests.helpers import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "apps" / "kmeans_lesson.ipynb"
 SCREENSHOTS = ROOT / "tests" / "artifacts" / "screenshots"
@@ -39,15 +40,9 @@ pytestmark = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def lesson_url(tmp_path_factory):
-    port = _free_port()
+    port = free_port()
     log = tmp_path_factory.mktemp("voila") / "voila.log"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(
         p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)}

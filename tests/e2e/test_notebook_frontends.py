@@ -14,12 +14,9 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import nbformat
@@ -27,6 +24,8 @@ import pytest
 from playwright.sync_api import expect
 
 from segwidgets.cli import VOILA_CONFIG_DIR
+
+from tests.helpers import answers, free_port
 
 pytestmark = pytest.mark.e2e
 
@@ -37,20 +36,6 @@ STATUS = ".sw-status"
 COUNT = ".sw-selection-count"
 WIDGET_ERRORS = ("Error displaying widget", "Could not create a view", "Traceback")
 START_TIMEOUT = 120.0
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=3) as response:
-            return response.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +65,7 @@ def notebook_home(tmp_path_factory) -> tuple[Path, dict[str, str]]:
 
 class _Server:
     def __init__(self, app: str, home: Path, env: dict[str, str]):
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         self.log_path = ARTIFACTS / f"{app}-{self.port}.log"
@@ -96,7 +81,7 @@ class _Server:
             self.process = subprocess.Popen(command, cwd=home, env=env, stdout=log, stderr=subprocess.STDOUT,
                                             stdin=subprocess.DEVNULL, start_new_session=True)
         deadline = time.monotonic() + START_TIMEOUT
-        while not _answers(self.url + "api/status"):
+        while not answers(self.url + "api/status"):
             if self.process.poll() is not None or time.monotonic() > deadline:
                 self.stop()
                 raise RuntimeError(f"jupyter {app} did not answer: {self.log_path.read_text()[-3000:]}")
