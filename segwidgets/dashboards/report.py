@@ -53,7 +53,7 @@ class Report(View, w.VBox):
             model.title = title
         self.body = w.HTML()
         self.body.add_class(css("report-body"))
-        self.downloads = DownloadPanel(model, basename=_basename(model))
+        self.downloads = DownloadPanel(model, basename=_basename(model.title))
         self.downloads.spec_button.layout.display = "none"  # a reader gets the report, not the settings
         self.downloads.layout.max_width = "760px"  # under the report's column, not at the page's edge
         self.downloads.layout.margin = "8px auto"
@@ -96,9 +96,9 @@ class Report(View, w.VBox):
         return cls(model, **kwargs)
 
 
-def _basename(model: Segmentation) -> str:
+def _basename(title: str) -> str:
     """A file name for the report's downloads, from its title ("Q3 review" -> "q3-review")."""
-    words = "".join(c if c.isalnum() else " " for c in (model.title or "").lower()).split()
+    words = "".join(c if c.isalnum() else " " for c in (title or "").lower()).split()
     return "-".join(words)[:40].strip("-") or "segment-report"
 
 
@@ -147,10 +147,6 @@ class PublishedReport(w.VBox):
         self.add_class(css("report"))
         self.add_class(css("published-report"))
 
-    def _basename(self) -> str:
-        words = "".join(c if c.isalnum() else " " for c in self.content.title.lower()).split()
-        return "-".join(words)[:40].strip("-") or "segment-report"
-
     def _csv(self) -> bytes | None:
         from ..core import export
 
@@ -162,8 +158,8 @@ class PublishedReport(w.VBox):
 
         try:
             payload = report_document(self.content, self._csv()).encode("utf-8")
-            self.link.value = data_link(payload, f"{self._basename()}.html", "text/html",
-                                        f"Save {self._basename()}.html", css("report-link"))
+            name = f"{_basename(self.content.title)}.html"
+            self.link.value = data_link(payload, name, "text/html", f"Save {name}", css("report-link"))
         except Exception:  # noqa: BLE001 - words, never a traceback
             log.exception("the report file could not be built")
             self.link.value = "The report file could not be built; the details are in the server log."
@@ -174,8 +170,8 @@ class PublishedReport(w.VBox):
         try:
             payload = self._csv()
             if payload is not None:
-                self.link.value = data_link(payload, f"{self._basename()}.csv", "text/csv",
-                                            f"Save {self._basename()}.csv", css("labels-link"))
+                name = f"{_basename(self.content.title)}.csv"
+                self.link.value = data_link(payload, name, "text/csv", f"Save {name}", css("labels-link"))
         except Exception:  # noqa: BLE001 - words, never a traceback
             log.exception("the labelled rows could not be built")
             self.link.value = "The labelled rows could not be built; the details are in the server log."

@@ -325,7 +325,8 @@ class Segmentation(Maps, Sweeps, Persistence, HasTraits):
                 if quick is not None and (not self._show(request, *quick, cached=False, preview=True)
                                           or (job is not None and job.cancelled)):
                     return  # a newer change is waiting: the seeded fit would be overtaken
-            prepared, fitted = pipeline.fit(request, self.caches, cancel=None if job is None else job.cancelled_now)
+            stop = None if job is None else (lambda: job.cancelled)
+            prepared, fitted = pipeline.fit(request, self.caches, cancel=stop)
         except SegwidgetsCancelled:
             return  # a newer change (or close) stopped it: that change shows its own outcome
         except SegwidgetsError as exc:

@@ -58,10 +58,6 @@ class Job:
     def cancel(self) -> None:
         self._cancelled.set()
 
-    def cancelled_now(self) -> bool:
-        """:attr:`cancelled` as a call, for work that asks ``cancel()`` between its steps."""
-        return self._cancelled.is_set()
-
     def sleep(self, seconds: float) -> bool:
         """Wait ``seconds``; False at once if the job is cancelled meanwhile (True if the time ran out)."""
         return not self._cancelled.wait(seconds)
