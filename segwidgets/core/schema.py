@@ -12,6 +12,7 @@ What a change invalidates:
     ``"prepare"``  the prepared rows (preprocessing, then the fit);
     ``"fit"``      the fit (labels, profile, metrics) but not the prepared rows or the map;
     ``"profile"``  the profile and the generated names, not the fit (a cache hit: no refit);
+    ``"edits"``    the segments after the fit (hand edits), not the fit;
     ``"view"``     only how the result is shown (names, map method): no refit;
     ``"none"``     bookkeeping of the file format.
 """
@@ -40,6 +41,7 @@ from .constraints import (
     saveable,
     short,
 )
+from .edits import MAX_EDITS, Edits
 from .embedding import EMBEDDINGS
 from .naming import NAMING_STYLES
 from .preprocess import IMPUTATIONS, SCALINGS
@@ -183,6 +185,10 @@ FIELDS: tuple[Field, ...] = (
           "profile", "naming"),
     Field("names", dict, SegmentNames(MAX_NAME_LENGTH, MAX_SEGMENT_ID), "names",
           "Segment names given by a person: segment id -> name.", "view", None),
+    Field("edits", list, Edits(MAX_EDITS), "The edits",
+          "Hand edits of the segments, in order: merge, split, move, new segment, drill in "
+          "(see segwidgets.core.edits); a change of k, features, preparation or algorithm sets "
+          "them aside.", "edits", None),
     Field("embedding", lambda: "pca", OneOf(EMBEDDINGS), "embedding",
           "2-D map of the rows: PCA or UMAP.", "view", "embedding"),
     Field("segment_ids", list, SegmentIds(K_MAX + 1000, MAX_SEGMENT_ID), "segment_ids",

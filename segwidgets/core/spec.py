@@ -12,6 +12,7 @@ Query format (each value percent-encoded)::
   do, so a ``+`` typed in a link reads as a space.
 - ``name.<segment id>`` gives a segment's name; ``ids`` the stable segment ids.
 - ``role.<column>`` gives a column the role a person chose (``role.region=categorical``).
+- ``edits`` gives the hand edits (:mod:`segwidgets.core.edits`) as compact JSON.
 - ``param.<setting>`` gives an algorithm setting: numbers, ``true``/``false``
   and ``null`` are read as such (JSON); anything else is text. Text that
   would read as a number is written quoted (``param.x=%2210%22``).
@@ -161,6 +162,8 @@ class _SpecMethods:
         parts += [f"param.{quote(k, safe='')}={quote(_param_to_query(v), safe='')}"
                   for k, v in sorted(self.params.items())]
         parts += [f"role.{quote(c, safe='')}={quote(r, safe='')}" for c, r in sorted(self.roles.items())]
+        if self.edits:  # hand edits as compact JSON (a long link: moved rows are listed)
+            parts.append("edits=" + quote(json.dumps(self.edits, separators=(",", ":")), safe=""))
         return "&".join(parts)
 
     @classmethod
@@ -193,6 +196,11 @@ class _SpecMethods:
                 params[key[6:]] = _param_from_query(unquote_plus(raw))
             elif key.startswith("role."):
                 roles[key[5:]] = unquote_plus(raw)
+            elif key == "edits":
+                try:
+                    fields["edits"] = json.loads(unquote_plus(raw)) if raw else []
+                except ValueError:
+                    raise SegwidgetsValueError("The link's edits are not readable; they were cut or changed.") from None
             elif key == "ids":
                 fields["segment_ids"] = [unquote_plus(i) for i in raw.split(",") if i]
             elif key in by_key:

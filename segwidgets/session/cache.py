@@ -42,6 +42,11 @@ class LRU:
         self.put(key, value)
         return value
 
+    def keys(self) -> list[Hashable]:
+        """The keys held now, oldest use first (a copy)."""
+        with self._lock:
+            return list(self._items)
+
     def __contains__(self, key: Hashable) -> bool:
         with self._lock:
             return key in self._items
@@ -63,6 +68,7 @@ class Caches:
         float32: prep_key -> the prepared rows in float32 (warm previews).
         fits: fit_key -> ``Fitted`` (labels by raw label, metrics once measured).
         profiles: (fit_key, preview) -> profile by raw label.
+        edits: (fit_key, ids, naming, edits) -> the segments after hand edits.
         profile_inputs: (data_version, features) -> the frame's numbers for profiling.
         embeddings: (prep_key, method) -> map coordinates of the display rows.
     """
@@ -72,6 +78,7 @@ class Caches:
         self.float32 = LRU(1)
         self.fits = LRU(FIT_CACHE_SIZE)
         self.profiles = LRU(FIT_CACHE_SIZE)
+        self.edits = LRU(FIT_CACHE_SIZE)
         self.profile_inputs = LRU(2)
         self.embeddings = LRU(16)
 
@@ -79,6 +86,7 @@ class Caches:
         """Forget fits and profiles, and (unless ``keep_prepared``) prepared rows and maps."""
         self.fits.clear()
         self.profiles.clear()
+        self.edits.clear()
         if not keep_prepared:
             self.prepared.clear()
             self.float32.clear()

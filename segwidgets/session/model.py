@@ -32,6 +32,7 @@ from traitlets import observe, validate
 
 from ..core.algorithms import ALGORITHMS, ClusterFit
 from ..core.constraints import Columns, Flag, OneOf, SegmentNames, Text, Whole
+from ..core.edits import Edits
 from ..core.io import LoadedTable, ReadOptions
 from ..core.preprocess import Prepared, PreprocessSpec
 from ..core.profile import SegmentProfile, profile_segments
@@ -39,6 +40,7 @@ from ..core.schema import FIELD, TRAIT_FIELDS, fields_invalidating
 from ..errors import SegwidgetsCancelled, SegwidgetsError, SegwidgetsValueError
 from . import pipeline
 from .cache import Caches
+from .editing import DISCARDING, Editing
 from .maps import Maps
 from .persist import Persistence
 from .result import Result
@@ -73,10 +75,12 @@ def _spec_trait(name: str):
         return List(Unicode(), help=field.help)
     if isinstance(constraint, Text):
         return Unicode(default, help=field.help)
+    if isinstance(constraint, Edits):
+        return List(Dict(), help=field.help)
     return Dict(help=field.help)
 
 
-class Segmentation(Maps, Sweeps, Persistence, HasTraits):
+class Segmentation(Maps, Sweeps, Persistence, Editing, HasTraits):
     """A segmentation of one table that re-fits as its settings change.
 
     ``Segmentation(df, k=4)`` fits at once (in the caller's thread), so
@@ -92,11 +96,13 @@ class Segmentation(Maps, Sweeps, Persistence, HasTraits):
         roles: dict column -> role a person set (see :meth:`set_role`)
         scaling, impute, log1p, scale_onehot, algorithm, k, seed, params, naming, names,
         embedding: see ``FIELDS``
+        edits: hand edits (see :meth:`merge`, :meth:`split`, :meth:`move`, :meth:`new_segment`,
+            :meth:`drill`), undone and redone with :meth:`undo`, :meth:`redo`, :meth:`go_to`
         selection: numpy array of row positions, or None
 
     Result attributes (observe them):
         result: Result | None — the applied segmentation, frozen (see :class:`Result`)
-        status, state, embedding_state, selection_profile, revision
+        status, state, embedding_state, selection_profile, revision, history, history_index
         labels, segment_ids, segment_names, colors, profile, metrics, coords, coord_rows,
         center_coords, warnings, timings: read-only aliases of ``result``'s fields
     """
@@ -165,9 +171,11 @@ class Segmentation(Maps, Sweeps, Persistence, HasTraits):
         self._umap_key: tuple | None = None
         self._initial_ids = list(segment_ids or [])
         self._adopt_ids = False  # the next fit takes _initial_ids even with a result on show
+        self._aside_note = ""
+        self._history_init()
         features = settings.pop("features", None)
         note = ""
-        with self._batch(run=False):
+        with self._restoring_state(), self._batch(run=False):
             for name, value in settings.items():
                 setattr(self, name, value)
             if data is not None:
@@ -179,6 +187,7 @@ class Segmentation(Maps, Sweeps, Persistence, HasTraits):
             self._run(request, None)
             if note and self.state != "error":
                 self.status += note
+            self._record()  # the history's start
 
     # ------------------------------------------------------------ validation
     @validate(*TRAIT_FIELDS)
@@ -242,10 +251,18 @@ class Segmentation(Maps, Sweeps, Persistence, HasTraits):
         """
         return self._batch()
 
-    @observe(*fields_invalidating("prepare", "fit", "profile"))
+    @observe(*fields_invalidating("prepare", "fit", "profile", "edits"))
     def _on_spec(self, change: dict) -> None:
         if change["name"] == "k" and not ALGORITHMS[self.algorithm].uses_k and self.result is not None:
             return  # k means nothing to this algorithm: keep the result
+        if change["name"] in DISCARDING and self.edits and not self._restoring:
+            with self._batch():  # the change and the edits set aside: one refit, one step
+                count = len(self.edits)
+                self.edits = []
+                self._aside_note = (f" · {count} hand edit{'s' if count != 1 else ''} set aside "
+                                    "(Undo brings them back)")
+                self._request()
+            return
         self._request()
 
     def refit(self) -> None:
@@ -258,12 +275,17 @@ class Segmentation(Maps, Sweeps, Persistence, HasTraits):
             return
         if self.data is None or self._closed:
             return
+        self._record()
         with self._publish:  # requests and what they show are ordered: no older fit lands after
             with self._lock:
                 self._generation += 1
                 request = self._snapshot()
             fitted = self.caches.fits.get(request.fit_key)
             prepared = self.caches.prepared.get(request.prep_key)
+            refits = any(edit["op"] in ("split", "drill") for edit in request.edits)
+            if refits and self.background and not any(key[0] == request.fit_key and key[-1] == request.edits_key
+                                                      for key in self.caches.edits.keys()):
+                fitted = None  # a split or drill-in refits: on the worker, not in the caller's thread
             if fitted is not None and prepared is not None:  # a cache hit overtakes what was running
                 self.scheduler.cancel("fit")
                 if self._show(request, prepared, fitted, cached=True) and fitted.metrics is None:
@@ -281,7 +303,7 @@ class Segmentation(Maps, Sweeps, Persistence, HasTraits):
             features=tuple(self.features),
             preprocess=PreprocessSpec(self.scaling, self.impute, self.log1p, self.scale_onehot),
             algorithm=self.algorithm, k=self.k, seed=self.seed, params=tuple(sorted(self.params.items())),
-            naming=self.naming,
+            naming=self.naming, edits=tuple(self.edits),
         )
 
     def wait(self, timeout: float | None = None) -> bool:
@@ -351,11 +373,18 @@ class Segmentation(Maps, Sweeps, Persistence, HasTraits):
             if not self._current(request.generation):
                 return False  # overtaken by a newer change: drop it
             adopt = self._adopt_ids and len(self._initial_ids) == fitted.fit.n_segments
+            shown = self.result
+            # the same fit on show (only its hand edits changed): its ids, not a new matching
+            same_fit = (not adopt and shown is not None and not shown.preview and not preview
+                        and shown.fit_key == request.fit_key)
             result = pipeline.assemble(
-                request, prepared, fitted, previous=None if adopt else self.result, names=self.names,
-                initial_ids=self._initial_ids, coords=coords, embedding=method, caches=self.caches,
-                cached=cached, preview=preview)
-            self._set_result(result, state="fitting" if preview else "idle", status=result.summary)
+                request, prepared, fitted, previous=None if adopt or same_fit else shown, names=self.names,
+                initial_ids=shown.raw_to_id if same_fit else self._initial_ids, coords=coords,
+                embedding=method, caches=self.caches, cached=cached, preview=preview)
+            status = result.summary
+            if not preview:
+                status, self._aside_note = status + self._aside_note, ""
+            self._set_result(result, state="fitting" if preview else "idle", status=status)
             self._adopt_ids = self._adopt_ids and preview
         return True
 
@@ -374,6 +403,8 @@ class Segmentation(Maps, Sweeps, Persistence, HasTraits):
             if new:
                 self._update_selection_profile()
                 self.revision += 1
+                if not result.preview:
+                    self._remember_ids(result.raw_to_id)
 
     def _measure(self, request: pipeline.Request, prepared: Any, fitted: pipeline.Fitted) -> None:
         """Quality metrics, after the segments are shown (they are not needed to draw them)."""
@@ -381,7 +412,7 @@ class Segmentation(Maps, Sweeps, Persistence, HasTraits):
         with self._publish:
             shown = self.result
             if (shown is not None and shown.fit_key == request.fit_key and not shown.preview
-                    and self._current(request.generation)):
+                    and not shown.edits and self._current(request.generation)):
                 self._set_result(shown.replace(metrics=metrics), new=False)
 
     def _fail(self, request: pipeline.Request, message: str) -> None:
@@ -406,6 +437,8 @@ class Segmentation(Maps, Sweeps, Persistence, HasTraits):
             names = {i: self.names.get(i, shown.generated_names.get(i, f"Segment {i}"))
                      for i in shown.segment_ids}
             self._set_result(shown.replace(names=names, profile=pipeline.named_profile(shown.profile, names)))
+        if not self._batch_depth:
+            self._record()
 
     def rename(self, segment_id: int, name: str) -> None:
         """Give segment ``segment_id`` a name (an empty name restores the generated one)."""

@@ -151,6 +151,9 @@ class Persistence(HasTraits):
                 self._as_read = as_read
                 if fitted is not None:  # a load: how a person asked for the file to be read
                     self._read_options = options
+                    with self._restoring_state():  # hand edits and history were about the old rows
+                        self.edits = []
+                    self._forget_history()
                 self.data = table.frame  # validated when the block ends, with ``table`` set too
                 self.table = table
                 self.source = table.source
@@ -163,6 +166,8 @@ class Persistence(HasTraits):
                         cached=False, preview=False)
                     self._adopt_ids = False
                     self._set_result(result, state="idle", status=result.summary)
+        if published is not None:
+            self._record()  # the new table's history starts
         return published
 
     def load_data(self, source: Any, *, filename: str | None = None,
@@ -202,7 +207,7 @@ class Persistence(HasTraits):
             with self._lock:
                 request = dataclasses.replace(
                     self._snapshot(), data_version=version, frame=staged.frame, roles=dict(staged.roles),
-                    features=tuple(chosen))
+                    features=tuple(chosen), edits=())
             scratch = Caches()
             prepared, fitted = pipeline.fit(request, scratch, cancel=overtaken)
         except SegwidgetsCancelled:
@@ -269,7 +274,7 @@ class Persistence(HasTraits):
         """
         spec = self._checked_spec(spec)
         try:
-            with self.batch():
+            with self._restoring_state(), self.batch():  # its edits stand: none set aside
                 if spec.segment_ids:
                     self.adopt_segment_ids(spec.segment_ids)
                 self.roles = dict(spec.roles)  # first: the features may need a role it gives
@@ -280,6 +285,7 @@ class Persistence(HasTraits):
         except TraitError as exc:  # checked above, so not expected: still our error, in words
             log.warning("a checked spec was refused while applied: %s", exc)
             raise SegwidgetsValueError(str(exc)) from None
+        self._record()  # one step of the history
 
     def _checked_spec(self, spec: Any) -> SegmentationSpec:
         """``spec`` validated again, and against the table loaded: a plain error before anything is set."""

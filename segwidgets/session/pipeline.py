@@ -26,6 +26,7 @@ from ..core.algorithms import (
     fit_warm,
     spread_labels,
 )
+from ..core.edits import EditContext, apply_edits, edit_key
 from ..core.embedding import pca_2d
 from ..core.matching import Matching, match_segments
 from ..core.metrics import compute_metrics
@@ -73,6 +74,12 @@ class Request:
     seed: int
     params: tuple[tuple[str, Any], ...]
     naming: str = "traits"
+    edits: tuple[Mapping[str, Any], ...] = ()
+
+    @property
+    def edits_key(self) -> tuple[str, ...]:
+        """The hand edits, canonical and hashable."""
+        return edit_key(self.edits)
 
     @property
     def prep_key(self) -> tuple:
@@ -261,13 +268,20 @@ def assemble(
     raw_to_id = tuple(int(i) for i in matching.ids)
     profile = _raw_profile(request, fitted, preview, caches).relabel(dict(enumerate(raw_to_id)))
     generated = {int(i): str(n) for i, n in profile.summary["name"].items()}
-    ids = tuple(int(i) for i in profile.summary.index)
-    shown_names = {i: names.get(i, generated[i]) for i in ids}
     map_rows = prepared.row_index[map_positions(prepared.n_rows)]
     if fitted.map_centres is None or fitted.map_centres[0] is not coords:
         fitted.map_centres = (coords, map_centres(coords, fitted.labels[map_rows], range(len(raw_to_id))))
     centres = {raw_to_id[raw]: xy for raw, xy in fitted.map_centres[1].items()}
+    labels, metrics = matching.labels, fitted.metrics or {}
     messages = list(prepared.notes) + list(fitted.fit.warnings)
+    edits = request.edits_key if request.edits and not preview else ()
+    if edits:
+        hand = edited(request, prepared, labels, raw_to_id, generated, names, caches)
+        labels, profile, generated, metrics = hand.labels, hand.profile, hand.generated, hand.metrics
+        centres = map_centres(coords, labels[map_rows], hand.ids)
+        messages += hand.warnings
+    ids = tuple(int(i) for i in profile.summary.index)
+    shown_names = {i: names.get(i, generated[i]) for i in ids}
     if prepared.n_rows > MAX_MAP_POINTS:
         messages.append(
             f"The map shows a random sample of {MAX_MAP_POINTS:,} of the {prepared.n_rows:,} rows; "
@@ -280,32 +294,80 @@ def assemble(
     return Result(
         fit_key=request.fit_key, prep_key=request.prep_key, data_version=request.data_version,
         preview=preview, cached=cached, algorithm=request.algorithm, k=request.k, seed=request.seed,
-        features=request.features, labels=frozen_array(matching.labels), raw_to_id=raw_to_id,
+        features=request.features, labels=frozen_array(labels), raw_to_id=raw_to_id, edits=edits,
         segment_ids=ids, generated_names=frozen_map(generated), names=frozen_map(shown_names),
         colors=frozen_map({i: segment_color(i) for i in ids}),
         profile=named_profile(profile, names), coords=coords, coord_rows=frozen_array(map_rows),
         center_coords=frozen_map(centres), embedding=embedding,
-        metrics=frozen_map(fitted.metrics or {}), warnings=tuple(messages),
-        timings=frozen_map(seconds), summary=summary(request, fitted, seconds, cached, preview),
+        metrics=frozen_map(metrics), warnings=tuple(messages),
+        timings=frozen_map(seconds), summary=summary(request, fitted, seconds, cached, preview, labels, ids),
         prepared=prepared, fit=fitted.fit,
     )
 
 
+@dataclass
+class HandEdited:
+    """A fit's segments after the hand edits (cached by fit, ids and edits)."""
+
+    labels: np.ndarray  # stable id per table row
+    ids: tuple[int, ...]
+    profile: SegmentProfile  # by stable id, generated names as below
+    generated: dict[int, str]
+    metrics: dict
+    warnings: list[str]
+
+
+def edited(request: Request, prepared: Prepared, labels: np.ndarray, raw_to_id: tuple[int, ...],
+           generated: Mapping[int, str], names: Mapping[int, str], caches: Caches) -> HandEdited:
+    """``labels`` (the fit's, by stable id) after ``request.edits``: profiled and measured again.
+
+    A segment an edit leaves alone keeps its name (generated names of the others are made
+    anew: "an edit never renames an untouched segment"); a merge keeps the name of the
+    segment it goes into; an edit's own names (a merge's, a drill-in's) come next.
+    """
+    key = (request.fit_key, raw_to_id, request.naming, request.edits_key)
+    hand = caches.edits.get(key)
+    if hand is not None:
+        return hand
+    context = EditContext(
+        frame=request.frame, roles=request.roles, prepared=prepared, algorithm=request.algorithm,
+        seed=request.seed, params=dict(request.params), preprocess=request.preprocess,
+        features=request.features, naming=request.naming)
+    shown = {i: names.get(i, n) for i, n in generated.items()}
+    outcome = apply_edits(labels, request.edits, context, shown)
+    profile = profile_segments(request.frame, outcome.labels, list(request.features), request.roles,
+                               naming=request.naming)
+    fresh = {int(i): str(n) for i, n in profile.summary["name"].items()}
+    ids = tuple(int(i) for i in profile.summary.index)
+    kept = {i: generated[i] for i in ids if i in generated and i not in outcome.created}
+    names_now = {i: outcome.names.get(i) or kept.get(i) or fresh[i] for i in ids}
+    profile = named_profile(profile, names_now)
+    rows = outcome.labels[prepared.row_index]
+    metrics = compute_metrics(prepared.X, rows, seed=request.seed) if (rows >= 0).any() else {}
+    hand = HandEdited(labels=outcome.labels, ids=ids, profile=profile, generated=names_now,
+                      metrics=dict(metrics), warnings=list(outcome.warnings))
+    caches.edits.put(key, hand)
+    return hand
+
+
 def summary(request: Request, fitted: Fitted, seconds: Mapping[str, float], cached: bool,
-            preview: bool = False) -> str:
-    """One line: "5 segments of 7,050 rows · k-means · 9 features · in 0.12 s"."""
+            preview: bool = False, labels: np.ndarray | None = None, ids: Sequence[int] | None = None) -> str:
+    """One line: "5 segments of 7,050 rows · k-means · 9 features · in 0.12 s" (and the hand
+    edits: "· 2 hand edits")."""
     info = ALGORITHMS[request.algorithm]
-    n = int((fitted.labels >= 0).sum())
+    n = int(((fitted.labels if labels is None else labels) >= 0).sum())
     if preview:
         took = "from the previous centres · refining…"
     elif cached:
         took = "from cache"
     else:
         took = f"in {sum(v for k, v in seconds.items() if k not in ('cache_hit', 'warm_start')):.2f} s"
-    segments = fitted.fit.n_segments
+    segments = fitted.fit.n_segments if ids is None else len(ids)
+    edits = len(request.edits) if request.edits and not preview else 0
+    hand = f" · {edits} hand edit{'s' if edits != 1 else ''}" if edits else ""
     return (
         f"{segments} segment{'s' if segments != 1 else ''} of {n:,} rows · {info.label}"
-        f" · {len(request.features)} feature{'s' if len(request.features) != 1 else ''} · {took}"
+        f" · {len(request.features)} feature{'s' if len(request.features) != 1 else ''}{hand} · {took}"
     )
 
 

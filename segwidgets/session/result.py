@@ -5,7 +5,8 @@ a fit (new ``fit_key``), the metrics measured after it, names given by a
 person, or the map's coordinates (UMAP arriving). A view learns what changed
 by comparing the new result with the one it drew:
 
-- ``new.fit_key != old.fit_key``: the segmentation changed (labels, profile);
+- ``new.key != old.key``: the segmentation changed (labels, profile): another fit
+  (``fit_key``) or other hand edits (``edits``);
 - ``new.coords is not old.coords``: the map's points moved;
 - ``new.names != old.names``: only names changed;
 - ``new.metrics`` filled in: the measurements arrived.
@@ -71,6 +72,9 @@ class Result:
         summary: str — one line: segments, rows, algorithm, features, how long.
         prepared: Prepared — the rows the algorithm saw (``prepared.row_index`` maps them to the table).
         fit: ClusterFit — the fitted algorithm (centres, estimator); a preview's own fit when ``preview``.
+        edits: tuple[str, ...] — the hand edits applied after the fit (canonical JSON, one per
+            edit; :mod:`segwidgets.core.edits`); ``labels``, ``profile`` and ``metrics`` are the
+            edited ones, ``raw_to_id`` and ``fit`` the fit's.
     """
 
     fit_key: tuple
@@ -99,6 +103,12 @@ class Result:
     summary: str
     prepared: Prepared
     fit: ClusterFit
+    edits: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> tuple:
+        """Identifies the segments on show: the fit and the hand edits after it."""
+        return (self.fit_key, self.edits)
 
     def replace(self, **changes: Any) -> Result:
         """A new result with some fields changed (mappings and arrays frozen again)."""
@@ -128,4 +138,4 @@ class Result:
 
     def same_segments(self, other: Result | None) -> bool:
         """Whether ``other`` shows the same fit (so labels and profile are unchanged)."""
-        return other is not None and other.fit_key == self.fit_key and other.preview == self.preview
+        return other is not None and other.key == self.key and other.preview == self.preview

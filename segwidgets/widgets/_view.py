@@ -168,8 +168,8 @@ class RunPanel(View):
 
     @staticmethod
     def key(result: Result | None) -> Any:
-        """What the panel's value depends on (default: the fit)."""
-        return None if result is None else result.fit_key
+        """What the panel's value depends on (default: the segments: fit and hand edits)."""
+        return None if result is None else result.key
 
     @property
     def stale(self) -> bool:

@@ -158,8 +158,8 @@ class ExplanationPanel(RunPanel, w.VBox):
     # ------------------------------------------------------------- running
     @staticmethod
     def key(result: Result | None) -> Any:
-        """The importances and rules depend on the labels: the fit, and whether it is a preview."""
-        return None if result is None else (result.fit_key, result.preview)
+        """The importances and rules depend on the labels: the fit and its hand edits, and whether it is a preview."""
+        return None if result is None else (result.key, result.preview)
 
     @property
     def stale(self) -> bool:

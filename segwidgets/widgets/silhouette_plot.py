@@ -96,8 +96,8 @@ class SilhouettePlot(RunPanel, w.VBox):
 
     @staticmethod
     def key(result: Result | None) -> Any:
-        """The silhouettes depend on the fit and on the stable id of each of its segments."""
-        return None if result is None else (result.fit_key, result.raw_to_id)
+        """The silhouettes depend on the segments (fit and hand edits) and the stable id of each."""
+        return None if result is None else (result.key, result.raw_to_id)
 
     # ------------------------------------------------------------ scheduling
     @report_errors
