@@ -17,6 +17,7 @@ from ..widgets import (
     KSlider,
     PreprocessingPicker,
     ProfileTable,
+    SegmentEditor,
     SegmentLegend,
     StatusBar,
 )
@@ -74,7 +75,9 @@ class Explorer(View, w.AppLayout):
         self.status = StatusBar(model)
         self.scatter = EmbeddingScatter(model)
         self.legend = SegmentLegend(model)
+        self.editor = SegmentEditor(model, on_drill=self.open_drill)
         self.profile = ProfileTable(model)
+        self.drilled: Explorer | None = None  # the drill-in on show, if any
 
         controls = [
             _section("Segments", self.k_slider, "k"),
@@ -87,10 +90,11 @@ class Explorer(View, w.AppLayout):
         sidebar = w.VBox(controls, layout=w.Layout(width="100%", overflow="auto"))
         sidebar.add_class(css("sidebar"))
 
-        self.legend.layout.width = "240px"
-        self.legend.layout.min_width = "240px"  # the map's tool rows wrap; the legend keeps its width
+        # the map's tool rows wrap; the legend and the editor keep their width
+        segments = w.VBox([self.legend, self.editor], layout=w.Layout(width="240px", min_width="240px"))
+        segments.add_class(css("segments-column"))
         # In a narrow notebook cell the legend goes under the map rather than squeeze it.
-        map_row = w.HBox([self.scatter, self.legend], layout=w.Layout(width="100%", flex_flow="row wrap"))
+        map_row = w.HBox([self.scatter, segments], layout=w.Layout(width="100%", flex_flow="row wrap"))
         self.scatter.layout.flex = "1 1 420px"  # a basis, not its content's width: wrap only when narrow
         self.scatter.layout.min_width = "420px"
         self.tabs = w.Tab(children=[map_row])
@@ -119,6 +123,54 @@ class Explorer(View, w.AppLayout):
             layout=w.Layout(width="100%"),
         )
         self.add_class(css("explorer"))
+        self._own = (self.header, self.left_sidebar, self.center)
+
+    # -------------------------------------------------------------- drill-in
+    def open_drill(self, child: Segmentation) -> None:
+        """Show a drill-in (``model.drill(...)``) in place of this explorer's controls and map,
+        under breadcrumbs, with *Bring back* and *Back without changes*."""
+        self.close_drill()
+        inner = Explorer(child, diagnostics=False, title=" › ".join(child.crumbs))
+        inner.editor.on_drill = inner.open_drill  # a drill-in of a drill-in opens inside it
+        crumbs = w.HTML(f"<b>{escape(' › '.join(child.crumbs))}</b>")
+        crumbs.add_class(css("crumbs"))
+        back = w.Button(description=f"‹ Back to {child.crumbs[-2] if len(child.crumbs) > 1 else 'all rows'}",
+                        layout=w.Layout(width="auto"))
+        back.add_class(css("drill-back"))
+        bring = w.Button(description="Bring these segments back", button_style="primary",
+                         layout=w.Layout(width="auto"))
+        bring.add_class(css("drill-bring-back"))
+        back.on_click(lambda _: self.close_drill())
+        bring.on_click(lambda _: self._bring_back())
+        bar = w.HBox([crumbs, bring, back], layout=w.Layout(flex_flow="row wrap", align_items="center",
+                                                           grid_gap="12px"))
+        bar.add_class(css("drill-bar"))
+        self.drilled = inner
+        self.left_sidebar = inner.left_sidebar
+        self.center = w.VBox([bar, inner.center], layout=w.Layout(width="100%"))
+        self.header = inner.header
+
+    def _bring_back(self) -> None:
+        inner = self.drilled
+        if inner is None:
+            return
+        try:
+            inner.model.bring_back()
+        except Exception as exc:  # noqa: BLE001 - shown in words, the drill-in stays open
+            from ..widgets._base import plain_words
+
+            inner.model.status = plain_words(exc)
+            return
+        self.close_drill()
+
+    def close_drill(self) -> None:
+        """Back to this explorer's own segments (the drill-in, if any, is closed)."""
+        inner, self.drilled = self.drilled, None
+        if inner is None:
+            return
+        self.header, self.left_sidebar, self.center = self._own
+        inner.close()
+        inner.model.close()
 
     def views(self) -> list[View]:
         """Every view in the explorer: the components, the data panel, added tabs and the
@@ -132,12 +184,13 @@ class Explorer(View, w.AppLayout):
             for child in getattr(widget, "children", ()):
                 walk(child)
 
-        for part in (self.header, self.left_sidebar, self.center):
+        for part in (self.header, self._own[1], self._own[2]):
             walk(part)
         return found
 
     def close(self) -> None:
         """Close every view (they stop observing the model), then the layout."""
+        self.close_drill()
         for view in self.views():
             view.close()
         super().close()

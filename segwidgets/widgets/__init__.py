@@ -18,6 +18,7 @@ _COMPONENTS = {
     "EmbeddingScatter": "embedding_scatter",
     "SegmentLegend": "segment_legend",
     "ProfileTable": "profile_table",
+    "SegmentEditor": "segment_editor",
     "DataPanel": "data_panel",
     "DownloadPanel": "download_panel",
     "KSweepPanel": "k_sweep_panel",
