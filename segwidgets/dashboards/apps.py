@@ -74,7 +74,7 @@ def _spec_settings(query: str) -> dict[str, Any]:
 
     by_key = {f.query: f.name for f in FIELDS if f.trait and f.query}  # k=, scaling=, ...
     keys = set(parse_qs(query.lstrip("?")))
-    if not keys & (set(by_key) | {"features"}) and not any(key.startswith("name.") for key in keys):
+    if not keys & (set(by_key) | {"features", "edits"}) and not any(key.startswith("name.") for key in keys):
         return {}
     spec = SegmentationSpec.from_query(query)
     settings: dict[str, Any] = {name: getattr(spec, name) for key, name in by_key.items() if key in keys}
@@ -84,6 +84,8 @@ def _spec_settings(query: str) -> dict[str, Any]:
         settings["names"] = dict(spec.names)
     if spec.segment_ids:
         settings["segment_ids"] = list(spec.segment_ids)
+    if spec.edits:
+        settings["edits"] = list(spec.edits)
     return settings
 
 
@@ -143,6 +145,7 @@ def apply_link_settings(model: Any, query: str) -> str | None:
         return f"The link's settings were ignored: {exc}"
     features = settings.pop("features", None)
     ids = settings.pop("segment_ids", None)
+    edits = settings.pop("edits", None)
     notice = None
     with model.batch():
         if ids:
@@ -157,6 +160,11 @@ def apply_link_settings(model: Any, query: str) -> str | None:
                 model.features = features
             except Exception as exc:  # noqa: BLE001 - a link naming unknown columns
                 notice = f"The link's features were ignored: {exc}"
+        if edits:  # last: a change of k or features before them would set them aside
+            try:
+                model.edits = edits
+            except Exception as exc:  # noqa: BLE001 - edits the model refuses
+                notice = f"The link's hand edits were ignored: {exc}"
     return notice
 
 
