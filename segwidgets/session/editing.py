@@ -223,7 +223,7 @@ class Editing(HasTraits):
         return ids
 
     def _rows(self, rows: Any) -> list[int]:
-        array = np.asarray(rows)
+        array = np.asarray([] if rows is None else rows)
         if array.dtype == bool:
             array = np.flatnonzero(array)
         n = 0 if self.data is None else len(self.data)

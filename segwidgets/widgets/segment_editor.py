@@ -106,8 +106,9 @@ class SegmentEditor(View, w.VBox):
                 self.move_to.value = current
         count = len(self.model.edits)
         self.note.value = (
-            f"<small>{count} hand edit{'s' if count != 1 else ''} on show. Changing k, the features, the "
-            "preparation or the algorithm sets them aside; Undo brings them back.</small>" if count else "")
+            f"<div style='line-height:1.3;font-size:12px;margin:4px 0'>{count} hand edit"
+            f"{'s' if count != 1 else ''} on show. Changing k, the features, the preparation or the "
+            "algorithm sets them aside; Undo brings them back.</div>" if count else "")
         self._enable()
 
     @report_errors
@@ -115,6 +116,7 @@ class SegmentEditor(View, w.VBox):
         labels = list(self.model.history)
         with self.updating():
             self.steps.options = [(f"{i}. {label}", i) for i, label in enumerate(labels)]
+            self.steps.tooltip = labels[self.model.history_index] if labels else None
             self.steps.value = self.model.history_index if labels else None
         self._enable()
 
