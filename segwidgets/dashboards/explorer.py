@@ -74,9 +74,9 @@ class Explorer(View, w.AppLayout):
         self.features = FeaturePicker(model)
         self.status = StatusBar(model)
         self.scatter = EmbeddingScatter(model)
-        self.legend = SegmentLegend(model)
+        self.legend = SegmentLegend(model, on_drill=self.open_drill)
         self.editor = SegmentEditor(model, on_drill=self.open_drill)
-        self.profile = ProfileTable(model)
+        self.profile = ProfileTable(model, on_drill=self.open_drill)
         self.drilled: Explorer | None = None  # the drill-in on show, if any
 
         controls = [
@@ -131,7 +131,6 @@ class Explorer(View, w.AppLayout):
         under breadcrumbs, with *Bring back* and *Back without changes*."""
         self.close_drill()
         inner = Explorer(child, diagnostics=False, title=" › ".join(child.crumbs))
-        inner.editor.on_drill = inner.open_drill  # a drill-in of a drill-in opens inside it
         crumbs = w.HTML(f"<b>{escape(' › '.join(child.crumbs))}</b>")
         crumbs.add_class(css("crumbs"))
         back = w.Button(description=f"‹ Back to {child.crumbs[-2] if len(child.crumbs) > 1 else 'all rows'}",

@@ -9,7 +9,7 @@ the rows while the numbers scroll sideways on their own.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import ipywidgets as w
@@ -20,6 +20,7 @@ from ..core.profile import SegmentProfile
 from ..core.profile_html import ROW_HEIGHT, ProfileHTML, profile_frame, z_colour
 from ..session import Result, Segmentation
 from ._base import css, format_number, report_errors
+from ._segment_menu import SegmentMenus
 from ._view import SegmentsView
 
 __all__ = ["ProfileTable", "format_number", "z_colour"]  # the formatting helpers, as before the move to core
@@ -32,7 +33,7 @@ POOL_LIMIT = 64
 _LABEL_STYLE = f"display:flex;height:{ROW_HEIGHT}px;box-sizing:border-box;font-size:13px;line-height:1.2"
 
 
-class ProfileTable(SegmentsView, w.VBox):
+class ProfileTable(SegmentMenus, SegmentsView, w.VBox):
     """The segment profiles: one row per segment, cells coloured by distance from the average.
 
     Columns: the segment's name (an editable box with the segment colour on its
@@ -50,7 +51,11 @@ class ProfileTable(SegmentsView, w.VBox):
             ``model.rename``.
         names: dict[int, Text] — name box per segment id (css ``sw-segment-name``),
             reused across refits.
-        name_column: VBox — the header, the name boxes and the "Selection" label.
+        name_column: VBox — the header, a row per segment (css ``sw-profile-name-row``: its name
+            box and, when editable, its "⋯" menu) and the "Selection" label.
+        actions: dict segment id -> Dropdown "⋯" (css ``sw-segment-actions``): split, drill in,
+            merge with another segment (when editable).
+        on_drill: called with the child segmentation of a drill-in (the Explorer shows it).
         table: HTML — the numbers (css ``sw-profile-numbers``); each segment row
             has css ``sw-profile-row``, the selection row ``sw-selection-row``.
         caption: HTML — how to read the colours.
@@ -61,9 +66,12 @@ class ProfileTable(SegmentsView, w.VBox):
     """
 
     def __init__(
-        self, model: Segmentation, *, editable: bool = True, max_categories: int = 2, **kwargs: Any
+        self, model: Segmentation, *, editable: bool = True, max_categories: int = 2,
+        on_drill: Callable[[Segmentation], None] | None = None, **kwargs: Any
     ) -> None:
         self.model = model
+        self.on_drill = on_drill
+        self._rows: dict[int, w.HBox] = {}
         self.editable = bool(editable)
         self.max_categories = max(1, int(max_categories))
         self.names: dict[int, w.Text] = {}
@@ -154,12 +162,29 @@ class ProfileTable(SegmentsView, w.VBox):
             box.value = value
             box.tooltip = value
 
+    def _row(self, segment: int, box: w.Text, result: Result) -> w.Widget:
+        """The name box, with the segment's "⋯" menu beside it when names are editable."""
+        if not self.editable:
+            return box
+        row = self._rows.get(segment)
+        menu = self._menu(segment, result)
+        if row is None:
+            row = w.HBox([box, menu], layout=w.Layout(width="100%", height=f"{ROW_HEIGHT}px",
+                                                      align_items="center"))
+            row.add_class(css("profile-name-row"))
+            self._rows[segment] = row
+        return row
+
     def _prune_pool(self, shown: Sequence[int]) -> None:
         if len(self.names) <= POOL_LIMIT:
             return
         keep = set(shown)
         for segment in [s for s in self.names if s not in keep]:
             self.names.pop(segment).close()
+            if segment in self._rows:
+                self._rows.pop(segment).close()
+            if segment in self.__dict__.get("actions", {}):
+                self.actions.pop(segment).close()
 
     # ------------------------------------------------------------ updates
     @report_errors
@@ -190,7 +215,7 @@ class ProfileTable(SegmentsView, w.VBox):
             border = f"8px solid {result.colors.get(segment, '#999999')}"
             if box.layout.border_left != border:
                 box.layout.border_left = border
-            boxes.append(box)
+            boxes.append(self._row(segment, box, result))
         has_selection = selection is not None and len(selection.summary.index) > 0
         value = html.table(self._segment_html + (html.selection_row(selection) if has_selection else ""))
         children = (self._header, *boxes, *((self._selection_label,) if has_selection else ()))

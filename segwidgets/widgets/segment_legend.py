@@ -1,7 +1,9 @@
-"""``SegmentLegend``: each segment's colour, name and size; click one to select its rows."""
+"""``SegmentLegend``: each segment's colour, name and size; click one to select its rows, or
+shape it from its menu (split, drill in, merge with another)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as w
@@ -9,6 +11,7 @@ import numpy as np
 
 from ..session import Result, Segmentation
 from ._base import css, escape, format_count, report_errors
+from ._segment_menu import SegmentMenus
 from ._view import SegmentsView
 from .algorithm_picker import GuardedDropdown
 
@@ -16,7 +19,7 @@ from .algorithm_picker import GuardedDropdown
 NAMING_CHOICES = (("what sets each apart", "traits"), ("overall level", "level"))
 
 
-class SegmentLegend(SegmentsView, w.VBox):
+class SegmentLegend(SegmentMenus, SegmentsView, w.VBox):
     """The segments' colours, names and sizes, each with a button that selects its rows.
 
     Selecting from the legend needs no mouse on the map; the map shows the
@@ -27,15 +30,21 @@ class SegmentLegend(SegmentsView, w.VBox):
             change), ``selection`` (until ``close()``); sets ``selection``.
         buttons: dict segment id -> ToggleButton (css ``sw-legend-select``).
         rows: VBox — one row per segment (css ``sw-legend-row``, the name in ``sw-legend-name``).
+        actions: dict segment id -> Dropdown "⋯" (css ``sw-segment-actions``): split in 2 or 3,
+            drill in, merge with another segment (``model.split``, ``drill``, ``merge``).
+        on_drill: called with the child segmentation of a drill-in (the Explorer shows it).
         clear: Button "Clear selection" (css ``sw-clear-selection``).
         naming: Dropdown "Names by" (css ``sw-legend-naming``) — ``model.naming``: what sets
             each segment apart ("traits") or its overall level ("level"), for tables where
             every feature is an activity measure.
     """
 
-    def __init__(self, model: Segmentation, **kwargs: Any) -> None:
+    def __init__(self, model: Segmentation, *, on_drill: Callable[[Segmentation], None] | None = None,
+                 **kwargs: Any) -> None:
         self.model = model
+        self.on_drill = on_drill
         self.buttons: dict[int, w.ToggleButton] = {}
+        self.actions: dict[int, w.Dropdown] = {}
         self.clear = w.Button(description="Clear selection", layout=w.Layout(width="auto"))
         self.clear.add_class(css("clear-selection"))
         self.rows = w.VBox()
@@ -90,7 +99,8 @@ class SegmentLegend(SegmentsView, w.VBox):
                 f"<span class='sw-legend-name'>{name}</span> <small>({format_count(int(sizes.loc[segment]))})</small>",
                 layout=w.Layout(flex="1 1 0", min_width="0"),
             )
-            row = w.HBox([label, self._button(segment)], layout=w.Layout(width="100%"))
+            row = w.HBox([label, self._button(segment), self._menu(segment, result)],
+                         layout=w.Layout(width="100%"))
             row.add_class(css("legend-row"))
             rows.append(row)
         self.rows.children = tuple(rows)

@@ -42,16 +42,14 @@ def test_merge_split_drill_undo_redo_publish_and_reload(browser, voila_server, w
     for name in untouched:  # an edit never renames a segment it leaves alone
         assert name in _legend_names(page)
 
-    _choose(page, 0)
-    page.locator(".sw-segment-editor input[type=number]").fill("3")
-    page.locator(".sw-segment-editor input[type=number]").press("Tab")
-    page.locator(".sw-edit-split").click()
+    # split from the legend's "⋯" menu of the first segment
+    page.locator(".sw-segment-legend .sw-segment-actions select").first.select_option(label="Split in 3")
     expect(status).to_contain_text("2 hand edits")
     expect(legend).to_have_count(5)
     save_screenshot(page, "shaping_split")
 
     _choose(page, 0)
-    page.locator(".sw-edit-drill").click()
+    page.locator(".sw-edit-drill").click()  # the Shape panel's button (the menus drill in too)
     bar = page.locator(".sw-drill-bar")
     expect(bar).to_be_visible()
     expect(bar.locator(".sw-crumbs")).to_contain_text("All rows ›")

@@ -55,7 +55,8 @@ def header(table: ProfileTable) -> list[str]:
 
 
 def name_boxes(table: ProfileTable) -> list:
-    return [c for c in table.name_column.children if "sw-segment-name" in c._dom_classes]
+    rows = [c.children[0] if "sw-profile-name-row" in c._dom_classes else c for c in table.name_column.children]
+    return [c for c in rows if "sw-segment-name" in c._dom_classes]
 
 
 def rgb(style: str) -> tuple[int, int, int]:

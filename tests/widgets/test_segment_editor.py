@@ -86,3 +86,30 @@ def test_an_edit_refused_is_said_in_the_status(explorer) -> None:
     model.selection = None
     editor._on_new()  # the button is disabled; a stale click still gets words, not a traceback
     assert model.state == "error" and "Select some rows" in model.status
+
+
+def test_the_legend_menu_splits_merges_and_drills(explorer) -> None:
+    model, legend = explorer.model, explorer.legend
+    first, second = model.segment_ids[:2]
+    labels = [label for label, _ in legend.actions[first].options]
+    assert labels[:4] == ["⋯", "Split in 2", "Split in 3", "Drill in"]
+    assert f"Merge with {model.segment_names[second]}" in labels
+    legend.actions[first].value = f"merge:{second}"
+    assert len(model.segment_ids) == 3 and legend.actions[model.segment_ids[0]].value == ""
+    legend.actions[model.segment_ids[0]].value = "split:3"
+    assert len(model.segment_ids) == 5
+    legend.actions[model.segment_ids[-1]].value = "drill"
+    assert explorer.drilled is not None
+    explorer.close_drill()
+    assert model.history[-1].startswith("Split")
+
+
+def test_the_profile_tables_menu_does_the_same(explorer) -> None:
+    model, table = explorer.model, explorer.profile
+    first = model.segment_ids[0]
+    table.actions[first].value = "split:2"
+    assert len(model.segment_ids) == 5 and model.history[-1].startswith("Split")
+    assert all(row.children[1] is table.actions[i] for i, row in table._rows.items() if i in model.segment_ids)
+    table.actions[model.segment_ids[0]].value = "drill"
+    assert explorer.drilled is not None
+    explorer.close_drill()
