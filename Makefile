@@ -13,8 +13,9 @@ PYTHON ?= python3
 VENV ?= .venv
 VPY := $(VENV)/bin/python
 STAMP := $(VENV)/.segwidgets-installed
-GUARD := segwidgets-d3-guard
-GUARD_LINK_DIR := $(VENV)/share/jupyter/labextensions
+# The package's prebuilt labextensions (docs/frontends.md): the d3 guard and the keys.
+LABEXTENSIONS := segwidgets-d3-guard segwidgets-keys
+LABEXT_DIR := $(VENV)/share/jupyter/labextensions
 CHROMIUM := /usr/bin/chromium
 PORT ?= 8866
 DATA ?=
@@ -36,11 +37,13 @@ $(STAMP): pyproject.toml
 	@test -x $(VPY) || $(PYTHON) -m venv $(VENV)
 	@echo "Installing segwidgets and its test tools into $(VENV) ..."
 	$(VPY) -m pip install --quiet --quiet --editable '.[test]'
-	@# An editable install gets no wheel data files: link the shared-module guard where
+	@# An editable install gets no wheel data files: link the labextensions where
 	@# JupyterLab and Notebook 7 look (docs/frontends.md), as `jupyter labextension develop` would.
-	@mkdir -p $(GUARD_LINK_DIR)
-	@rm -rf $(GUARD_LINK_DIR)/$(GUARD)
-	@ln -s "$(CURDIR)/segwidgets/voila_config/labextensions/$(GUARD)" $(GUARD_LINK_DIR)/$(GUARD)
+	@mkdir -p $(LABEXT_DIR)
+	@for ext in $(LABEXTENSIONS); do \
+	  rm -rf $(LABEXT_DIR)/$$ext; \
+	  ln -s "$(CURDIR)/segwidgets/voila_config/labextensions/$$ext" $(LABEXT_DIR)/$$ext; \
+	done
 	@touch $@
 
 chromium:

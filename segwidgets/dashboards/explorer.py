@@ -123,6 +123,7 @@ class Explorer(View, w.AppLayout):
             layout=w.Layout(width="100%"),
         )
         self.add_class(css("explorer"))
+        self.add_class(css("keys-scope"))  # Ctrl+Z / Ctrl+Shift+Z press its undo / redo (segwidgets-keys)
         self._own = (self.header, self.left_sidebar, self.center)
 
     # -------------------------------------------------------------- drill-in

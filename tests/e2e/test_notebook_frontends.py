@@ -173,10 +173,21 @@ def _screenshot(page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
 
 
+def _undo_redo_with_keys(page) -> None:
+    """Ctrl+Z and Ctrl+Shift+Z after a click in the explorer (segwidgets-keys): the k step is
+    undone and redone, whichever element the frontend leaves the focus on."""
+    page.locator(".sw-segment-legend").first.click(position={"x": 5, "y": 5})
+    page.keyboard.press("Control+z")
+    expect(page.locator(STATUS)).to_contain_text("4 segments of 7,050 rows", timeout=60_000)
+    page.keyboard.press("Control+Shift+z")
+    expect(page.locator(STATUS)).to_contain_text("5 segments of 7,050 rows", timeout=60_000)
+
+
 def _exercise(page, name: str) -> int:
     _wait_for_explorer(page)
     _screenshot(page, f"{name}_explorer")
     _drag_k_to_5(page)
+    _undo_redo_with_keys(page)
     selected = _brush_the_map(page)
     _assert_no_widget_errors(page)
     _screenshot(page, f"{name}_brushed")

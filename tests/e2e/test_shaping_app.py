@@ -1,6 +1,6 @@
 """An analyst shapes the segments by hand in the explorer (Voila, Chromium): merges two, splits
-one, drills into one and brings it back, undoes and redoes, publishes; the explorer reopened from
-its link and the published report show the same segments."""
+one, drills into one and brings it back, undoes and redoes (buttons and keys), publishes; the
+explorer reopened from its link and the published report show the same segments."""
 
 from __future__ import annotations
 
@@ -71,6 +71,23 @@ def test_merge_split_drill_undo_redo_publish_and_reload(browser, voila_server, w
     assert _legend_names(page) == shaped
     expect(page.locator(".sw-history option")).to_have_count(4)
     save_screenshot(page, "shaping_history")
+
+    # the keys (segwidgets-keys): Ctrl+Z and Ctrl+Shift+Z outside a text box, Ctrl+Y too
+    page.locator(".sw-segment-legend").first.click(position={"x": 5, "y": 5})
+    page.keyboard.press("Control+z")
+    expect(status).to_contain_text("2 hand edits")
+    page.keyboard.press("Control+Shift+z")
+    expect(status).to_contain_text("3 hand edits")
+    page.keyboard.press("Control+z")
+    expect(status).to_contain_text("2 hand edits")
+    page.keyboard.press("Control+y")
+    expect(status).to_contain_text("3 hand edits")
+    name_box = page.locator(".sw-profile-table .sw-segment-name input").first
+    name_box.click()
+    name_box.press("Control+z")  # a text box's own undo: the segments stay as they are
+    page.wait_for_timeout(500)
+    expect(status).to_contain_text("3 hand edits")
+    assert _legend_names(page) == shaped
 
     # --- save: publish the report, and copy the explorer's own link
     page.get_by_role("tab", name="Publish").click()
