@@ -219,6 +219,15 @@ SPEC_CASES: dict[str, tuple[bytes, tuple[str, str | tuple[str, ...]]]] = {
     "a_list.json": (b"[1, 2, 3]", ("refuse", "must be a JSON object")),
     # a field this version does not know (a newer version's) is passed over
     "unknown_field.json": (_spec(colour="red"), ("load", "The 300 rows fall into 3 segments")),
+    # hand edits: a bomb of moved rows, an unknown op, rows past the table's end, a merge of a
+    # segment the fit has not got (the report opens without that edit and says so)
+    "edits_too_many.json": (_spec(edits=[{"op": "move", "rows": [0], "to": 0}] * 101),
+                            ("refuse", "at most 100 edits")),
+    "edits_unknown_op.json": (_spec(edits=[{"op": "__import__('os')"}]), ("refuse", "op must be one of")),
+    "edits_rows_past_end.json": (_spec(edits=[{"op": "new", "rows": [5, 10**9], "id": 7}]),
+                                 ("load", "the table has only 300 rows")),
+    "edits_missing_segment.json": (_spec(edits=[{"op": "merge", "segments": [0, 9], "into": 9}]),
+                                   ("load", "segment 9 is not in this segmentation")),
     # spoofable names: shown without their bidi overrides
     "names_bidi.json": (_spec(names={"0": "\u202eFIRST\u202c VIP", "1": "Sp\u2066end\u2069ers"}),
                         ("load", ("FIRST VIP", "Spenders"))),
