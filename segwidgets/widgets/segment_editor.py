@@ -25,7 +25,8 @@ class SegmentEditor(View, w.VBox):
         merge, split, drill: Buttons (css ``sw-edit-merge``, ``sw-edit-split``, ``sw-edit-drill``);
             ``parts``: BoundedIntText, how many parts a split makes.
         move_to: Dropdown and ``move`` Button — the map's selection into a segment;
-            ``new``: Button — a new segment of the selection (css ``sw-edit-move``, ``sw-edit-new``).
+            ``new``: Button — a new segment of the selection (css ``sw-edit-move``, ``sw-edit-new``);
+            ``drill_selection``: Button — drill into the selection (css ``sw-edit-drill-selection``).
         undo, redo: Buttons (css ``sw-undo``, ``sw-redo``); ``steps``: Select — the history,
             a click goes to that step (css ``sw-history``).
         note: HTML — what a change of k or features does to the edits.
@@ -47,6 +48,8 @@ class SegmentEditor(View, w.VBox):
         self.move_to = w.Dropdown(options=[], layout=w.Layout(width="120px"))
         self.move = self._button("Move selection to", "edit-move", "Put the rows selected on the map in a segment")
         self.new = self._button("New segment from selection", "edit-new", "Make the selected rows a segment")
+        self.drill_selection = self._button("Drill into selection", "edit-drill-selection",
+                                            "Segment the selected rows on their own")
         self.undo = self._button("↶ Undo", "undo", "Undo the last change (k, features, an edit…)")
         self.redo = self._button("↷ Redo", "redo", "Redo what was undone")
         self.steps = w.Select(options=[], rows=5, layout=w.Layout(width="100%"))
@@ -58,7 +61,7 @@ class SegmentEditor(View, w.VBox):
             self.chosen,
             w.HBox([self.merge, self.split, self.parts, self.drill], layout=w.Layout(flex_flow="row wrap")),
             w.HBox([self.move, self.move_to], layout=w.Layout(flex_flow="row wrap")),
-            self.new,
+            w.HBox([self.new, self.drill_selection], layout=w.Layout(flex_flow="row wrap")),
             self.note,
             w.HBox([self.undo, self.redo]),
             w.HTML("<small>History (click a step to go back to it)</small>"),
@@ -70,6 +73,7 @@ class SegmentEditor(View, w.VBox):
         self.drill.on_click(self._on_drill)
         self.move.on_click(self._on_move)
         self.new.on_click(self._on_new)
+        self.drill_selection.on_click(self._on_drill_selection)
         self.undo.on_click(self._on_undo)
         self.redo.on_click(self._on_redo)
         self.chosen.observe(self._enable, "value")
@@ -128,7 +132,7 @@ class SegmentEditor(View, w.VBox):
         self.split.disabled = self.drill.disabled = busy or chosen != 1
         has_selection = self.model.selection is not None
         self.move.disabled = self.move_to.disabled = busy or not has_selection
-        self.new.disabled = busy or not has_selection
+        self.new.disabled = self.drill_selection.disabled = busy or not has_selection
         self.undo.disabled = busy or not self.model.can_undo
         self.redo.disabled = busy or not self.model.can_redo
 
@@ -146,6 +150,13 @@ class SegmentEditor(View, w.VBox):
     def _on_drill(self, button: Any = None) -> None:
         (segment,) = self.chosen.value
         child = self.model.drill(segment)
+        self.child = child
+        if self.on_drill is not None:
+            self.on_drill(child)
+
+    @report_errors
+    def _on_drill_selection(self, button: Any = None) -> None:
+        child = self.model.drill(rows=self.model.selection)
         self.child = child
         if self.on_drill is not None:
             self.on_drill(child)

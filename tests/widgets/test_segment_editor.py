@@ -113,3 +113,16 @@ def test_the_profile_tables_menu_does_the_same(explorer) -> None:
     table.actions[model.segment_ids[0]].value = "drill"
     assert explorer.drilled is not None
     explorer.close_drill()
+
+
+def test_drill_into_the_map_selection(explorer) -> None:
+    model, editor = explorer.model, explorer.editor
+    assert editor.drill_selection.disabled
+    model.selection = np.arange(100, 400)
+    editor.drill_selection.click()
+    inner = explorer.drilled
+    assert len(inner.model.data) == 300 and inner.model.crumbs == ["All rows", "300 selected rows"]
+    explorer._bring_back()
+    edit = model.edits[-1]
+    assert edit["op"] == "drill" and edit["rows"] == list(range(100, 400))
+    assert set(np.unique(model.labels[100:400])) == set(edit["ids"])
