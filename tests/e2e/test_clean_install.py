@@ -47,9 +47,10 @@ def test_the_installed_package_has_no_test_tools_and_serves_the_explorer(clean_i
     python = clean_install / "bin" / "python"
     missing = subprocess.run([str(python), "-c", "import pytest"], capture_output=True)
     assert missing.returncode != 0, "the clean environment should not have the test extra"
-    # JupyterLab and Notebook 7 find the shared-module guard there (docs/frontends.md)
-    guard = clean_install / "share" / "jupyter" / "labextensions" / "segwidgets-d3-guard"
-    assert (guard / "package.json").is_file() and (guard / "static" / "remoteEntry.js").is_file()
+    # JupyterLab and Notebook 7 find the shared-module guard and the keys there (docs/frontends.md)
+    for name in ("segwidgets-d3-guard", "segwidgets-keys"):
+        extension = clean_install / "share" / "jupyter" / "labextensions" / name
+        assert (extension / "package.json").is_file() and (extension / "static" / "remoteEntry.js").is_file()
     port = free_port()
     log = (tmp_path / "voila.log").open("w")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "JUPYTER", "VIRTUAL_ENV"))}
