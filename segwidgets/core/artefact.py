@@ -108,8 +108,7 @@ class Artefact:
                 values, bad = _numbers(column, yes_no=role == "boolean")
                 unreadable |= bad
             else:
-                values = column.astype(object).where(column.notna(), np.nan)
-                values = values.map(lambda v: v if v is np.nan else str(v))
+                values = column.astype(object).map(lambda v: np.nan if pd.isna(v) else str(v))
             columns[name] = values
         out = pd.DataFrame(columns, index=frame.index)
         missing = out.isna().to_numpy()
