@@ -108,7 +108,7 @@ class Artefact:
                 values, bad = _numbers(column, yes_no=role == "boolean")
                 unreadable |= bad
             else:
-                values = column.astype(object).map(lambda v: np.nan if pd.isna(v) else str(v))
+                values = _category_text(column)
             columns[name] = values
         out = pd.DataFrame(columns, index=frame.index)
         missing = out.isna().to_numpy()
@@ -135,7 +135,8 @@ class Artefact:
         placed = why == ""
         segment = np.full(len(frame), -1, dtype=np.int64)
         if placed.any():
-            X = np.asarray(self.preprocess.transform(values.loc[placed]), dtype=np.float64)
+            X = np.asarray(self.preprocess.transform(values if placed.all() else values.loc[placed]),
+                           dtype=np.float64)
             finite = np.isfinite(X).all(axis=1)
             raw = np.full(len(X), -1, dtype=np.int64)
             raw[finite] = self.raw_labels(np.ascontiguousarray(X[finite]))
@@ -143,14 +144,26 @@ class Artefact:
             segment[placed] = np.where(raw >= 0, ids[np.clip(raw, 0, len(ids) - 1)], -1)
             lost = np.flatnonzero(placed)[~finite]
             why[lost] = UNPLACED_UNREADABLE  # an infinite value, say
-        names = pd.Series(self.names, dtype="string")
-        out = pd.DataFrame({
-            "segment": pd.array(np.where(segment >= 0, segment, 0), dtype="Int64"),
-            "segment_name": pd.array(names.reindex(segment).to_numpy(), dtype="string"),
+        return pd.DataFrame({
+            "segment": pd.arrays.IntegerArray(np.where(segment >= 0, segment, 0), segment < 0),
+            "segment_name": self._names_of(segment),
             "unplaced": pd.array(np.where(why == "", None, why), dtype="string"),
         }, index=frame.index)
-        out.loc[segment < 0, "segment"] = pd.NA
-        return out
+
+    def name_categories(self) -> list[str]:
+        """The segment names, each once, in the order of the segment ids."""
+        return list(dict.fromkeys(self.names[i] for i in sorted(self.names)))
+
+    def _names_of(self, segment: np.ndarray) -> pd.Categorical:
+        """The name of each stable id (missing for -1), as a categorical of every name."""
+        categories = self.name_categories()
+        position = {name: at for at, name in enumerate(categories)}
+        ids = np.array(sorted(self.names), dtype=np.int64)
+        code_of = np.array([position[self.names[i]] for i in ids], dtype=np.int64)
+        at = np.searchsorted(ids, segment)
+        known = (segment >= 0) & (at < len(ids)) & (ids[np.minimum(at, len(ids) - 1)] == segment)
+        codes = np.where(known, code_of[np.minimum(at, len(ids) - 1)], -1)
+        return pd.Categorical.from_codes(codes, categories=categories)
 
     # ------------------------------------------------------------ checks
     def check_spec(self, spec: Any) -> None:
@@ -184,6 +197,13 @@ def _said(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return ", ".join(map(str, value)) or "(none)"
     return repr(value) if isinstance(value, str) else str(value)
+
+
+def _category_text(column: pd.Series) -> pd.Series:
+    """A categorical feature as the preprocessing saw it: each value's text, NaN for missing."""
+    values = column.astype(str).astype(object)
+    values[column.isna().to_numpy()] = np.nan
+    return values
 
 
 def _numbers(column: pd.Series, *, yes_no: bool) -> tuple[pd.Series, np.ndarray]:
