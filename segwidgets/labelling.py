@@ -27,7 +27,8 @@ from .core import artefact as artefacts
 from .core import drift as drifts
 from .errors import SegwidgetsDataError, SegwidgetsValueError
 
-#: Bytes of CSV text per partition (the memory of one task is a few times this).
+#: Size of a partition: bytes of CSV text, or of uncompressed Parquet (row groups are split
+#: off large files to stay near it). The memory of one task is a few times this.
 CSV_BLOCKSIZE = "64MB"
 #: File types read, by suffix.
 PARQUET_SUFFIXES = (".parquet", ".pq")
@@ -129,7 +130,7 @@ def read(files: Sequence[str], kind: str, columns: Sequence[str], blocksize: str
 
     try:
         if kind == "parquet":
-            frame = dd.read_parquet(list(files))
+            frame = dd.read_parquet(list(files), blocksize=blocksize, split_row_groups="adaptive")
         else:
             frame = dd.read_csv(list(files), dtype=object, blocksize=blocksize, keep_default_na=False,
                                 na_values=[""], assume_missing=True)
