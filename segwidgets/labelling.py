@@ -276,6 +276,7 @@ def label(spec: Any, source: str | os.PathLike | Sequence[str | os.PathLike], ou
 
     client, to_close = _client(client, scheduler, workers)
     try:
+        _check_workers(client, art)
         write = written.to_parquet(output, write_index=False, compute=False, overwrite=overwrite and output.exists())
         futures = client.compute([write, counts])
         if progress:
@@ -288,6 +289,34 @@ def label(spec: Any, source: str | os.PathLike | Sequence[str | os.PathLike], ou
             thing.close()
     return _summary(art, totals, output, frame.npartitions, len(files), time.perf_counter() - started_at,
                     id_columns, drift)
+
+
+def _worker_versions() -> dict[str, str]:
+    import sklearn
+
+    try:
+        from segwidgets import __version__
+    except ImportError:  # pragma: no cover - a worker without segwidgets fails below in words
+        __version__ = None
+    return {"scikit-learn": sklearn.__version__, "segwidgets": __version__}
+
+
+def _check_workers(client: Any, art: artefacts.Artefact) -> None:
+    """Refuse, in words, workers whose scikit-learn differs from the model's (they would place
+    rows differently) or that lack segwidgets."""
+    try:
+        found = client.run(_worker_versions)
+    except (ImportError, ModuleNotFoundError, OSError) as exc:
+        raise SegwidgetsValueError(f"The Dask workers could not be asked for their versions ({exc}); "
+                                   "install segwidgets on every worker.") from None
+    wanted = art.versions.get("scikit-learn")
+    for address, versions in found.items():
+        if versions.get("segwidgets") is None:
+            raise SegwidgetsValueError(f"The Dask worker {address} has no segwidgets; install it on every worker.")
+        if wanted and versions["scikit-learn"] != wanted:
+            raise SegwidgetsValueError(
+                f"The Dask worker {address} has scikit-learn {versions['scikit-learn']}, but the model was fitted "
+                f"with {wanted}: install scikit-learn=={wanted} on every worker.")
 
 
 def _columns(files: Sequence[str], kind: str) -> list[str]:

@@ -150,6 +150,16 @@ def test_a_spec_for_other_data_or_an_unloadable_model_is_refused(client, custome
         label(spec, root / "parquet", tmp_path / "o2", client=client)
 
 
+def test_workers_with_another_scikit_learn_are_refused(client, customers, make_model, tmp_path):
+    frame, root = customers
+    model, spec = saved(make_model, root, tmp_path)
+    art = model.artefact()
+    art.versions["scikit-learn"] = "0.24.2"  # as if the workers had another version than the model
+    with pytest.raises(SegwidgetsValueError, match=r"has scikit-learn 1\.\d+.*fitted with 0\.24\.2"):
+        label(art, root / "parquet", tmp_path / "out", client=client)
+    assert not (tmp_path / "out").exists()
+
+
 # ---------------------------------------------------------------- the command
 def test_the_command_labels_on_a_running_scheduler_and_prints_the_summary(client, customers, make_model, tmp_path,
                                                                           capsys):
