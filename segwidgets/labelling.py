@@ -272,7 +272,7 @@ def label(spec: Any, source: str | os.PathLike | Sequence[str | os.PathLike], ou
                                     enforce_metadata=False)
     written = labelled[[*id_columns, *OUTPUT_COLUMNS]]
     counts = labelled.map_partitions(partition_counts, meta=partition_counts(meta)).groupby(
-        ["what", "value"]).rows.sum()
+        ["what", "value"]).rows.sum(split_out=1)  # a few hundred rows: a tree reduction, no shuffle
 
     client, to_close = _client(client, scheduler, workers)
     try:
