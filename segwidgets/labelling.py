@@ -237,6 +237,11 @@ def label(spec: Any, source: str | os.PathLike | Sequence[str | os.PathLike], ou
         scheduler: the address of a running Dask scheduler (``tcp://host:8786``); default a
             ``LocalCluster`` of ``workers`` single-threaded processes, stopped at the end.
         client: a ``distributed.Client`` to run on (then ``scheduler`` is ignored).
+        workers: worker processes of the local cluster (default one per core, at most 8).
+        artefact_file: the model file, when it is not ``NAME.model.skops`` beside the spec.
+        overwrite: replace what ``output`` holds.
+        blocksize: the size of a partition (:data:`CSV_BLOCKSIZE`): bytes of CSV text, or of
+            uncompressed Parquet.
         progress: print a progress bar (distributed's) while the partitions run.
 
     Raises:

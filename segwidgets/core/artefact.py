@@ -34,6 +34,7 @@ import pandas as pd
 
 from ..errors import SegwidgetsDataError, SegwidgetsValueError
 from .algorithms import ALGORITHMS, nearest_center
+from .io import NA_TEXT, PLACEHOLDERS
 from .preprocess import CATEGORICAL_ROLES, NUMERIC_ROLES, role_name
 
 #: Format of the artefact file; a newer one is refused in words.
@@ -177,6 +178,11 @@ class Artefact:
                     f"The model file was fitted with {name} = {_said(mine)}, but the spec says "
                     f"{_said(theirs)}. Save the segmentation again (Segmentation.save_artefact) so "
                     "they agree.")
+        for name, role in (getattr(spec, "roles", None) or {}).items():
+            if name in self.roles and role_name(role) != self.roles[name]:
+                raise SegwidgetsValueError(
+                    f"The model file uses {name!r} as {self.roles[name]}, but the spec makes it {role_name(role)}. "
+                    "Save the segmentation again (Segmentation.save_artefact) so they agree.")
         theirs = getattr(spec, "data_sha256", None)
         if theirs and self.data_sha256 and theirs != self.data_sha256:
             raise SegwidgetsValueError(
@@ -200,9 +206,13 @@ def _said(value: Any) -> str:
 
 
 def _category_text(column: pd.Series) -> pd.Series:
-    """A categorical feature as the preprocessing saw it: each value's text, NaN for missing."""
+    """A categorical feature as the preprocessing saw it: each value's text, NaN for missing
+    (and for pandas' spellings of "no value" in text, as reading a file does)."""
     values = column.astype(str).astype(object)
-    values[column.isna().to_numpy()] = np.nan
+    missing = column.isna().to_numpy()
+    if not (pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column)):
+        missing = missing | values.str.strip().isin(NA_TEXT).to_numpy()
+    values[missing] = np.nan
     return values
 
 
@@ -213,7 +223,7 @@ def _numbers(column: pd.Series, *, yes_no: bool) -> tuple[pd.Series, np.ndarray]
     if pd.api.types.is_numeric_dtype(column):
         return column.astype("float64"), np.zeros(len(column), dtype=bool)
     text = column.astype("string").str.strip()
-    text = text.mask(text == "")
+    text = text.mask((text == "") | text.isin(NA_TEXT) | text.str.lower().isin(PLACEHOLDERS))  # "no number"
     values = pd.to_numeric(text, errors="coerce")
     if yes_no:
         words = text.str.lower().map(YES_NO)
@@ -387,8 +397,11 @@ def loads(data: bytes, name: str = "the model file") -> Artefact:
         raise SegwidgetsValueError(
             f"{name} was saved by a newer segwidgets (format {payload['format']}); update segwidgets.")
     fields = {f.name for f in dataclasses.fields(Artefact)}
-    artefact = Artefact(**{k: v for k, v in payload.items() if k in fields})
-    artefact.names = {int(k): v for k, v in artefact.names.items()}
+    try:
+        artefact = Artefact(**{k: v for k, v in payload.items() if k in fields})
+        artefact.names = {int(k): str(v) for k, v in artefact.names.items()}
+    except (TypeError, ValueError, AttributeError):
+        raise SegwidgetsDataError(f"{name} is not a segmentation model file. Save the segmentation again.") from None
     import sklearn
 
     fitted_with = artefact.versions.get("scikit-learn")

@@ -144,6 +144,8 @@ def test_a_spec_with_other_settings_or_other_data_is_refused(make_model, table, 
     spec = SegmentationSpec.from_json((tmp_path / "seg.json").read_text())
     with pytest.raises(SegwidgetsValueError, match="fitted with k = 4, but the spec says 5"):
         artefact.load(saved, spec=spec.replace(k=5))
+    with pytest.raises(SegwidgetsValueError, match="uses 'channel' as categorical, but the spec makes it numeric"):
+        artefact.load(saved, spec=spec.replace(roles={"channel": "numeric"}))
     with pytest.raises(SegwidgetsValueError, match="fitted on other data .* than the spec names"):
         artefact.load(saved, spec=spec.replace(data_sha256="0" * 64))
     renamed = spec.replace(names={model.segment_ids[0]: "Renamed"})
@@ -188,9 +190,12 @@ def test_with_drop_a_row_with_a_gap_is_unplaced_as_the_model_leaves_it_out(make_
 
 
 def test_numbers_and_yes_no_given_as_text_are_read():
-    values, bad = artefact._numbers(pd.Series([" 1.5", "2", "", None, "x"], dtype=object), yes_no=False)
+    values, bad = artefact._numbers(pd.Series([" 1.5", "2", "", None, "x", "NA", "n/a", "-"], dtype=object),
+                                    yes_no=False)
     assert values.tolist()[:2] == [1.5, 2.0] and np.isnan(values.tolist()[2:]).all()
-    assert bad.tolist() == [False, False, False, False, True]
+    assert bad.tolist() == [False, False, False, False, True, False, False, False]  # "NA", "n/a", "-": gaps
+    text = artefact._category_text(pd.Series(["web", "NA", None, " shop"], dtype=object))
+    assert text.tolist()[0] == "web" and pd.isna(text[1]) and pd.isna(text[2]) and text[3] == " shop"
     values, bad = artefact._numbers(pd.Series(["Yes", "no", "1", "maybe"]), yes_no=True)
     assert values.tolist()[:3] == [1.0, 0.0, 1.0] and bad.tolist() == [False, False, False, True]
 
