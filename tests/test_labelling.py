@@ -205,3 +205,40 @@ def test_importing_the_package_and_the_model_does_not_import_dask():
             "print(sorted({m.split('.')[0] for m in sys.modules} & {'dask', 'distributed', 'skops'}))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_which_files_are_read(tmp_path):
+    from segwidgets.labelling import input_files
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "x.parquet").write_bytes(b"")
+    (tmp_path / "a" / "sub").mkdir()
+    (tmp_path / "a" / "sub" / "y.parquet").write_bytes(b"")
+    (tmp_path / "a" / "_SUCCESS.parquet").write_bytes(b"")   # written by Spark and the like: not data
+    files, kind = input_files(tmp_path / "a")
+    assert kind == "parquet"
+    assert [f.rsplit("/", 1)[1] for f in files] == ["y.parquet", "x.parquet"]  # path order: sub/ before x
+    (tmp_path / "a" / "z.csv").write_text("a\n1\n")
+    with pytest.raises(SegwidgetsValueError, match="mixes Parquet and CSV"):
+        input_files(tmp_path / "a")
+    (tmp_path / "notes.txt").write_text("hello")
+    with pytest.raises(SegwidgetsValueError, match="'notes.txt' is neither Parquet nor CSV"):
+        input_files(tmp_path / "notes.txt")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(SegwidgetsValueError, match="has no Parquet or CSV files"):
+        input_files(tmp_path / "empty")
+
+
+def test_labelling_again_replaces_the_output_only_when_asked(client, customers, make_model, tmp_path):
+    frame, root = customers
+    model, spec = saved(make_model, root, tmp_path)
+    label(spec, root / "parquet" / "part0.parquet", tmp_path / "out", client=client)
+    with pytest.raises(SegwidgetsValueError, match="already exists"):
+        label(spec, root / "parquet", tmp_path / "out", client=client)
+    summary = label(spec, root / "parquet", tmp_path / "out", client=client, overwrite=True)
+    assert summary.rows == len(frame) == len(written(tmp_path / "out"))
+
+
+def test_the_command_reads_id_columns_as_a_list():
+    args = cli.build_parser().parse_args(["label", __file__, "in", "out", "--id-columns", "a, b,,c"])
+    assert args.id_columns == ["a", "b", "c"] and args.progress and not args.drift
