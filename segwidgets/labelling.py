@@ -13,6 +13,7 @@ a few partitions at a time, never the table.
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from collections.abc import Sequence
@@ -36,6 +37,8 @@ CSV_SUFFIXES = (".csv",)
 #: Columns a labelled row gets (an id column may not have these names).
 OUTPUT_COLUMNS = ("segment", "segment_name", "unplaced")
 _BIN = "__segwidgets_bin__"
+
+log = logging.getLogger("segwidgets.labelling")
 
 
 @dataclass
@@ -288,7 +291,16 @@ def label(spec: Any, source: str | os.PathLike | Sequence[str | os.PathLike], ou
             from distributed import progress as show_progress
 
             show_progress(futures)
-        _, totals = client.gather(futures)
+        try:
+            _, totals = client.gather(futures)
+        except SegwidgetsValueError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a file that reads unlike the first, a full disk, a lost worker
+            log.warning("labelling stopped: %r", exc)
+            raise SegwidgetsDataError(
+                f"Labelling stopped while reading, labelling or writing a partition ({type(exc).__name__}: "
+                f"{str(exc)[:300]}). Check that every input file has the columns of the first; the output "
+                "folder is incomplete.") from None
     finally:
         for thing in to_close:
             thing.close()

@@ -242,3 +242,13 @@ def test_labelling_again_replaces_the_output_only_when_asked(client, customers, 
 def test_the_command_reads_id_columns_as_a_list():
     args = cli.build_parser().parse_args(["label", __file__, "in", "out", "--id-columns", "a, b,,c"])
     assert args.id_columns == ["a", "b", "c"] and args.progress and not args.drift
+
+
+def test_a_file_unlike_the_first_stops_the_run_in_words(client, customers, make_model, tmp_path):
+    frame, root = customers
+    model, spec = saved(make_model, root, tmp_path)
+    (tmp_path / "mixed").mkdir()
+    frame.head(100).to_csv(tmp_path / "mixed" / "a.csv", index=False)
+    frame.head(100).drop(columns=["b"]).to_csv(tmp_path / "mixed" / "b.csv", index=False)
+    with pytest.raises(SegwidgetsDataError, match="Labelling stopped while reading.*columns of the first"):
+        label(spec, tmp_path / "mixed", tmp_path / "out", client=client)
