@@ -345,13 +345,19 @@ class Persistence(HasTraits):
         if shown is None or shown.preview or self.table is None:
             raise SegwidgetsValueError("There is no fitted segmentation yet: load a table and wait for its segments.")
         spec = self.spec
+        key = (shown.fit_key, shown.raw_to_id, tuple(sorted(shown.names.items())), spec.data_sha256)
+        kept = self.__dict__.get("_artefact")
+        if kept is not None and kept[0] == key:
+            return kept[1]  # built once per fit and names: predict() may be called often
         roles = self.table.roles
         identifiers = [c for c, r in roles.items() if role_name(r) == "identifier"]
-        return artefact.build(
+        built = artefact.build(
             prepared=shown.prepared, fit=shown.fit, raw_to_id=shown.raw_to_id, names=dict(shown.names),
             frame=self.table.frame, roles=roles, labels=np.asarray(shown.labels),
             settings={name: getattr(spec, name) for name in artefact.FIT_SETTINGS},
             data_sha256=spec.data_sha256, identifiers=identifiers)
+        self.__dict__["_artefact"] = (key, built)
+        return built
 
     def save_artefact(self, path: str | os.PathLike) -> Path:
         """Save the fitted segmentation for labelling other tables (``segwidgets label``).

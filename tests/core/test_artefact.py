@@ -105,6 +105,17 @@ def test_a_renamed_segment_is_labelled_with_its_new_name(make_model, table):
     assert set(labelled.loc[labelled["segment"] == first, "segment_name"]) == {"Big spenders"}
 
 
+def test_the_artefact_is_built_once_per_fit_and_names(make_model, table):
+    frame, path = table
+    model = fitted(make_model, path, "kmeans")
+    built = model.artefact()
+    assert model.artefact() is built
+    model.rename(model.segment_ids[0], "Loyal")
+    assert model.artefact() is not built and "Loyal" in model.artefact().names.values()
+    model.k = 3
+    assert len(model.artefact().raw_to_id) == 3
+
+
 # ---------------------------------------------------------------- refusals
 def test_a_tampered_file_is_refused_before_anything_runs(make_model, table, tmp_path):
     frame, path = table
