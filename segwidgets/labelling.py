@@ -387,3 +387,75 @@ def _summary(art: artefacts.Artefact, totals: pd.Series, output: Path, partition
     return LabelSummary(output=output, rows=rows, segments=segments, unplaced=unplaced, partitions=partitions,
                         files=files, seconds=seconds, rule=art.rule, agreement=float(art.fitting.get("agreement", 1.0)),
                         algorithm=art.algorithm_label, id_columns=id_columns, drift=report)
+
+
+# ---------------------------------------------------------------- fitting on more than fits in memory
+def fit_minibatch(model: Any, source: str | os.PathLike | Sequence[str | os.PathLike], *, passes: int = 1,
+                  scheduler: str | None = None, client: Any = None, workers: int | None = None,
+                  blocksize: str | int = CSV_BLOCKSIZE) -> artefacts.Artefact:
+    """Mini-batch k-means on every row of ``source``, started from ``model``'s segments.
+
+    ``model`` is a fitted ``Segmentation`` with ``algorithm="minibatch_kmeans"``, tuned on a
+    sample that fits in memory. Its preprocessing is kept as fitted on that sample; its centres
+    are the start; then ``MiniBatchKMeans.partial_fit`` sees every row of ``source``, batch by
+    batch (the model's ``batch_size``), partition by partition in file order, ``passes`` times.
+    The workers prepare the rows; this process holds one partition's prepared rows at a time.
+    Segment ids and names stay with the centres they started from.
+
+    Returns an :class:`~segwidgets.core.artefact.Artefact` to save
+    (:func:`segwidgets.core.artefact.save`) and label with; its ``data_sha256`` is None (it was
+    fitted on the files, not on the spec's table) and ``fitting["partial_fit"]`` says on what.
+    """
+    import copy
+
+    from dask import delayed
+    from sklearn.cluster import MiniBatchKMeans
+
+    if getattr(model, "algorithm", None) != "minibatch_kmeans":
+        raise SegwidgetsValueError("Fitting on the whole table needs a segmentation tuned with mini-batch k-means "
+                                   "(algorithm='minibatch_kmeans').")
+    if not 1 <= int(passes) <= 20:
+        raise SegwidgetsValueError(f"passes must be from 1 to 20, not {passes}.")
+    start = model.artefact()
+    files, kind = input_files(source)
+    frame = read(files, kind, start.features, blocksize)
+    artefacts.check_columns(start, frame.columns, frame.dtypes)
+    fitted = copy.deepcopy(start.model)
+    estimator = MiniBatchKMeans(n_clusters=len(start.centers), init=start.centers, n_init=1,
+                                batch_size=fitted.batch_size, random_state=fitted.random_state)
+    prepare = delayed(_prepared_rows, pure=True)
+    parts = frame.to_delayed()
+    client, to_close = _client(client, scheduler, workers)
+    rows = 0
+    try:
+        _check_workers(client, start)
+        for _ in range(int(passes)):
+            pending = client.compute(prepare(parts[0], start)) if parts else None
+            for at in range(len(parts)):
+                X = pending.result()
+                pending = client.compute(prepare(parts[at + 1], start)) if at + 1 < len(parts) else None
+                for begin in range(0, len(X), estimator.batch_size):
+                    estimator.partial_fit(X[begin:begin + estimator.batch_size])
+                rows += len(X)
+    finally:
+        for thing in to_close:
+            thing.close()
+    if rows == 0:
+        raise SegwidgetsDataError("The input has no row that could be placed; nothing was fitted.")
+    result = copy.copy(start)
+    result.model = estimator
+    result.centers = np.asarray(estimator.cluster_centers_, dtype=np.float64)
+    result.data_sha256 = None
+    result.fitting = dict(start.fitting, partial_fit={"files": len(files), "rows": rows // int(passes),
+                                                      "passes": int(passes)})
+    return result
+
+
+def _prepared_rows(frame: pd.DataFrame, artefact: artefacts.Artefact) -> np.ndarray:
+    """The rows of one partition that can be placed, preprocessed (float64)."""
+    values, why = artefact.feature_values(frame)
+    values = values.loc[why == ""]
+    if len(values) == 0:
+        return np.empty((0, len(artefact.centers[0])))
+    X = np.asarray(artefact.preprocess.transform(values), dtype=np.float64)
+    return X[np.isfinite(X).all(axis=1)]

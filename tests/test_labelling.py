@@ -252,3 +252,41 @@ def test_a_file_unlike_the_first_stops_the_run_in_words(client, customers, make_
     frame.head(100).drop(columns=["b"]).to_csv(tmp_path / "mixed" / "b.csv", index=False)
     with pytest.raises(SegwidgetsDataError, match="Labelling stopped while reading.*columns of the first"):
         label(spec, tmp_path / "mixed", tmp_path / "out", client=client)
+
+
+def test_mini_batch_k_means_learns_from_every_row_of_the_files(client, make_model, tmp_path):
+    from sklearn.cluster import KMeans
+
+    from segwidgets.labelling import fit_minibatch
+    from tests.helpers import blob_frame
+
+    full = blob_frame(6000, centers=5, features=3, std=1.0, seed=11)
+    (tmp_path / "full").mkdir()
+    for part in range(3):
+        full.iloc[part::3].to_parquet(tmp_path / "full" / f"part{part}.parquet")
+    sample = full.sample(150, random_state=0)  # a small, uneven sample: its centres are rough
+    model = make_model(sample, k=5, algorithm="minibatch_kmeans", params={"batch_size": 256})
+    before = model.artefact()
+
+    after = fit_minibatch(model, tmp_path / "full", client=client, passes=2)
+
+    X = before.preprocess.transform(full[before.features])
+    inertia = lambda centres: ((X[:, None, :] - centres[None]) ** 2).sum(axis=2).min(axis=1).sum()  # noqa: E731
+    best = KMeans(5, n_init=5, random_state=0).fit(X).inertia_
+    assert inertia(after.centers) < inertia(before.centers)
+    assert inertia(after.centers) < 1.05 * best  # within 5% of a full k-means on all rows
+    assert after.fitting["partial_fit"] == {"files": 3, "rows": 6000, "passes": 2}
+    assert after.data_sha256 is None and after.raw_to_id == before.raw_to_id and after.names == before.names
+    artefact.save(after, tmp_path / "full.model.skops")
+    summary = label(artefact.load(tmp_path / "full.model.skops"), tmp_path / "full", tmp_path / "out",
+                    client=client)
+    assert summary.rows == 6000 and not summary.unplaced
+
+
+def test_fitting_on_the_files_needs_mini_batch_k_means(client, customers, make_model, tmp_path):
+    from segwidgets.labelling import fit_minibatch
+
+    frame, root = customers
+    model, spec = saved(make_model, root, tmp_path)
+    with pytest.raises(SegwidgetsValueError, match="needs a segmentation tuned with mini-batch k-means"):
+        fit_minibatch(model, root / "parquet", client=client)
