@@ -23,6 +23,7 @@ _EXPORTS = {
     "Explorer": "segwidgets.dashboards.explorer",
     "Report": "segwidgets.dashboards.report",
     "KMeansLesson": "segwidgets.dashboards.kmeans_lesson",
+    "label": "segwidgets.labelling",
     "SegwidgetsError": "segwidgets.errors",
     "SegwidgetsValueError": "segwidgets.errors",
 }

@@ -5,7 +5,10 @@
 ``segwidgets report SPEC``
     the read-only report of a saved segmentation spec;
 ``segwidgets report SPEC --html OUT``
-    the same report written as one self-contained HTML file (no server).
+    the same report written as one self-contained HTML file (no server);
+``segwidgets label SPEC INPUT OUTPUT``
+    every row of a table of any size (CSV or Parquet files or folders) labelled with the saved
+    segmentation, on Dask (:mod:`segwidgets.labelling`).
 
 :func:`voila_command` builds the exact command line; the end-to-end tests use
 it too, so they run the server exactly as people do.
@@ -147,7 +150,7 @@ def _existing_file(text: str) -> Path:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="segwidgets",
-        description="Serve the segwidgets apps with Voila.",
+        description="Serve the segwidgets apps with Voila; label tables of any size with a saved segmentation.",
     )
     parser.add_argument("--version", action="version",
                         version=f"%(prog)s {_version()}")
@@ -200,11 +203,48 @@ def build_parser() -> argparse.ArgumentParser:
                              "(no server; open it from disk, print it, send it)")
     server_options(report)
 
+    labeller = commands.add_parser(
+        "label", help="label a table of any size with a saved segmentation, on Dask",
+        description="Label every row of INPUT (a CSV or Parquet file, or a folder of them) with the "
+                    "segmentation saved as SPEC (NAME.json, with NAME.model.skops beside it: "
+                    "Segmentation.save_artefact) and write Parquet files into the folder OUTPUT: the id "
+                    "columns, segment, segment_name, and unplaced (why a row has no segment). Runs on a "
+                    "local Dask cluster, or on a running one with --scheduler.")
+    labeller.add_argument("spec", type=_existing_file, metavar="SPEC", help="the saved segmentation (JSON)")
+    labeller.add_argument("input", metavar="INPUT", help="a CSV or Parquet file, or a folder of them")
+    labeller.add_argument("output", metavar="OUTPUT", help="a new (or empty) folder for the labelled Parquet files")
+    labeller.add_argument("--id-columns", metavar="A,B", type=_column_list,
+                          help="input columns written beside the segment (default: the identifier "
+                               "columns of the table the segmentation was fitted on)")
+    labeller.add_argument("--scheduler", metavar="ADDRESS",
+                          help="a running Dask scheduler, such as tcp://10.0.0.5:8786 (default: a local "
+                               "cluster on this machine, stopped at the end)")
+    labeller.add_argument("--workers", type=int, metavar="N",
+                          help="worker processes of the local cluster (default: one per core, at most 8)")
+    labeller.add_argument("--drift", action="store_true",
+                          help="also report how far each feature and the segment shares moved from the "
+                               "table the segmentation was fitted on")
+    labeller.add_argument("--model", metavar="FILE", type=_existing_file,
+                          help="the model file (default: NAME.model.skops beside SPEC)")
+    labeller.add_argument("--fit", action="store_true",
+                          help="when there is no model file yet: fit SPEC on its own data and save "
+                               "NAME.model.skops beside it first")
+    labeller.add_argument("--overwrite", action="store_true", help="replace what OUTPUT holds")
+    labeller.add_argument("--no-progress", dest="progress", action="store_false",
+                          help="print no progress bar")
+
     lesson = commands.add_parser(
         "lesson", help="the k-means lesson for instructors",
         description="Serve the step-by-step k-means lesson.")
     server_options(lesson)
     return parser
+
+
+def _column_list(text: str) -> list[str]:
+    columns = [c.strip() for c in text.split(",") if c.strip()]
+    if not columns:
+        raise argparse.ArgumentTypeError("name at least one column, as in --id-columns customer_id")
+    return columns
 
 
 def _pool_size(text: str) -> int:
@@ -243,6 +283,8 @@ def _existing_dir(text: str) -> Path:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "label":
+        return _label(args)
     if args.command == "app":
         notebook_name = "explorer"
         extra_env = {config.ENV_DATA: str(args.file)} if args.file else {}
@@ -306,6 +348,35 @@ def _write_html(args: argparse.Namespace) -> int:
         print(f"segwidgets: {args.html} could not be written ({exc.strerror or exc})", file=sys.stderr)
         return 1
     print(f"segwidgets: wrote {args.html} ({size / 1024:,.0f} KB, one self-contained file)")
+    return 0
+
+
+def _label(args: argparse.Namespace) -> int:
+    """``segwidgets label SPEC INPUT OUTPUT``: progress, then the summary, or the reason in words."""
+    from segwidgets.core.artefact import artefact_path
+    from segwidgets.errors import SegwidgetsError
+    from segwidgets.labelling import label
+
+    try:
+        model_file = args.model or artefact_path(args.spec)
+        if args.fit and not Path(model_file).exists():
+            from segwidgets.session import Segmentation
+
+            print(f"segwidgets: fitting {args.spec.name} on its data to save {Path(model_file).name} ...", flush=True)
+            model = Segmentation.load(args.spec)
+            model.wait()
+            if model.result is None:
+                print(f"segwidgets: {model.status}", file=sys.stderr)
+                return 1
+            model.save_artefact(model_file)
+        summary = label(args.spec, args.input, args.output, id_columns=args.id_columns, drift=args.drift,
+                        scheduler=args.scheduler, workers=args.workers, artefact_file=model_file,
+                        overwrite=args.overwrite, progress=args.progress)
+    except SegwidgetsError as exc:
+        print(f"segwidgets: {exc}", file=sys.stderr)
+        return 1
+    print()
+    print(summary.text())
     return 0
 
 

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from traitlets import HasTraits, TraitError, observe, validate
 
@@ -339,6 +340,54 @@ class Persistence(HasTraits):
         except OSError as exc:
             raise SegwidgetsValueError(_unwritable(target, exc)) from None
         return target
+
+    def artefact(self) -> Any:
+        """The current seeded fit as a portable :class:`~segwidgets.core.artefact.Artefact`:
+        what ``segwidgets label`` applies to a table of any size (it waits for the fit)."""
+        from ..core import artefact
+
+        self.wait()
+        shown = self.result
+        if shown is None or shown.preview or self.table is None:
+            raise SegwidgetsValueError("There is no fitted segmentation yet: load a table and wait for its segments.")
+        spec = self.spec
+        key = (shown.fit_key, shown.raw_to_id, tuple(sorted(shown.names.items())), spec.data_sha256)
+        kept = self.__dict__.get("_artefact")
+        if kept is not None and kept[0] == key:
+            return kept[1]  # built once per fit and names: predict() may be called often
+        roles = self.table.roles
+        identifiers = [c for c, r in roles.items() if role_name(r) == "identifier"]
+        built = artefact.build(
+            prepared=shown.prepared, fit=shown.fit, raw_to_id=shown.raw_to_id, names=dict(shown.names),
+            frame=self.table.frame, roles=roles, labels=np.asarray(shown.labels),
+            settings={name: getattr(spec, name) for name in artefact.FIT_SETTINGS},
+            data_sha256=spec.data_sha256, identifiers=identifiers)
+        self.__dict__["_artefact"] = (key, built)
+        return built
+
+    def save_artefact(self, path: str | os.PathLike) -> Path:
+        """Save the fitted segmentation for labelling other tables (``segwidgets label``).
+
+        ``path`` is either the spec's ``NAME.json`` (the spec is written there and the model
+        beside it as ``NAME.model.skops``) or a ``.skops`` file. Returns the model file's path.
+        """
+        from ..core import artefact
+
+        target = Path(path)
+        if target.suffix.lower() == ".json":
+            self.save(target)
+            target = artefact.artefact_path(target)
+        elif target.suffix.lower() != ".skops":
+            raise SegwidgetsValueError(f"{target.name!r}: give the spec's NAME.json (the model goes beside "
+                                       "it) or a file ending in .skops.")
+        return artefact.save(self.artefact(), target)
+
+    def predict(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Label the rows of ``frame`` as ``segwidgets label`` does (same artefact, same rule):
+        ``segment``, ``segment_name``, ``unplaced``. For k-means, mini-batch k-means and
+        Gaussian mixtures, the table's own rows get :attr:`labels`; methods without
+        ``predict`` give each row its nearest segment centre (see ``artefact().fitting["agreement"]``)."""
+        return self.artefact().predict(frame)
 
     def publish(self, name: str, folder: str | os.PathLike | None = None, *, overwrite: bool = False,
                 report_url: str | None = None) -> Any:
