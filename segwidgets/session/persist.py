@@ -7,7 +7,7 @@ import errno
 import hashlib
 import logging
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -351,14 +351,15 @@ class Persistence(HasTraits):
         if shown is None or shown.preview or self.table is None:
             raise SegwidgetsValueError("There is no fitted segmentation yet: load a table and wait for its segments.")
         spec = self.spec
-        key = (shown.fit_key, shown.raw_to_id, tuple(sorted(shown.names.items())), spec.data_sha256)
+        raw_to_id = _merged_ids(shown.raw_to_id, self.edits if shown.edits else [])
+        key = (shown.key, shown.raw_to_id, tuple(sorted(shown.names.items())), spec.data_sha256)
         kept = self.__dict__.get("_artefact")
         if kept is not None and kept[0] == key:
             return kept[1]  # built once per fit and names: predict() may be called often
         roles = self.table.roles
         identifiers = [c for c, r in roles.items() if role_name(r) == "identifier"]
         built = artefact.build(
-            prepared=shown.prepared, fit=shown.fit, raw_to_id=shown.raw_to_id, names=dict(shown.names),
+            prepared=shown.prepared, fit=shown.fit, raw_to_id=raw_to_id, names=dict(shown.names),
             frame=self.table.frame, roles=roles, labels=np.asarray(shown.labels),
             settings={name: getattr(spec, name) for name in artefact.FIT_SETTINGS},
             data_sha256=spec.data_sha256, identifiers=identifiers)
@@ -542,6 +543,21 @@ class Persistence(HasTraits):
     def __repr__(self) -> str:
         n = 0 if self.data is None else len(self.data)
         return f"<Segmentation {self.source or 'no data'}: {n:,} rows, {self.status or self.state}>"
+
+
+def _merged_ids(raw_to_id: Sequence[int], edits: Sequence[Mapping[str, Any]]) -> list[int]:
+    """The stable id of each of the fit's labels after the hand ``edits``: merges are a
+    relabelling a saved model repeats on any rows; a split, move, new segment or drill-in is
+    not (it names rows of this table, or refits part of it), so it is refused in words."""
+    ids = [int(i) for i in raw_to_id]
+    for edit in edits:
+        if edit["op"] != "merge":
+            raise SegwidgetsValueError(
+                "This segmentation has hand edits that a saved model cannot repeat on other rows "
+                "(a split, a move, a new segment or a drill-in); only merges can be. Undo those edits, "
+                "or save the rows' segments with model.save('segments.csv') instead.")
+        ids = [edit["into"] if i in edit["segments"] else i for i in ids]
+    return ids
 
 
 #: What :meth:`Persistence.save` writes, by file type.

@@ -250,3 +250,18 @@ def test_psi_reads_as_the_usual_thresholds():
 def test_the_spec_beside_the_model_is_named_for_it(tmp_path):
     assert artefact.artefact_path(tmp_path / "q3.json") == tmp_path / "q3.model.skops"
     assert json.loads(json.dumps(artefact.FIT_SETTINGS))  # plain names, as the spec's fields
+
+
+def test_hand_merges_are_kept_and_other_edits_refused_in_words():
+    from segwidgets import Segmentation
+    from segwidgets.errors import SegwidgetsValueError
+
+    model = Segmentation("facebook_live", k=4, background=False)
+    into = model.merge(model.segment_ids[:2], name="Engaged")
+    rows = model.data.iloc[:500]
+    labelled = model.predict(rows)
+    assert labelled["segment"].tolist() == model.labels[:500].tolist()
+    assert set(labelled.loc[labelled["segment"] == into, "segment_name"]) <= {"Engaged"}
+    model.split(into, 2)
+    with pytest.raises(SegwidgetsValueError, match="only merges can be"):
+        model.artefact()
