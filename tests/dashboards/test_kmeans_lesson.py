@@ -170,8 +170,8 @@ def test_clicks_place_centroids_while_placing_is_on(lesson):
     assert list(lesson.centroids.y) == [-2.0, 4.0]
     assert lesson.k == 2 and lesson.k_slider.value == 2
     assert "placing centroids: 2 placed" in lesson.status
-    assert "Centroid 2 placed at (0.5, 4)" in explanation(lesson)
-    assert "2: (0.5, 4)" in lesson.centroid_text.value
+    assert "Centroid 2 placed at (0.5, 4.0)" in explanation(lesson)
+    assert "2: (0.5, 4.0)" in lesson.centroid_text.value
 
     lesson.assign_button.click()  # stepping ends placing and keeps the centroids
     assert not lesson.placing and not lesson.place_toggle.value
