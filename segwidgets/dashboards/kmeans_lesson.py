@@ -1052,7 +1052,7 @@ class KMeansLesson(w.VBox):
                               scales={"x": xs, "y": ys, "color": cs}, default_size=20,
                               stroke="white", stroke_width=0.3)
             fig = bq.Figure(marks=[mark], axes=[bq.Axis(scale=xs, num_ticks=3),
-                                                bq.Axis(scale=ys, orientation="vertical",
+                                                bq.Axis(scale=ys, side="left",
                                                         num_ticks=3)],
                             title=name, animation_duration=0,
                             fig_margin={"top": 40, "bottom": 30, "left": 45, "right": 10},
