@@ -122,3 +122,28 @@ def nice_ticks(top: float, n: int = 4) -> list[float]:
     step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
     count = math.ceil(top / step - 1e-9)
     return [round(i * step, 10) for i in range(count + 1)]
+
+
+def format_bytes(n_bytes: int) -> str:
+    """A file size as people read it: ``312 -> "312 bytes"``, ``4_660 -> "4.6 KB"``,
+    ``48_000 -> "47 KB"``, ``1_300_000 -> "1.2 MB"`` (never "0 KB")."""
+    n_bytes = int(n_bytes)
+    if n_bytes < 1024:
+        return f"{n_bytes} byte{'' if n_bytes == 1 else 's'}"
+    kilobytes = n_bytes / 1024
+    if kilobytes < 10:
+        return f"{kilobytes:.1f} KB"
+    if kilobytes < 1024:
+        return f"{kilobytes:.0f} KB"
+    return format_megabytes(n_bytes)
+
+
+def tick_format(low: float, high: float) -> str:
+    """A d3 tick format in plain decimals for an axis from ``low`` to ``high``: enough decimals to
+    tell the ticks apart and no SI prefixes (a silhouette of 0.8 reads "0.8", not "800m";
+    an inertia of 9,170 reads "9,170", not "9.17k")."""
+    span = abs(float(high) - float(low))
+    if not math.isfinite(span) or span == 0:
+        return ",.2~f"
+    decimals = max(0, 1 - math.floor(math.log10(span)))
+    return f",.{decimals}~f"

@@ -13,6 +13,7 @@ import pandas as pd
 
 from ..core.algorithms import ALGORITHMS
 from ..core.diagnostics import SWEEP_METRICS, SweepResult, best_k, sweep_outcome
+from ..core.text import tick_format
 from ..errors import SegwidgetsValueError
 from ..session import Job, Segmentation
 from ._base import (
@@ -89,7 +90,7 @@ class KSweepPanel(OverKPanel, w.VBox):
                                       x=[self.x_scale.min, self.x_scale.max], y=[0.0, 1.0], scales=scales)
         self.click_surface.on_element_click(self._on_plot_click)
         self.y_axis = bq.Axis(scale=self.y_scale, orientation="vertical", label="inertia",
-                              tick_format=".3~s", label_offset="45px")
+                              tick_format=",.2~f", label_offset="45px")
         self.figure = self._k_figure(
             "sweep", [self.curve, self.knee_line, self.current_line, self.labels, self.click_surface],
             self.y_axis, "k (click to use it)", "320px")
@@ -240,6 +241,7 @@ class KSweepPanel(OverKPanel, w.VBox):
             self.y_scale.min, self.y_scale.max = low, high
             self.click_surface.y = [low, high]
             self.y_axis.label = label
+            self.y_axis.tick_format = tick_format(low, high)  # "0.8", never "800m"
             self.curve.x, self.curve.y = ks, values
             if result.knee is not None:
                 self.knee_line.x = np.array([result.knee, result.knee], dtype=float)
