@@ -73,7 +73,8 @@ class TreeCut:
                                  colors=[BRANCH_COLOR], stroke_width=1.5, visible=False)
         # Each leaf's number of rows, written down under it.
         self.leaf_labels = bq.Label(x=[], y=[], text=[], scales=xy, colors=["#333333"], default_size=10,
-                                    rotate_angle=-90, align="end", y_offset=4, visible=False)
+                                    rotate_angle=-90, align="end", x_offset=3, y_offset=4,
+                                    apply_clip=False, visible=False)
         #: group (0..k-1 of the cut, left to right) -> colour; the view sets it from the model.
         self.group_colors: Callable[[int], dict[int, str]] | None = None
         self.cut_line = bq.Lines(x=[0.0, width], y=[0.0, 0.0], scales=xy, colors=[CUT_COLOR],

@@ -237,11 +237,12 @@ class KSweepPanel(OverKPanel, w.VBox):
         label, better, meaning = SWEEP_METRICS[key]
         ks, values = table.index.to_numpy(dtype=float), self._values()
         low, high = self._y_range()
+        # The format first: the axis redraws its ticks when the scale moves ("0.8", never "800m").
+        self.y_axis.tick_format = tick_format(low, high)
         with self.curve.hold_sync(), self.knee_line.hold_sync(), self.labels.hold_sync():
             self.y_scale.min, self.y_scale.max = low, high
             self.click_surface.y = [low, high]
             self.y_axis.label = label
-            self.y_axis.tick_format = tick_format(low, high)  # "0.8", never "800m"
             self.curve.x, self.curve.y = ks, values
             if result.knee is not None:
                 self.knee_line.x = np.array([result.knee, result.knee], dtype=float)
