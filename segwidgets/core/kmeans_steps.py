@@ -39,6 +39,9 @@ __all__ = [
     "voronoi_grid",
     "prediction_offsets",
     "VORONOI_CELLS",
+    "TABLE_SHAPE",
+    "Projection",
+    "project_table",
 ]
 
 #: How a start is chosen: k-means++ (spread out, what scikit-learn does by default) or k random
@@ -491,3 +494,64 @@ def prediction_offsets(guesses: np.ndarray, actual: np.ndarray) -> np.ndarray:
         raise SegwidgetsValueError(
             f"One guess per centroid is needed: {G.shape[0]} guesses for {A.shape[0]} centroids.")
     return np.sqrt(((G - A) ** 2).sum(axis=1))
+
+
+#: Rows of the demo table the lesson clusters (a seeded sample: the plot stays readable).
+TABLE_ROWS = 600
+
+#: The lesson's one shape with more than two features: the demo table, drawn through PCA.
+TABLE_SHAPE = LessonShape(
+    "table", "Facebook posts, 9 features (PCA)", None,
+    "A real table: nine reaction counts per post (log(1 + x), standardised). k-means works in "
+    "all nine; the plot can only show two.",
+    x_label="principal component 1", y_label="principal component 2",
+)
+
+
+@dataclass(frozen=True)
+class Projection:
+    """A table of more than two features, standardised, with its first two principal components.
+
+    Data Attributes:
+        X: np.ndarray (n, p) — what k-means clusters (z-scores of the features).
+        xy: np.ndarray (n, 2) — the points as drawn (principal components 1 and 2).
+        features: tuple[str, ...] — the p features.
+        explained: float — share of the variance the two components show (0 to 1).
+        note: str — one sentence on what the projection hides.
+    """
+
+    X: np.ndarray
+    xy: np.ndarray
+    features: tuple[str, ...]
+    explained: float
+    note: str
+    _pca: object = field(repr=False, default=None)
+
+    def project(self, A: np.ndarray) -> np.ndarray:
+        """Points of the feature space (m, p) as drawn (m, 2)."""
+        return np.asarray(self._pca.transform(np.asarray(A, dtype=np.float64)), dtype=np.float64)
+
+    def unproject(self, xy: np.ndarray) -> np.ndarray:
+        """Points of the plot (m, 2) back in the feature space: the point of the plane drawn
+        (the hidden components at their mean)."""
+        return np.asarray(self._pca.inverse_transform(np.asarray(xy, dtype=np.float64)), dtype=np.float64)
+
+
+def project_table(frame, columns: list[str], n: int = TABLE_ROWS, seed: int = 0) -> Projection:
+    """Sample `n` rows of `frame`, take log(1 + x) of the (count) `columns`, standardise, and
+    project on two principal components (scikit-learn's PCA)."""
+    from sklearn.decomposition import PCA
+
+    values = frame[list(columns)].apply(lambda c: c.astype("float64")).dropna()
+    if len(values) < 10 or len(columns) < 3:
+        raise SegwidgetsValueError("The projection lesson needs at least 10 rows and 3 features.")
+    rows = np.random.RandomState(int(seed)).permutation(len(values))[: min(int(n), len(values))]
+    raw = values.to_numpy()[np.sort(rows)]
+    X = standardise(np.log1p(np.clip(raw, 0, None)))
+    pca = PCA(n_components=2, random_state=int(seed)).fit(X)
+    explained = float(pca.explained_variance_ratio_.sum())
+    note = (f"{len(columns)} features drawn in 2: the plot shows the two directions that spread the "
+            f"points most ({explained:.0%} of the variance). k-means measures distance in all "
+            f"{len(columns)}, so points that look close here can be far apart in the hidden "
+            f"{1 - explained:.0%}, and some seem to sit with the wrong centroid.")
+    return Projection(X, np.asarray(pca.transform(X)), tuple(columns), explained, note, pca)

@@ -33,10 +33,12 @@ from ..core.kmeans_compare import METHODS, compare_methods, compare_starts, elbo
 from ..core.kmeans_steps import (
     INIT_METHODS,
     LESSON_SHAPES,
+    TABLE_SHAPE,
     KMeansStepper,
     k_advice,
     make_lesson_data,
     prediction_offsets,
+    project_table,
     standardise,
     voronoi_grid,
 )
@@ -55,6 +57,8 @@ PALETTE = [
     "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac",
 ]
 UNASSIGNED = "#9aa0a6"
+#: Every data shape the lesson offers: the 2-D shapes and the demo table through PCA.
+SHAPES = {**LESSON_SHAPES, TABLE_SHAPE.name: TABLE_SHAPE}
 #: Colours that survive a projector (Okabe–Ito, darkened): the presenter layout's segments.
 PRESENTER_PALETTE = [
     "#0060a0", "#e08a00", "#c03c00", "#008060", "#b0408a",
@@ -184,8 +188,8 @@ class KMeansLesson(w.VBox):
     # ------------------------------------------------------------ validation
     @staticmethod
     def _check_shape(value: str) -> str:
-        if value not in LESSON_SHAPES:
-            raise TraitError(f"Unknown data shape {value!r}: choose one of {', '.join(LESSON_SHAPES)}.")
+        if value not in SHAPES:
+            raise TraitError(f"Unknown data shape {value!r}: choose one of {', '.join(SHAPES)}.")
         return value
 
     @classmethod
@@ -316,7 +320,7 @@ class KMeansLesson(w.VBox):
             return b
 
         self.shape_menu = w.Dropdown(
-            options=[(info.label, name) for name, info in LESSON_SHAPES.items()],
+            options=[(info.label, name) for name, info in SHAPES.items()],
             description="Data", layout=w.Layout(width="300px"),
             style={"description_width": "40px"},
         )
@@ -498,21 +502,32 @@ class KMeansLesson(w.VBox):
 
     # --------------------------------------------------------- data + state
     def _load_data(self) -> None:
-        self.X_raw = make_lesson_data(self.shape, n=self._n, seed=0)
-        self.X = standardise(self.X_raw) if self.scale_features else self.X_raw
+        if self.shape == TABLE_SHAPE.name:
+            from ..datasets import load
+
+            frame = load("facebook_live")
+            self.projection = project_table(frame, [c for c in frame.columns if c.startswith("num_")])
+            self.X_raw = self.X = self.projection.X
+            drawn = self.projection.xy
+        else:
+            self.projection = None
+            self.X_raw = make_lesson_data(self.shape, n=self._n, seed=0)
+            self.X = standardise(self.X_raw) if self.scale_features else self.X_raw
+            drawn = self.X
+        self.drawn = drawn
         self.stepper = KMeansStepper(self.X)
-        lo, hi = self.X.min(axis=0), self.X.max(axis=0)
+        lo, hi = drawn.min(axis=0), drawn.max(axis=0)
         pad = (hi - lo) * 0.06 + 1e-9
         lo, hi = lo - pad, hi + pad
         self._domain = (float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1]))
-        info = LESSON_SHAPES[self.shape]
-        suffix = " (z-score)" if self.scale_features else ""
+        info = SHAPES[self.shape]
+        suffix = " (z-score)" if self.scale_features and self.projection is None else ""
         with contextlib.ExitStack() as stack:
             for widget in (self.x_scale, self.y_scale, self.points, self.click_surface):
                 stack.enter_context(widget.hold_sync())
             self.x_scale.min, self.x_scale.max = self._domain[0], self._domain[1]
             self.y_scale.min, self.y_scale.max = self._domain[2], self._domain[3]
-            self.points.x, self.points.y = self.X[:, 0], self.X[:, 1]
+            self.points.x, self.points.y = drawn[:, 0], drawn[:, 1]
             self.click_surface.x = [self._domain[0], self._domain[1]]
             self.click_surface.y = [self._domain[2], self._domain[3]]
         self.x_axis.label = info.x_label + suffix
@@ -523,6 +538,16 @@ class KMeansLesson(w.VBox):
         self._clear_prediction()
         self.stepper.init(self.k, seed=self.seed, centroids=centroids, method=self.init_method)
         self._draw()
+
+    def xy(self, A: np.ndarray) -> np.ndarray:
+        """Points of the clustered space (m, p) as the plot draws them (m, 2)."""
+        A = np.asarray(A, dtype=np.float64)
+        return A[:, :2] if self.projection is None else self.projection.project(A)
+
+    def from_xy(self, x: float, y: float) -> np.ndarray:
+        """A point of the plot in the clustered space (on the plane drawn, for the table)."""
+        point = np.array([[float(x), float(y)]])
+        return point[0] if self.projection is None else self.projection.unproject(point)[0]
 
     @property
     def palette(self) -> list[str]:
@@ -552,7 +577,7 @@ class KMeansLesson(w.VBox):
         k = st.k
         palette = self.palette
         colors = palette[:k] if k > 1 else [palette[0], palette[0]]
-        X, C = self.X, st.centroids
+        X, C = self.drawn, self.xy(st.centroids)
         with contextlib.ExitStack() as stack:
             for widget in (self.color_scale, self.points, self.links, self.trails,
                            self.centroids, self.inertia_line, self.inertia_x_scale,
@@ -561,7 +586,8 @@ class KMeansLesson(w.VBox):
                 stack.enter_context(widget.hold_sync())
             self.color_scale.colors = colors
             self.color_scale.min, self.color_scale.max = 0, max(k - 1, 1)
-            self._draw_regions(C, visible=not blank)
+            # Regions of the plane drawn are not the regions of the feature space: none for the table.
+            self._draw_regions(C, visible=not blank and self.projection is None)
             self._draw_prediction()
             self.points.color = (None if st.labels is None or blank
                                  else st.labels.astype(np.int32))
@@ -575,7 +601,7 @@ class KMeansLesson(w.VBox):
                 self.links.visible = True
             else:
                 self.links.visible = False
-            path = [s.centroids for s in self.stepper.history if s.phase in ("init", "update")]
+            path = [self.xy(s.centroids) for s in self.stepper.history if s.phase in ("init", "update")]
             if len(path) > 1 and not blank:
                 P = np.stack(path, axis=1)  # (k, m, 2)
                 self.trails.x, self.trails.y = P[:, :, 0], P[:, :, 1]
@@ -631,7 +657,7 @@ class KMeansLesson(w.VBox):
 
     def _update_texts(self, error: str | None = None) -> None:
         st = self.stepper.state
-        info = LESSON_SHAPES[self.shape]
+        info = SHAPES[self.shape]
         if self.placing and not self._placed:
             self.status = f"{info.label} · placing centroids: 0 placed · click on the plot"
             self.status_line.value = f"<span>{escape(self.status)}</span>"
@@ -653,13 +679,15 @@ class KMeansLesson(w.VBox):
             parts.append(f"next: {self.stepper.next_phase}")
         # The centroid list goes out before the status line, which is the last word.
         coords = ", ".join(f"{j + 1}: ({self.fmt(c[0], 0)}, {self.fmt(c[1], 1)})"
-                           for j, c in enumerate(st.centroids))
+                           for j, c in enumerate(self.xy(st.centroids)))
         self.centroid_text.value = (f"<span style='font-size:85%;color:#444'>Centroids — "
                                     f"{escape(coords)}</span>")
         self.status = " · ".join(parts)
         self.status_line.value = f"<span>{escape(self.status)}</span>"
         self._say(error or st.message, error=bool(error))
         advice = [k_advice(self.shape, st.k), info.note]
+        if self.projection is not None:
+            advice.append(self.projection.note)
         if self.shape == "stretched":
             advice.append("Features are standardised now: both count the same." if self.scale_features
                           else "Turn on “Standardise features” to see the difference.")
@@ -701,7 +729,7 @@ class KMeansLesson(w.VBox):
     @observe("shape", "scale_features")
     def _data_changed(self, change: dict) -> None:
         if self._ready:
-            natural = LESSON_SHAPES[self.shape].natural_k
+            natural = SHAPES[self.shape].natural_k
             if change["name"] == "shape" and natural is not None and natural != self.k:
                 with syncing(self, "_busy"):  # a new shape starts at the k a person sees in it
                     self.k = natural
@@ -792,7 +820,7 @@ class KMeansLesson(w.VBox):
         elif self.click_mode == "add":
             self.insert_centroid(x, y)
         elif self.click_mode == "remove":
-            C = self.stepper.state.centroids
+            C = self.xy(self.stepper.state.centroids)
             j = int(np.argmin(np.hypot(C[:, 0] - x, C[:, 1] - y)))
             if math.hypot(C[j, 0] - x, C[j, 1] - y) > REMOVE_RADIUS * self.span:
                 self._say("Click on a centroid (a diamond) to remove it.")
@@ -814,7 +842,7 @@ class KMeansLesson(w.VBox):
         if self.click_mode == "remove":
             self.remove_centroid(index)
         elif self.click_mode == "predict":
-            C = self.stepper.state.centroids
+            C = self.xy(self.stepper.state.centroids)
             self.guess(float(C[index, 0]), float(C[index, 1]))
 
     def _drop(self, content: dict) -> tuple[int, float, float] | None:
@@ -839,12 +867,12 @@ class KMeansLesson(w.VBox):
             return
         j, x, y = drop
         C = self.stepper.state.centroids.copy()
-        C[j] = (x, y)
-        labels = np.argmin(((self.X[:, None, :2] - C[None, :, :2]) ** 2).sum(-1), axis=1)
+        C[j] = self.from_xy(x, y)
+        labels = np.argmin(((self.X[:, None, :] - C[None, :, :]) ** 2).sum(-1), axis=1)
         with self.points.hold_sync(), self.regions.hold_sync(), self.region_scale.hold_sync():
             if self.stepper.state.labels is not None:
                 self.points.color = labels.astype(np.int32)
-            self._draw_regions(C)
+            self._draw_regions(self.xy(C), visible=self.projection is None)
 
     @_plain_errors
     def _on_drag_end(self, mark: Any, content: dict, *args: Any) -> None:
@@ -874,7 +902,7 @@ class KMeansLesson(w.VBox):
         C = self.stepper.state.centroids.copy()
         if not 0 <= int(j) < C.shape[0]:
             raise TraitError(f"There is no centroid {int(j) + 1}.")
-        C[int(j)] = (float(x), float(y))
+        C[int(j)] = self.from_xy(x, y)
         self._start_from(C, f"Centroid {int(j) + 1} moved to ({self.fmt(x, 0)}, {self.fmt(y, 1)}).")
 
     def insert_centroid(self, x: float, y: float) -> None:
@@ -882,7 +910,7 @@ class KMeansLesson(w.VBox):
         C = self.stepper.state.centroids
         if C.shape[0] >= self.MAX_K:
             raise TraitError(f"The lesson shows at most {self.MAX_K} centroids.")
-        self._start_from(np.vstack([C, [[float(x), float(y)]]]),
+        self._start_from(np.vstack([C, self.from_xy(x, y)[None, :]]),
                          f"Centroid {C.shape[0] + 1} added at ({self.fmt(x, 0)}, {self.fmt(y, 1)}).")
 
     def remove_centroid(self, j: int) -> None:
@@ -943,7 +971,7 @@ class KMeansLesson(w.VBox):
             return
         G = np.array(self._guesses, dtype=np.float64)
         stepper.update()
-        A = stepper.state.centroids[:, :2]
+        A = self.xy(stepper.state.centroids)
         off = prediction_offsets(G, A)
         self._guesses, self._reveal = [], (G, A)
         self._draw()
@@ -1033,8 +1061,10 @@ class KMeansLesson(w.VBox):
         self.elbow_text.value = (
             f"<div style='line-height:1.35'>Inertia always falls as k grows, so look for the "
             f"bend (the elbow). The silhouette (higher is better, at most 1) peaks at "
-            f"<b>k={best}</b> here. {escape(LESSON_SHAPES[self.shape].label)}: a person sees "
-            f"{LESSON_SHAPES[self.shape].natural_k} groups.</div>")
+            f"<b>k={best}</b> here." + (
+                f" {escape(SHAPES[self.shape].label)}: a person sees "
+                f"{SHAPES[self.shape].natural_k} groups." if SHAPES[self.shape].natural_k else "")
+            + "</div>")
 
     @_plain_errors
     def _on_compare_methods(self, _: Any = None) -> None:
@@ -1048,7 +1078,7 @@ class KMeansLesson(w.VBox):
                 min=self._domain[2], max=self._domain[3])
             cs = bq.ColorScale(colors=palette[:k] if k > 1 else palette[:1] * 2, min=0,
                                max=max(k - 1, 1))
-            mark = bq.Scatter(x=self.X[:, 0], y=self.X[:, 1], color=labels[name].astype(np.int32),
+            mark = bq.Scatter(x=self.drawn[:, 0], y=self.drawn[:, 1], color=labels[name].astype(np.int32),
                               scales={"x": xs, "y": ys, "color": cs}, default_size=20,
                               stroke="white", stroke_width=0.3)
             fig = bq.Figure(marks=[mark], axes=[bq.Axis(scale=xs, num_ticks=3),
@@ -1063,7 +1093,7 @@ class KMeansLesson(w.VBox):
             old.close()
         self.methods_box.children = figures
         self.methods_text.value = (
-            f"<div style='line-height:1.35'>{escape(LESSON_SHAPES[self.shape].note)} "
+            f"<div style='line-height:1.35'>{escape(SHAPES[self.shape].note)} "
             f"A Gaussian mixture lets each segment be a stretched, tilted ellipse of its own "
             f"size; Ward merges the closest groups step by step. Same points, k={k}.</div>")
 
@@ -1079,7 +1109,7 @@ class KMeansLesson(w.VBox):
             raise TraitError(f"The lesson shows at most {self.MAX_K} centroids: "
                              f"press Assign to start with these.")
         self._placed.append((x, y))
-        self.stepper.init(len(self._placed), centroids=np.array(self._placed))
+        self.stepper.init(len(self._placed), centroids=np.array([self.from_xy(*p) for p in self._placed]))
         with syncing(self, "_busy"):
             self.k = len(self._placed)
             self.k_slider.value = self.k

@@ -254,3 +254,19 @@ def test_prediction_offsets_are_distances_from_each_guess():
     np.testing.assert_allclose(off, [5.0, 0.0])
     with pytest.raises(SegwidgetsValueError, match="One guess per centroid"):
         prediction_offsets([[0, 0]], [[1, 1], [2, 2]])
+
+
+def test_the_demo_table_projects_on_two_principal_components_and_back():
+    from segwidgets import datasets
+    from segwidgets.core.kmeans_steps import project_table
+
+    frame = datasets.load("facebook_live")
+    columns = [c for c in frame.columns if c.startswith("num_")]
+    proj = project_table(frame, columns, n=300, seed=1)
+    assert proj.X.shape == (300, 9) and proj.xy.shape == (300, 2)
+    np.testing.assert_allclose(proj.X.mean(axis=0), 0, atol=1e-9)
+    assert 0.5 < proj.explained < 1 and f"{proj.explained:.0%} of the variance" in proj.note
+    np.testing.assert_allclose(proj.project(proj.X), proj.xy)
+    np.testing.assert_allclose(proj.project(proj.unproject(proj.xy[:5])), proj.xy[:5], atol=1e-9)
+    with pytest.raises(SegwidgetsValueError, match="at least 10 rows and 3 features"):
+        project_table(frame, columns[:2])

@@ -407,3 +407,22 @@ def test_inertia_ticks_are_round_numbers(lesson):
     ticks = list(lesson.inertia_y_axis.tick_values)
     assert ticks[0] == 0 and all(float(t).is_integer() for t in ticks)
     assert lesson.inertia_y_scale.max == ticks[-1] >= max(lesson.inertia_line.y)
+
+
+def test_the_demo_table_is_clustered_in_nine_features_and_drawn_through_pca(lesson):
+    lesson.shape_menu.value = "table"
+    assert lesson.X.shape == (600, 9) and lesson.k == 3  # a table has no k a person sees
+    proj = lesson.projection
+    np.testing.assert_allclose(lesson.points.x, proj.xy[:, 0])
+    lesson.converge_button.click()
+    st = lesson.stepper.state
+    # the steps are taken in all nine features, and the centroids drawn where PCA puts them
+    np.testing.assert_array_equal(st.labels, nearest(lesson.X, st.centroids))
+    np.testing.assert_allclose(centroids_of(lesson), proj.project(st.centroids))
+    assert "principal component 1" in lesson.x_axis.label
+    assert "can be far apart in the hidden" in lesson.advice.value
+    assert not lesson.regions.visible  # regions of the drawn plane would mislead
+    lesson.click_buttons.value = "add"
+    click_plot(lesson, 0.0, 0.0)
+    assert lesson.k == 4
+    np.testing.assert_allclose(centroids_of(lesson)[3], [0.0, 0.0], atol=1e-9)

@@ -147,6 +147,15 @@ def test_instructor_runs_the_lesson_in_a_lecture_hall(page, open_app, save_scree
     expect(status(page)).to_contain_text("converged after")
     page.evaluate("window.scrollTo(0, 0)")
     shot("presenter")
+
+    # More than two features: the demo table, clustered in nine, drawn through PCA.
+    page.locator(".sw-lesson-shape select").select_option(label="Facebook posts, 9 features (PCA)")
+    expect(status(page)).to_contain_text("Facebook posts, 9 features (PCA) · k=3 · iteration 0")
+    page.locator(".sw-lesson-converge").click()
+    expect(status(page)).to_contain_text("converged after")
+    expect(page.locator(".sw-lesson-advice")).to_contain_text("far apart in the hidden")
+    expect(page.locator(".sw-lesson-plot")).to_contain_text("principal component 1")
+    shot("table-pca")
     # Console errors from bqplot sizing figures in hidden tabs ("<rect> attribute width: A negative
     # value") and the shared-module notice of the d3 guard are not page errors.
     assert not [e for e in page.sw_errors if "page error" in e], page.sw_errors
