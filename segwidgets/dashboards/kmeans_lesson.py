@@ -991,6 +991,7 @@ class KMeansLesson(w.VBox):
             self.points.default_size, self.points.stroke = 64, "black"
             self.centroids.default_size = 600
             self.inertia_figure.layout.height = "240px"
+            self.inertia_figure.fig_margin = {"top": 10, "bottom": 60, "left": 80, "right": 15}
         else:
             self.remove_class(_css("presenting"))
             self.figure.layout.width, self.figure.layout.height = "660px", "560px"
@@ -998,6 +999,7 @@ class KMeansLesson(w.VBox):
             self.points.default_size, self.points.stroke = 36, "white"
             self.centroids.default_size = 360
             self.inertia_figure.layout.height = "190px"
+            self.inertia_figure.fig_margin = {"top": 10, "bottom": 40, "left": 70, "right": 15}
         tick_style = {"font-size": "17px", "fill": "#000"} if on else {}
         for fig in (self.figure, self.inertia_figure, self.elbow_figure):
             for axis in fig.axes:
@@ -1031,7 +1033,7 @@ class KMeansLesson(w.VBox):
             rows.append("<tr>" + "".join(cells) + "</tr>")
         best = result.best
         summary = " ".join(
-            f"{INIT_METHODS[m].capitalize()}: {result.stuck(m)} of {len(result.of(m))} starts "
+            f"With {INIT_METHODS[m]}, {result.stuck(m)} of {len(result.of(m))} starts "
             f"ended more than 1% above the lowest inertia; keeping the best of "
             f"{len(result.of(m))} (n_init={len(result.of(m))}) gives "
             f"{format_significant(best[m].inertia, 4)}." for m in INIT_METHODS)
