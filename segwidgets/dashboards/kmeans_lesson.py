@@ -3,9 +3,19 @@
 Pick a data shape and k, then press *Assign* and *Update* in turn (or
 *Play*, or *Run to convergence*) and watch each point join its nearest
 centroid and each centroid move to the mean of its points; *Step back*
-undoes a half-step. Centroids can be placed by hand by clicking on the plot.
-The inertia of every step is plotted beside it, and two toggles show what
-scaling and a bad k do.
+undoes a half-step. Centroids can be placed by hand by clicking on the plot,
+dragged (the points follow), added or removed with a click; the area each
+centroid wins is shaded under the points. The inertia of every step is plotted
+beside it, and two toggles show what scaling and a bad k do. For a lecture
+hall: play speeds, a presenter layout, "predict the next step", and three tabs
+(starts seed by seed, choosing k, where k-means fails) whose numbers come from
+``core.kmeans_compare``. The demo table is clustered in nine features and drawn
+through PCA (``core.kmeans_steps.project_table``).
+
+Dragging: the centroid mark is an SVG ``Scatter`` with ``enable_move``; its
+``drag`` messages recolour the points (not the centroids, which the browser
+moves) and ``drag_end`` starts again from where it was dropped. The click
+surface lies under the centroids so that they can be dragged and clicked.
 
 Clicking: bqplot's selectors read d3's current event, which is null without the
 ``segwidgets-d3-guard`` labextension (docs/frontends.md), and a mark's

@@ -426,3 +426,20 @@ def test_the_demo_table_is_clustered_in_nine_features_and_drawn_through_pca(less
     click_plot(lesson, 0.0, 0.0)
     assert lesson.k == 4
     np.testing.assert_allclose(centroids_of(lesson)[3], [0.0, 0.0], atol=1e-9)
+
+
+def test_the_new_controls_refuse_what_a_browser_should_not_send(lesson):
+    import traitlets
+
+    before = centroids_of(lesson).copy()
+    with pytest.raises(traitlets.TraitError):
+        lesson.click_mode = "teleport"
+    with pytest.raises(traitlets.TraitError):
+        lesson.init_method = "forgy"
+    with pytest.raises(traitlets.TraitError):
+        lesson.seed = -1
+    lesson.seed_box.set_state({"value": 2**40})  # clamped by the bounded box, not a crash
+    assert 0 <= lesson.seed < 2**31
+    lesson.centroids._handle_custom_msg({"event": "element_click", "data": {"index": "0"}}, [])
+    lesson.centroids._handle_custom_msg({"event": "drag", "point": {"x": float("nan"), "y": 0}, "index": 0}, [])
+    assert lesson.k == 3 and centroids_of(lesson).shape == before.shape
