@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
@@ -51,6 +51,8 @@ __all__ = [
     "cut_by_height",
     "cut_by_k",
     "dendrogram_data",
+    "branch_groups",
+    "leaf_sizes",
     "find_knee",
     "height_for_k",
     "read_ari",
@@ -280,6 +282,42 @@ def cut_by_k(result: DendrogramResult, k: int) -> np.ndarray:
     labels = nearest_center(result.X, centers)
     labels[result.leaf_index] = leaf_labels
     return labels.astype(np.int32)
+
+
+def branch_groups(result: DendrogramResult, coordinates: Mapping[str, Any], k: int) -> np.ndarray:
+    """For each branch scipy draws (``coordinates["icoord"]`` order): the segment of the cut into
+    ``k`` it falls in (0 to k-1, numbered left to right as :func:`cut_by_k` numbers them), or -1 for
+    a branch above the cut (a merge the cut undoes)."""
+    k = int(k)
+    Z, n = result.linkage, result.n_leaves
+    leaf_labels = _leaf_labels(Z, k)
+
+    def first_leaf(node: int) -> int:
+        while node >= n:
+            node = int(Z[node - n, 0])
+        return node
+
+    drawn = [int(leaf_labels[first_leaf(int(node))]) for node in coordinates["leaves"]]
+    icoord = np.asarray(coordinates["icoord"], dtype=float).reshape(-1, 4)
+    dcoord = np.asarray(coordinates["dcoord"], dtype=float).reshape(-1, 4)
+    cut = height_for_k(result, k)
+    groups = np.full(len(icoord), -1, dtype=np.int64)
+    for i, (xs, ys) in enumerate(zip(icoord, dcoord)):
+        # below the cut if its merge is among the first n - k (heights tie: compare with the cut)
+        if ys[1] < cut or (k < n and ys[1] <= Z[n - k - 1, 2] and ys[1] < Z[n - k, 2]):
+            leaf = int(np.clip(np.rint((xs[0] - 5.0) / 10.0), 0, len(drawn) - 1))
+            groups[i] = drawn[leaf]
+    return groups
+
+
+def leaf_sizes(coordinates: Mapping[str, Any]) -> np.ndarray:
+    """Rows under each leaf scipy draws: a truncated leaf's label is ``"(123)"``, a single row's
+    is its index (1 row)."""
+    sizes = []
+    for label in coordinates["ivl"]:
+        text = str(label)
+        sizes.append(int(text[1:-1]) if text.startswith("(") and text.endswith(")") else 1)
+    return np.array(sizes, dtype=np.int64)
 
 
 def height_for_k(result: DendrogramResult, k: int) -> float:

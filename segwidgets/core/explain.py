@@ -21,7 +21,7 @@ Missing numbers are handled by the trees themselves.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,6 +44,7 @@ from .profile import SegmentProfile
 from .text import format_count, format_share, format_significant
 
 __all__ = [
+    "row_name",
     "GlobalExplanation",
     "RowAttribution",
     "RowExplanation",
@@ -655,19 +656,42 @@ def explain_row(x: Any, centers: Any, assigned: int, *, row: int, prepared_row: 
                           attribution=attribution, contributions=contributions)
 
 
-def row_sentence(explanation: RowExplanation, own: str, other: str) -> str:
-    """Why the row is in segment ``own`` rather than ``other`` (names), in one or two sentences."""
+#: An identifier longer than this is shortened where a row is named.
+ROW_NAME_CHARS = 40
+
+
+def row_name(frame: Any, roles: Mapping[str, Any], row: int) -> str:
+    """How a row is named to a person: by its identifier column, ``"status_id 2466…_1649… (row 480)"``,
+    when the table has one (the first column whose role is "identifier"); else ``"Row 480"``."""
+    number = format_count(int(row))
+    column = next((c for c, r in roles.items() if str(getattr(r, "value", r)) == "identifier"
+                   and frame is not None and c in frame.columns), None)
+    if column is None or not 0 <= int(row) < len(frame):
+        return f"Row {number}"
+    value = frame[column].iloc[int(row)]
+    if value is None or (isinstance(value, float) and value != value):
+        return f"Row {number} (no {column})"
+    text = str(value)
+    if len(text) > ROW_NAME_CHARS:
+        text = text[:ROW_NAME_CHARS - 1] + "…"
+    return f"{column} {text} (row {number})"
+
+
+def row_sentence(explanation: RowExplanation, own: str, other: str, name: str | None = None) -> str:
+    """Why the row is in segment ``own`` rather than ``other`` (names), in one or two sentences;
+    the row is called ``name`` (see :func:`row_name`), or "Row <number>"."""
     c = explanation.contributions
     row, margin = format_count(explanation.row), explanation.margin
+    row = name if name else f"Row {row}"
     positive = c[c > 0].sort_values(ascending=False)
     if margin <= 1e-12 or positive.empty:
-        return (f"Row {row} lies on the boundary between '{own}' and '{other}': "
+        return (f"{row} lies on the boundary between '{own}' and '{other}': "
                 f"it is as near to one centre as to the other (margin {format_significant(margin, 2)}).")
     chosen = [positive.index[0]]
     if len(positive) > 1 and positive.iloc[1] >= 0.25 * positive.iloc[0]:
         chosen.append(positive.index[1])
     because = " and ".join(f"{pretty_feature_name(f)} ({signed(float(c[f]))})" for f in chosen)
-    text = (f"Row {row} is in '{own}' rather than '{other}' mostly because of {because}; "
+    text = (f"{row} is in '{own}' rather than '{other}' mostly because of {because}; "
             f"the contributions sum to the margin {margin:.1f}.")
     negative = c[c < 0].sort_values()
     if not negative.empty and abs(negative.iloc[0]) >= 0.25 * positive.iloc[0]:

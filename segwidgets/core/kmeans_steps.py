@@ -34,7 +34,22 @@ __all__ = [
     "make_lesson_data",
     "standardise",
     "k_advice",
+    "INIT_METHODS",
+    "initial_centroids",
+    "voronoi_grid",
+    "prediction_offsets",
+    "VORONOI_CELLS",
+    "TABLE_SHAPE",
+    "Projection",
+    "project_table",
 ]
+
+#: How a start is chosen: k-means++ (spread out, what scikit-learn does by default) or k random
+#: points of the data (``init="random"``).
+INIT_METHODS = {"k-means++": "k-means++", "random": "random points"}
+
+#: Cells per side of the grid that draws the Voronoi regions (the area each centroid wins).
+VORONOI_CELLS = 120
 
 
 @dataclass(frozen=True)
@@ -81,6 +96,12 @@ LESSON_SHAPES: dict[str, LessonShape] = {
             "split the big group and hand its edge to the small ones.",
         ),
         LessonShape(
+            "grid", "Nine blobs in a grid (starts demo)", 9,
+            "Nine groups: a start that puts two centroids in one group leaves another group "
+            "without one, and k-means cannot repair that by itself — here the start matters "
+            "(compare random starts with k-means++ under “Starts”).",
+        ),
+        LessonShape(
             "stretched", "Different units (scaling demo)", 3,
             "Three groups in yearly spend (euros: numbers in the thousands) and "
             "visits per month (numbers under 20). Without scaling, distances are "
@@ -97,7 +118,7 @@ def make_lesson_data(shape: str, n: int = 300, seed: int = 0) -> np.ndarray:
 
     Args:
         shape: one of `LESSON_SHAPES` ("blobs", "moons", "anisotropic",
-            "unequal", "stretched").
+            "unequal", "grid", "stretched").
         n: number of points (10 to 5,000).
         seed: random seed; the same seed gives the same points.
 
@@ -123,6 +144,9 @@ def make_lesson_data(shape: str, n: int = 300, seed: int = 0) -> np.ndarray:
         X, _ = make_blobs(n_samples=n, centers=[[-4, -2], [0, 4], [4, -1]],
                           cluster_std=1.0, random_state=seed)
         X = X @ np.array([[0.6, -0.64], [-0.41, 0.85]])
+    elif shape == "grid":
+        centers = [[x, y] for x in (-6, 0, 6) for y in (-5, 0, 5)]
+        X, _ = make_blobs(n_samples=n, centers=centers, cluster_std=1.0, random_state=seed)
     elif shape == "unequal":
         sizes = [n - 2 * (n // 8), n // 8, n // 8]
         X, _ = make_blobs(n_samples=sizes, centers=[[0, 0], [4.5, 3.5], [4.5, -3.5]],
@@ -148,7 +172,7 @@ def k_advice(shape: str, k: int) -> str:
     """One or two plain sentences on what this k does with this data shape."""
     info = LESSON_SHAPES.get(shape)
     natural = info.natural_k if info else None
-    groups = {2: "two", 3: "three"}.get(natural, str(natural))
+    groups = {2: "two", 3: "three", 9: "nine"}.get(natural, str(natural))
     if natural is None:
         return f"k={k}."
     if k == 1:
@@ -244,8 +268,10 @@ class KMeansStepper:
         self.history: list[KMeansState] = []
 
     # ------------------------------------------------------------------ setup
-    def init(self, k: int, seed: int = 0, centroids: np.ndarray | None = None) -> KMeansState:
-        """Start over: k-means++ centroids from `seed`, or the `centroids` given."""
+    def init(self, k: int, seed: int = 0, centroids: np.ndarray | None = None,
+             method: str = "k-means++") -> KMeansState:
+        """Start over: centroids chosen by `method` ("k-means++" or "random") from `seed`, or the
+        `centroids` given."""
         n = self.X.shape[0]
         if centroids is not None:
             C = np.array(centroids, dtype=np.float64, copy=True)
@@ -259,15 +285,12 @@ class KMeansStepper:
             how = f"{_plural(k, 'centroid')} placed by hand"
         else:
             k = int(k)
-            from sklearn.cluster import kmeans_plusplus
-
             if k < 1:
                 raise SegwidgetsValueError(f"k must be at least 1, not {k}.")
             if k > n:
                 raise SegwidgetsValueError(f"k={k} is more than the {n} points in the data.")
-            C, _ = kmeans_plusplus(self.X, n_clusters=k, random_state=int(seed))
-            C = np.asarray(C, dtype=np.float64)
-            how = f"{_plural(k, 'centroid')} chosen by k-means++ (seed {int(seed)})"
+            C = initial_centroids(self.X, k, seed, method)
+            how = f"{_plural(k, 'centroid')} chosen by {INIT_METHODS[method]} (seed {int(seed)})"
         if k > self.MAX_K:
             raise SegwidgetsValueError(f"The lesson shows at most {self.MAX_K} centroids, not {k}.")
         state = KMeansState(
@@ -423,3 +446,112 @@ class KMeansStepper:
             if s.labels is not None:
                 return s.labels
         return None
+
+
+def initial_centroids(X: np.ndarray, k: int, seed: int = 0, method: str = "k-means++") -> np.ndarray:
+    """The k starting centroids: ``"k-means++"`` (scikit-learn's ``kmeans_plusplus``, spread out)
+    or ``"random"`` (k distinct rows of X, as ``KMeans(init="random")`` picks them)."""
+    from sklearn.cluster import kmeans_plusplus
+
+    X = np.asarray(X, dtype=np.float64)
+    if method not in INIT_METHODS:
+        raise SegwidgetsValueError(
+            f"Unknown start {method!r}: choose one of {', '.join(INIT_METHODS)}.")
+    k = int(k)
+    if not 1 <= k <= X.shape[0]:
+        raise SegwidgetsValueError(f"k={k} must be between 1 and the {X.shape[0]} points.")
+    if method == "random":
+        rows = np.random.RandomState(int(seed)).permutation(X.shape[0])[:k]
+        return X[rows].copy()
+    C, _ = kmeans_plusplus(X, n_clusters=k, random_state=int(seed))
+    return np.asarray(C, dtype=np.float64)
+
+
+def voronoi_grid(centroids: np.ndarray, domain: tuple[float, float, float, float],
+                 cells: int = VORONOI_CELLS) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The Voronoi regions of 2-D `centroids` on a grid over `domain` (x0, x1, y0, y1).
+
+    Returns ``(xs, ys, owner)``: the cell centres along x (cells,), along y (cells,), and for
+    each cell the index of its nearest centroid, shape (cells along y, cells along x) — the
+    area each centroid wins, as a heat map draws it.
+    """
+    C = np.asarray(centroids, dtype=np.float64)[:, :2]
+    x0, x1, y0, y1 = (float(v) for v in domain)
+    cells = int(cells)
+    xs = x0 + (np.arange(cells) + 0.5) * (x1 - x0) / cells
+    ys = y0 + (np.arange(cells) + 0.5) * (y1 - y0) / cells
+    gx, gy = np.meshgrid(xs, ys)
+    grid = np.column_stack([gx.ravel(), gy.ravel()])
+    owner = np.argmin(_sq_distances(grid, C), axis=1).reshape(cells, cells)
+    return xs, ys, owner.astype(np.int64)
+
+
+def prediction_offsets(guesses: np.ndarray, actual: np.ndarray) -> np.ndarray:
+    """How far each guessed centroid position is from where the centroid went (Euclidean)."""
+    G = np.asarray(guesses, dtype=np.float64)
+    A = np.asarray(actual, dtype=np.float64)
+    if G.shape != A.shape:
+        raise SegwidgetsValueError(
+            f"One guess per centroid is needed: {G.shape[0]} guesses for {A.shape[0]} centroids.")
+    return np.sqrt(((G - A) ** 2).sum(axis=1))
+
+
+#: Rows of the demo table the lesson clusters (a seeded sample: the plot stays readable).
+TABLE_ROWS = 600
+
+#: The lesson's one shape with more than two features: the demo table, drawn through PCA.
+TABLE_SHAPE = LessonShape(
+    "table", "Facebook posts, 9 features (PCA)", None,
+    "A real table: nine reaction counts per post (log(1 + x), standardised). k-means works in "
+    "all nine; the plot can only show two.",
+    x_label="principal component 1", y_label="principal component 2",
+)
+
+
+@dataclass(frozen=True)
+class Projection:
+    """A table of more than two features, standardised, with its first two principal components.
+
+    Data Attributes:
+        X: np.ndarray (n, p) — what k-means clusters (z-scores of the features).
+        xy: np.ndarray (n, 2) — the points as drawn (principal components 1 and 2).
+        features: tuple[str, ...] — the p features.
+        explained: float — share of the variance the two components show (0 to 1).
+        note: str — one sentence on what the projection hides.
+    """
+
+    X: np.ndarray
+    xy: np.ndarray
+    features: tuple[str, ...]
+    explained: float
+    note: str
+    _pca: object = field(repr=False, default=None)
+
+    def project(self, A: np.ndarray) -> np.ndarray:
+        """Points of the feature space (m, p) as drawn (m, 2)."""
+        return np.asarray(self._pca.transform(np.asarray(A, dtype=np.float64)), dtype=np.float64)
+
+    def unproject(self, xy: np.ndarray) -> np.ndarray:
+        """Points of the plot (m, 2) back in the feature space: the point of the plane drawn
+        (the hidden components at their mean)."""
+        return np.asarray(self._pca.inverse_transform(np.asarray(xy, dtype=np.float64)), dtype=np.float64)
+
+
+def project_table(frame, columns: list[str], n: int = TABLE_ROWS, seed: int = 0) -> Projection:
+    """Sample `n` rows of `frame`, take log(1 + x) of the (count) `columns`, standardise, and
+    project on two principal components (scikit-learn's PCA)."""
+    from sklearn.decomposition import PCA
+
+    values = frame[list(columns)].apply(lambda c: c.astype("float64")).dropna()
+    if len(values) < 10 or len(columns) < 3:
+        raise SegwidgetsValueError("The projection lesson needs at least 10 rows and 3 features.")
+    rows = np.random.RandomState(int(seed)).permutation(len(values))[: min(int(n), len(values))]
+    raw = values.to_numpy()[np.sort(rows)]
+    X = standardise(np.log1p(np.clip(raw, 0, None)))
+    pca = PCA(n_components=2, random_state=int(seed)).fit(X)
+    explained = float(pca.explained_variance_ratio_.sum())
+    note = (f"{len(columns)} features drawn in 2: the plot shows the two directions that spread the "
+            f"points most ({explained:.0%} of the variance). k-means measures distance in all "
+            f"{len(columns)}, so points that look close here can be far apart in the hidden "
+            f"{1 - explained:.0%}, and some seem to sit with the wrong centroid.")
+    return Projection(X, np.asarray(pca.transform(X)), tuple(columns), explained, note, pca)

@@ -98,3 +98,52 @@ def format_megabytes(n_bytes: int, *, round_down: bool = False) -> str:
     if round_down:
         megabytes = math.floor(megabytes * 10) / 10
     return f"{megabytes:.1f} MB"
+
+
+def format_coordinate(value: float, span: float) -> str:
+    """A coordinate rounded to what a plot of width ``span`` can show (about a thousandth of it):
+    ``1.29e-16`` on a span of 10 reads ``"0.0"``, ``3012.4`` on a span of 4,000 reads ``"3012"``."""
+    span = abs(float(span))
+    decimals = 2 if not math.isfinite(span) or span == 0 else max(0, 2 - math.floor(math.log10(span)))
+    text = f"{float(value):.{decimals}f}"
+    if float(text) == 0:
+        text = text.lstrip("-")  # never "-0.0"
+    return text
+
+
+def nice_ticks(top: float, n: int = 4) -> list[float]:
+    """Round tick values from 0 to at least ``top``: ``9170 -> [0, 2000, 4000, 6000, 8000, 10000]``
+    (steps of 1, 2 or 5 times a power of ten, about ``n`` of them)."""
+    top = float(top)
+    if not math.isfinite(top) or top <= 0:
+        return [0.0, 1.0]
+    raw = top / max(int(n), 1)
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    count = math.ceil(top / step - 1e-9)
+    return [round(i * step, 10) for i in range(count + 1)]
+
+
+def format_bytes(n_bytes: int) -> str:
+    """A file size as people read it: ``312 -> "312 bytes"``, ``4_660 -> "4.6 KB"``,
+    ``48_000 -> "47 KB"``, ``1_300_000 -> "1.2 MB"`` (never "0 KB")."""
+    n_bytes = int(n_bytes)
+    if n_bytes < 1024:
+        return f"{n_bytes} byte{'' if n_bytes == 1 else 's'}"
+    kilobytes = n_bytes / 1024
+    if kilobytes < 10:
+        return f"{kilobytes:.1f} KB"
+    if kilobytes < 1024:
+        return f"{kilobytes:.0f} KB"
+    return format_megabytes(n_bytes)
+
+
+def tick_format(low: float, high: float) -> str:
+    """A d3 tick format in plain decimals for an axis from ``low`` to ``high``: enough decimals to
+    tell the ticks apart and no SI prefixes (a silhouette of 0.8 reads "0.8", not "800m";
+    an inertia of 9,170 reads "9,170", not "9.17k")."""
+    span = abs(float(high) - float(low))
+    if not math.isfinite(span) or span == 0:
+        return ",.2~f"
+    decimals = max(0, 1 - math.floor(math.log10(span)))
+    return f",.{decimals}~f"

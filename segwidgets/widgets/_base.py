@@ -15,6 +15,7 @@ from traitlets import TraitError
 
 from ..core.text import (  # noqa: F401 - re-exported: the views format text from here
     escape,
+    format_bytes,
     format_count,
     format_megabytes,
     format_number,

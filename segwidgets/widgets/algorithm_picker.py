@@ -7,9 +7,11 @@ from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as w
+import numpy as np
 from traitlets import TraitError, validate
 
 from ..core.algorithms import ALGORITHMS
+from ..core.many_segments import Advice, many_segments_advice
 from ..errors import SegwidgetsValueError
 from ..session import Segmentation
 from ._base import css, escape, format_count, report_errors
@@ -96,6 +98,14 @@ class AlgorithmPicker(View, w.VBox):
             layout=w.Layout(width="auto"),
         )
         self.min_size.add_class(css("min-cluster-size"))
+        # When a density method finds dozens of segments: say so and offer a setting for fewer.
+        self.many = w.HTML(layout=w.Layout(display="none"))
+        self.many.add_class(css("many-segments"))
+        self.fewer_button = w.Button(description="Fewer segments", icon="compress",
+                                     layout=w.Layout(width="auto", display="none"))
+        self.fewer_button.add_class(css("fewer-segments"))
+        self.fewer_button.on_click(self._on_fewer)
+        self._advice: Advice | None = None
         self.n_init = w.IntText(
             value=self._model_n_init(),
             description="Restarts",
@@ -122,6 +132,8 @@ class AlgorithmPicker(View, w.VBox):
             self.dropdown,
             self.about,
             self.min_size,
+            self.many,
+            self.fewer_button,
             self.n_init,
             w.HBox([self.seed, self.new_seed], layout=w.Layout(width="100%", flex_flow="row wrap", align_items="center")),
         )
@@ -135,6 +147,7 @@ class AlgorithmPicker(View, w.VBox):
         self.watch(self._on_model_algorithm, "algorithm")
         self.watch(self._on_model_params, "params")
         self.watch(self._on_model_seed, "seed")
+        self.watch(self._on_result, "result")
         self._show_algorithm()
 
     # ---------------------------------------------------------------- helpers
@@ -182,6 +195,27 @@ class AlgorithmPicker(View, w.VBox):
             self.model.params = {**self.model.params, "min_cluster_size": int(value)}
         finally:
             self._set_quietly(self.min_size, self._model_min_size())
+
+    @report_errors
+    def _on_result(self, change: Any = None) -> None:
+        """Many segments from a method that chose their number: say so, offer fewer."""
+        result = self.model.result
+        advice = None
+        if result is not None and not ALGORITHMS[result.algorithm].uses_k:
+            ids, counts = np.unique(np.asarray(result.labels), return_counts=True)
+            advice = many_segments_advice(dict(zip(ids.tolist(), counts.tolist())), self._model_min_size())
+        self._advice = advice
+        with self.hold_sync():
+            self.many.value = f"<small>{escape(advice.message)}</small>" if advice else ""
+            self.many.layout.display = None if advice else "none"
+            self.fewer_button.layout.display = None if advice else "none"
+            if advice:
+                self.fewer_button.description = f"Use minimum size {format_count(advice.min_cluster_size)}"
+
+    @report_errors
+    def _on_fewer(self, button: Any = None) -> None:
+        if self._advice is not None:
+            self.model.params = {**self.model.params, "min_cluster_size": int(self._advice.min_cluster_size)}
 
     @report_errors
     def _on_n_init(self, change: dict) -> None:

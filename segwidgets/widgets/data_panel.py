@@ -13,11 +13,17 @@ from ..config import UPLOAD_LIMIT_BYTES
 from ..core.text import plain_text
 from ..core.io import ReadOptions
 from ..session import Job, Segmentation
-from ._base import css, escape, format_count, format_megabytes, report_errors
+from ._base import css, escape, format_bytes, format_count, format_megabytes, report_errors
 from ._view import View
 from .algorithm_picker import GuardedDropdown
 
 ACCEPT = ".csv,.tsv,.txt,.xlsx,.xls,.parquet"
+#: The upload button's words, drawn by CSS (ipywidgets would write "Upload table (0)").
+UPLOAD_CSS = """<style>
+.sw-upload.widget-upload { font-size: 0; }
+.sw-upload.widget-upload i.fa { font-size: var(--jp-widgets-font-size, 13px); margin-right: 4px; }
+.sw-upload.widget-upload::after { content: "Upload table"; font-size: var(--jp-widgets-font-size, 13px); }
+</style>"""
 #: How numbers are written: decided from the file (auto), or as a person says.
 DECIMAL_CHOICES = (("as read", "auto"), ("1,234.5", "dot"), ("1.234,5", "comma"))
 #: Which comes first in dates like 03/04/2024.
@@ -68,6 +74,9 @@ class DataPanel(View, w.VBox):
         self.upload = w.FileUpload(accept=ACCEPT, multiple=False, description="Upload table",
                                    layout=w.Layout(width="auto"))
         self.upload.add_class(css("upload"))
+        # ipywidgets draws the button as "<description> (<files chosen>)": "Upload table (0)". The
+        # count means nothing here (one file, read at once), so the text is drawn by CSS instead.
+        self.upload_style = w.HTML(UPLOAD_CSS, layout=w.Layout(display="none"))
         self.demo_button = w.Button(description="Use demo data", icon="table",
                                     tooltip="Facebook Live posts of 10 Thai sellers (7,050 rows)",
                                     layout=w.Layout(width="auto"))
@@ -94,7 +103,7 @@ class DataPanel(View, w.VBox):
             f"<small>CSV, Excel or Parquet, up to {format_megabytes(limit, round_down=True)}: "
             "one row per customer or post, one column per measure.</small>"
         )
-        super().__init__([w.HBox([self.upload, self.demo_button]), hint, self.sample, self.source,
+        super().__init__([self.upload_style, w.HBox([self.upload, self.demo_button]), hint, self.sample, self.source,
                           self.reading, self.notes], **kwargs)
         self.add_class(css("data-panel"))
         self._job: Job | None = None
@@ -109,11 +118,13 @@ class DataPanel(View, w.VBox):
     def _sample_link(self) -> str:
         from .. import datasets
 
-        text = datasets.load(self.demo).head(20).to_csv(index=False)
-        payload = base64.b64encode(text.encode("utf-8")).decode("ascii")
+        frame = datasets.load(self.demo)
+        frame = frame.loc[:, frame.notna().any()]  # the demo's empty columns teach nothing
+        payload = frame.head(20).to_csv(index=False).encode("utf-8")
+        encoded = base64.b64encode(payload).decode("ascii")
         return (f"<a class='{css('sample-link')}' download='sample.csv' "
-                f"href='data:text/csv;base64,{payload}'>Download a sample CSV</a> "
-                "<small>to see the expected shape</small>")
+                f"href='data:text/csv;base64,{encoded}'>Download a sample CSV</a> "
+                f"<small>({format_bytes(len(payload))}, 20 rows) to see the expected shape</small>")
 
     @report_errors
     def _on_table(self, change: Any = None) -> None:

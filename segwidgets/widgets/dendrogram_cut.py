@@ -20,7 +20,8 @@ import ipywidgets as w
 import numpy as np
 
 from ..core.algorithms import K_MAX, K_MIN
-from ..core.diagnostics import DendrogramResult, cut_by_height, height_for_k
+from ..core.diagnostics import DendrogramResult, branch_groups, cut_by_height, height_for_k, leaf_sizes
+from ..core.palette import segment_color
 from ..errors import SegwidgetsError
 from ..session import Segmentation
 from ._base import (
@@ -70,15 +71,21 @@ class TreeCut:
         xy = {"x": self.x_scale, "y": self.y_scale}
         self.branches = bq.Lines(x=np.zeros((1, 4)), y=np.zeros((1, 4)), scales=xy,
                                  colors=[BRANCH_COLOR], stroke_width=1.5, visible=False)
+        # Each leaf's number of rows, written down under it.
+        self.leaf_labels = bq.Label(x=[], y=[], text=[], scales=xy, colors=["#333333"], default_size=10,
+                                    rotate_angle=-90, align="end", x_offset=3, y_offset=4,
+                                    apply_clip=False, visible=False)
+        #: group (0..k-1 of the cut, left to right) -> colour; the view sets it from the model.
+        self.group_colors: Callable[[int], dict[int, str]] | None = None
         self.cut_line = bq.Lines(x=[0.0, width], y=[0.0, 0.0], scales=xy, colors=[CUT_COLOR],
                                  line_style="dashed", stroke_width=2, visible=False)
         self.click_surface = bq.Image(image=w.Image(value=CLEAR_PNG, format="png"),
                                       x=[0.0, width], y=[0.0, 1.0], scales=xy)
         self.figure = bq.Figure(
-            marks=[self.branches, self.cut_line, self.click_surface],
+            marks=[self.branches, self.leaf_labels, self.cut_line, self.click_surface],
             axes=[bq.Axis(scale=self.y_scale, side="left",
                           label="merge height", tick_format=".3~s", label_offset="45px")],
-            animation_duration=0, fig_margin={"top": 10, "bottom": 20, "left": 65, "right": 10},
+            animation_duration=0, fig_margin={"top": 10, "bottom": 45, "left": 65, "right": 10},
             layout=w.Layout(width="100%", height="380px"),
         )
         self.figure.add_class(css("dendrogram-figure"))
@@ -118,7 +125,13 @@ class TreeCut:
             self.x_scale.min, self.x_scale.max = 0.0, x_max
             self.y_scale.min, self.y_scale.max = 0.0, y_max * 1.03
             self.branches.x, self.branches.y = icoord, dcoord
+            self.branches.colors = [BRANCH_COLOR]
             self.branches.visible = True
+            sizes = leaf_sizes(coordinates)
+            self.leaf_labels.x = 5.0 + 10.0 * np.arange(len(sizes))
+            self.leaf_labels.y = np.zeros(len(sizes))
+            self.leaf_labels.text = [format_count(int(n)) for n in sizes]
+            self.leaf_labels.visible = True
             self.cut_line.x = [0.0, x_max]
             self.click_surface.x, self.click_surface.y = [0.0, x_max], [0.0, y_max * 1.03]
         with syncing(self):
@@ -133,6 +146,7 @@ class TreeCut:
         self.tree = self.coordinates = self.k = self.height = None
         with self.figure.hold_sync():
             self.branches.visible = False
+            self.leaf_labels.visible = False
             self.cut_line.visible = False
         self.cut_info.value = ""
         self.enable(False)
@@ -168,8 +182,20 @@ class TreeCut:
         with self.figure.hold_sync():
             self.cut_line.y = [height, height]
             self.cut_line.visible = True
+            self.paint()
         self._describe()
         self._on_cut()
+
+    def paint(self) -> None:
+        """Colour each branch by the segment of the cut it falls in (grey above the cut)."""
+        tree, coordinates, k = self.tree, self.coordinates, self.k
+        if tree is None or coordinates is None or k is None or k > len(coordinates["ivl"]):
+            self.branches.colors = [BRANCH_COLOR]
+            return
+        groups = branch_groups(tree, coordinates, k)
+        colors = self.group_colors(k) if self.group_colors is not None else {}
+        self.branches.colors = [BRANCH_COLOR if g < 0 else colors.get(int(g), segment_color(int(g)))
+                                for g in groups]
 
     def _describe(self) -> None:
         k, height = self.k, self.height

@@ -23,9 +23,10 @@ from __future__ import annotations
 from typing import Any
 
 import ipywidgets as w
+import numpy as np
 
 from ..core.algorithms import ALGORITHMS, K_MAX, K_MIN
-from ..core.diagnostics import LINKAGE_METHODS, DendrogramResult, dendrogram_data
+from ..core.diagnostics import LINKAGE_METHODS, DendrogramResult, cut_by_k, dendrogram_data
 from ..errors import SegwidgetsError
 from ..session import Result, Segmentation
 from ._base import css, escape, format_count, report_errors
@@ -92,6 +93,7 @@ class DendrogramView(RunPanel, w.VBox):
             self.message,
         ], **kwargs)
         self.add_class(css("dendrogram-view"))
+        self.cut.group_colors = self._group_colors
         self.watch(self._on_result, "result")
         self._refresh()
 
@@ -198,6 +200,22 @@ class DendrogramView(RunPanel, w.VBox):
         self._say(words + f"; the bottom shows its top {leaves} branches, each may hold many rows.")
         self._model_k = None
         self._follow_model_k(self.model.result)
+
+    def _group_colors(self, k: int) -> dict[int, str]:
+        """The colour of each group of the cut: that of the model's segment most of its rows are in
+        (the tree's rows are the model's prepared rows); {} when they cannot be matched."""
+        tree, result = self.result, self.model.result
+        if tree is None or result is None or result.prepared.n_rows != tree.n_rows:
+            return {}
+        groups = cut_by_k(tree, k)
+        segments = np.asarray(result.labels)[result.prepared.row_index]
+        colors = {}
+        for g in range(k):
+            inside = segments[(groups == g) & (segments >= 0)]
+            if inside.size:
+                values, counts = np.unique(inside, return_counts=True)
+                colors[g] = result.colors.get(int(values[np.argmax(counts)]), "#999999")
+        return colors
 
     def _follow_model_k(self, shown: Result | None) -> None:
         """Move the cut to the model's k when the model's k changed (a k change never rebuilds)."""

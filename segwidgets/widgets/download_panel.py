@@ -10,7 +10,7 @@ import ipywidgets as w
 
 from ..core import export
 from ..session import Job, Segmentation
-from ._base import css, escape, format_megabytes, report_errors
+from ._base import css, escape, format_bytes, report_errors
 from ._view import View
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -19,8 +19,7 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def data_link(payload: bytes, filename: str, mime: str, label: str, cls: str) -> str:
     """An ``<a download>`` link carrying ``payload`` as a data URI."""
     encoded = base64.b64encode(payload).decode("ascii")
-    size = len(payload)
-    shown = format_megabytes(size) if size >= 1024 * 1024 else f"{size / 1024:.0f} KB"
+    shown = format_bytes(len(payload))  # a 700-byte file is "700 bytes", never "0 KB"
     return (f"<a class='{cls}' download='{escape(filename)}' href='data:{mime};base64,{encoded}'>"
             f"{escape(label)}</a> <small>({shown})</small>")
 

@@ -14,7 +14,7 @@ import ipywidgets as w
 import numpy as np
 
 from ..core.algorithms import ALGORITHMS
-from ..core.explain import RowExplanation, explain_row, row_sentence, signed
+from ..core.explain import RowExplanation, explain_row, row_name, row_sentence, signed
 from ..core.naming import pretty_feature_name
 from ..session import Result, Segmentation
 from ._base import css, escape, format_count, plain_words, report_errors
@@ -115,8 +115,9 @@ class RowSection(View, w.VBox):
             return f"Row {row} is not in the table: choose a row number from 0 to {format_count(n - 1)}."
         row, info = int(row), ALGORITHMS[result.algorithm]
         segment = int(result.labels[row])
-        where = (f"Row {format_count(row)} is in '{result.names.get(segment, f'Segment {segment}')}'."
-                 if segment >= 0 else f"Row {format_count(row)} is in no segment.")
+        name = self.row_name(row)
+        where = (f"{name} is in '{result.names.get(segment, f'Segment {segment}')}'."
+                 if segment >= 0 else f"{name} is in no segment.")
         if not info.centroid:
             return (f"{where} {info.label} does not place rows by their nearest centre, so there is no "
                     "exact split of this choice over the features. That decomposition applies to "
@@ -126,7 +127,7 @@ class RowSection(View, w.VBox):
             return "The segments are still being refined; this row will be explained when they are ready."
         positions = np.flatnonzero(prepared.row_index == row)
         if not positions.size:
-            return (f"Row {format_count(row)} was left out by the preprocessing (it has missing values, which are "
+            return (f"{name} was left out by the preprocessing (it has missing values, which are "
                     "set to be dropped), so it is in no segment.")
         r = int(positions[0])
         assigned = int(fit.labels[r])
@@ -138,7 +139,13 @@ class RowSection(View, w.VBox):
 
     def row_sentence(self, explanation: RowExplanation) -> str:
         """The row's explanation in one or two sentences."""
-        return row_sentence(explanation, self._name(explanation.segment), self.other_name(explanation))
+        return row_sentence(explanation, self._name(explanation.segment), self.other_name(explanation),
+                            self.row_name(explanation.row))
+
+    def row_name(self, row: int) -> str:
+        """The row as a person knows it: by the table's identifier column when it has one."""
+        table = self.model.table
+        return row_name(self.model.data, table.roles if table is not None else {}, row)
 
     # ------------------------------------------------------------- drawing
     def render(self) -> None:

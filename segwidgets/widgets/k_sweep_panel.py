@@ -13,6 +13,7 @@ import pandas as pd
 
 from ..core.algorithms import ALGORITHMS
 from ..core.diagnostics import SWEEP_METRICS, SweepResult, best_k, sweep_outcome
+from ..core.text import tick_format
 from ..errors import SegwidgetsValueError
 from ..session import Job, Segmentation
 from ._base import (
@@ -89,7 +90,7 @@ class KSweepPanel(OverKPanel, w.VBox):
                                       x=[self.x_scale.min, self.x_scale.max], y=[0.0, 1.0], scales=scales)
         self.click_surface.on_element_click(self._on_plot_click)
         self.y_axis = bq.Axis(scale=self.y_scale, orientation="vertical", label="inertia",
-                              tick_format=".3~s", label_offset="45px")
+                              tick_format=",.2~f", label_offset="45px")
         self.figure = self._k_figure(
             "sweep", [self.curve, self.knee_line, self.current_line, self.labels, self.click_surface],
             self.y_axis, "k (click to use it)", "320px")
@@ -236,6 +237,8 @@ class KSweepPanel(OverKPanel, w.VBox):
         label, better, meaning = SWEEP_METRICS[key]
         ks, values = table.index.to_numpy(dtype=float), self._values()
         low, high = self._y_range()
+        # The format first: the axis redraws its ticks when the scale moves ("0.8", never "800m").
+        self.y_axis.tick_format = tick_format(low, high)
         with self.curve.hold_sync(), self.knee_line.hold_sync(), self.labels.hold_sync():
             self.y_scale.min, self.y_scale.max = low, high
             self.click_surface.y = [low, high]

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.diagnostics import silhouette_samples_by_segment
+from ..core.map_geometry import spread_labels
 from ..errors import SegwidgetsError
 from ..session import Result, Segmentation
 from ._base import css, escape, format_count, format_share, report_errors
@@ -37,6 +38,9 @@ NEGATIVE_SHARE = 0.10
 MEAN_COLOR = "#222222"
 #: Segment names are dark text: a name in its own colour vanishes over its own band.
 NAME_COLOR = "#222222"
+#: The figure's height when few segments are drawn; each name needs LABEL_PX; MARGIN_PX is the
+#: figure's top and bottom margin (its axis).
+FIGURE_PX, LABEL_PX, MARGIN_PX = 420, 18, 55
 
 
 class SilhouettePlot(RunPanel, w.VBox):
@@ -86,7 +90,7 @@ class SilhouettePlot(RunPanel, w.VBox):
             axes=[bq.Axis(scale=self.x_scale, label="silhouette", tick_format=".1f",
                           tick_values=np.round(np.arange(-0.2, 1.01, 0.2), 1))],
             animation_duration=0, fig_margin={"top": 10, "bottom": 45, "left": 15, "right": 15},
-            layout=w.Layout(width="100%", height="420px"),
+            layout=w.Layout(width="100%", height=f"{FIGURE_PX}px"),
         )
         self.figure.add_class(css("silhouette-figure"))
         super().__init__([self.figure, self.message], **kwargs)
@@ -207,8 +211,14 @@ class SilhouettePlot(RunPanel, w.VBox):
             self.zero_line.y = [-gap / 2, top + gap / 2]
             self.mean_line.x, self.mean_line.y = [mean, mean], [-gap / 2, top + gap / 2]
             self.mean_line.visible = True
+            # Thin bands would put their names on top of each other: the figure grows to give
+            # every name a line (LABEL_PX), and names that still meet are pushed apart.
+            height = max(FIGURE_PX, LABEL_PX * (len(order) + 1) + MARGIN_PX)
+            self.figure.layout.height = f"{height}px"
+            middles = np.array([(groups[s][0] + groups[s][1]) / 2 for s in order], dtype=float)
             self.names.x = [0.98] * len(order)
-            self.names.y = [(groups[s][0] + groups[s][1]) / 2 for s in order]
+            self.names.y = spread_labels(np.zeros(len(order)), middles, (1.0, top + gap),
+                                         height=LABEL_PX / (height - MARGIN_PX), width=1.0)
             self.names.text = [f"{name} ({format_count(groups[s][1] - groups[s][0] + 1)})"
                                for name, s in zip(names, order)]
             self.figure.marks = [*bands.values(), self.zero_line, self.mean_line, self.names]

@@ -333,3 +333,16 @@ def test_importance_sentence_says_the_accuracy_and_the_features_relied_on():
     assert text.startswith(f"The surrogate model reproduces the segments for {result.accuracy:.0%} of held-out rows")
     assert f"({result.n_test:,} rows it did not learn from)" in text
     assert "It relies most on spend" in text
+
+
+def test_row_name_uses_the_identifier_column_and_shortens_long_ids():
+    from segwidgets.core.explain import row_name
+
+    frame = pd.DataFrame({"status_id": ["246675545449582_1649696485147474", "x" * 60, None],
+                          "likes": [1, 2, 3]})
+    roles = {"status_id": "identifier", "likes": "numeric"}
+    assert row_name(frame, roles, 0) == "status_id 246675545449582_1649696485147474 (row 0)"
+    assert row_name(frame, roles, 1) == f"status_id {'x' * 39}… (row 1)"
+    assert row_name(frame, roles, 2) == "Row 2 (no status_id)"
+    assert row_name(frame, {"likes": "numeric"}, 1) == "Row 1"
+    assert row_name(frame, roles, 7) == "Row 7"

@@ -222,3 +222,51 @@ def test_k_advice_names_merging_and_splitting():
         for k in range(1, 11):
             text = k_advice(shape, k)
             assert "{" not in text and text.endswith(".")
+
+
+def test_random_start_is_k_distinct_points_of_the_data():
+    from segwidgets.core.kmeans_steps import initial_centroids
+
+    X = make_lesson_data("blobs")
+    C = initial_centroids(X, 4, seed=2, method="random")
+    assert C.shape == (4, 2) and len({tuple(c) for c in C}) == 4
+    assert all(any(np.array_equal(c, x) for x in X) for c in C)
+    np.testing.assert_array_equal(C, initial_centroids(X, 4, seed=2, method="random"))
+    stepper = KMeansStepper(X)
+    assert "random points (seed 2)" in stepper.init(4, seed=2, method="random").message
+    with pytest.raises(SegwidgetsValueError, match="Unknown start 'forgy'"):
+        initial_centroids(X, 3, method="forgy")
+
+
+def test_voronoi_grid_gives_each_cell_to_its_nearest_centroid():
+    from segwidgets.core.kmeans_steps import voronoi_grid
+
+    C = np.array([[0.0, 0.0], [10.0, 0.0]])
+    xs, ys, owner = voronoi_grid(C, (-1.0, 11.0, -2.0, 2.0), cells=12)
+    assert xs.shape == ys.shape == (12,) and owner.shape == (12, 12)
+    assert np.all(owner[:, xs < 5] == 0) and np.all(owner[:, xs > 5] == 1)
+
+
+def test_prediction_offsets_are_distances_from_each_guess():
+    from segwidgets.core.kmeans_steps import prediction_offsets
+
+    off = prediction_offsets([[0, 0], [1, 1]], [[3, 4], [1, 1]])
+    np.testing.assert_allclose(off, [5.0, 0.0])
+    with pytest.raises(SegwidgetsValueError, match="One guess per centroid"):
+        prediction_offsets([[0, 0]], [[1, 1], [2, 2]])
+
+
+def test_the_demo_table_projects_on_two_principal_components_and_back():
+    from segwidgets import datasets
+    from segwidgets.core.kmeans_steps import project_table
+
+    frame = datasets.load("facebook_live")
+    columns = [c for c in frame.columns if c.startswith("num_")]
+    proj = project_table(frame, columns, n=300, seed=1)
+    assert proj.X.shape == (300, 9) and proj.xy.shape == (300, 2)
+    np.testing.assert_allclose(proj.X.mean(axis=0), 0, atol=1e-9)
+    assert 0.5 < proj.explained < 1 and f"{proj.explained:.0%} of the variance" in proj.note
+    np.testing.assert_allclose(proj.project(proj.X), proj.xy)
+    np.testing.assert_allclose(proj.project(proj.unproject(proj.xy[:5])), proj.xy[:5], atol=1e-9)
+    with pytest.raises(SegwidgetsValueError, match="at least 10 rows and 3 features"):
+        project_table(frame, columns[:2])

@@ -170,8 +170,8 @@ def test_clicks_place_centroids_while_placing_is_on(lesson):
     assert list(lesson.centroids.y) == [-2.0, 4.0]
     assert lesson.k == 2 and lesson.k_slider.value == 2
     assert "placing centroids: 2 placed" in lesson.status
-    assert "Centroid 2 placed at (0.5, 4)" in explanation(lesson)
-    assert "2: (0.5, 4)" in lesson.centroid_text.value
+    assert "Centroid 2 placed at (0.5, 4.0)" in explanation(lesson)
+    assert "2: (0.5, 4.0)" in lesson.centroid_text.value
 
     lesson.assign_button.click()  # stepping ends placing and keeps the centroids
     assert not lesson.placing and not lesson.place_toggle.value
@@ -267,3 +267,179 @@ def test_every_control_has_its_stable_css_class(lesson):
     for name, widget in expected.items():
         assert f"sw-lesson-{name}" in widget._dom_classes
     assert "sw-kmeans-lesson" in lesson._dom_classes
+
+
+# ------------------------------------------------------- the lecture hall (issue 20)
+def drag(lesson, index, x, y, event="drag_end"):
+    """What the browser sends when a person drags centroid `index` to data point (x, y)."""
+    lesson.centroids._handle_custom_msg({"event": event, "point": {"x": x, "y": y}, "index": index}, [])
+
+
+def centroids_of(lesson):
+    return np.column_stack([lesson.centroids.x, lesson.centroids.y])
+
+
+def nearest(X, C):
+    return np.argmin(((X[:, None, :] - C[None]) ** 2).sum(-1), axis=1)
+
+
+def test_dragging_a_centroid_moves_it_and_the_points_follow(lesson):
+    lesson.assign_button.click()
+    drag(lesson, 0, 6.0, 6.0, event="drag")  # during the drag: the points recolour at once
+    C = centroids_of(lesson)
+    C[0] = (6.0, 6.0)
+    np.testing.assert_array_equal(lesson.points.color, nearest(lesson.X, C))
+    drag(lesson, 0, 6.0, 6.0)
+    np.testing.assert_array_equal(centroids_of(lesson)[0], [6.0, 6.0])
+    np.testing.assert_array_equal(lesson.points.color, nearest(lesson.X, centroids_of(lesson)))
+    assert "Centroid 1 moved to (6.0, 6.0)" in explanation(lesson)
+    assert "after assign" in lesson.status
+
+
+def test_a_drag_message_that_makes_no_sense_changes_nothing(lesson):
+    before = centroids_of(lesson).copy()
+    drag(lesson, 7, 1.0, 1.0)
+    drag(lesson, 0, "north", 1.0)
+    lesson.centroids._handle_custom_msg({"event": "drag_end", "index": True}, [])
+    np.testing.assert_array_equal(centroids_of(lesson), before)
+
+
+def test_clicks_add_and_remove_centroids(lesson):
+    lesson.assign_button.click()
+    lesson.click_buttons.value = "add"
+    click_plot(lesson, 0.0, 0.0)
+    assert lesson.k == 4 and lesson.k_slider.value == 4
+    np.testing.assert_array_equal(centroids_of(lesson)[3], [0.0, 0.0])
+    np.testing.assert_array_equal(lesson.points.color, nearest(lesson.X, centroids_of(lesson)))
+    lesson.click_buttons.value = "remove"
+    click_plot(lesson, 3.0, -6.0)  # far from every centroid: nothing removed, a hint instead
+    assert lesson.k == 4 and "Click on a centroid" in explanation(lesson)
+    click_plot(lesson, 0.05, 0.05)
+    assert lesson.k == 3 and "Centroid 4 removed" in explanation(lesson)
+    lesson.centroids._handle_custom_msg({"event": "element_click", "data": {"index": 0}}, [])
+    assert lesson.k == 2
+    lesson.centroids._handle_custom_msg({"event": "element_click", "data": {"index": 0}}, [])
+    lesson.centroids._handle_custom_msg({"event": "element_click", "data": {"index": 0}}, [])
+    assert lesson.k == 1 and "at least one centroid" in explanation(lesson)
+
+
+def test_regions_show_the_area_each_centroid_wins(lesson):
+    assert lesson.regions.visible
+    C = centroids_of(lesson)
+    gx, gy = np.meshgrid(lesson.regions.x, lesson.regions.y)
+    cells = np.column_stack([gx.ravel(), gy.ravel()])
+    np.testing.assert_array_equal(np.asarray(lesson.regions.color).ravel(), nearest(cells, C))
+    lesson.regions_toggle.value = False
+    assert not lesson.regions.visible
+
+
+def test_predict_mode_takes_one_guess_per_centroid_then_shows_how_far_off(lesson):
+    lesson.click_buttons.value = "predict"
+    assert "after assign" in lesson.status  # the points were assigned so the next move is known
+    assert "predicting: 0 of 3 guessed" in lesson.status
+    labels = lesson.stepper.state.labels
+    means = np.array([lesson.X[labels == j].mean(axis=0) for j in range(3)])
+    guesses = means + [[1.0, 0.0], [0.0, 0.0], [0.0, -2.0]]
+    for n, (x, y) in enumerate(guesses[:2], start=1):
+        click_plot(lesson, x, y)
+        assert f"predicting: {n} of 3 guessed" in lesson.status
+        assert lesson.guesses.visible and len(lesson.guesses.x) == n
+    click_plot(lesson, *guesses[2])
+    assert "after update" in lesson.status
+    np.testing.assert_allclose(centroids_of(lesson), means)
+    text = explanation(lesson)
+    assert "centroid 1: 1;" in text and "centroid 2: 0;" in text and "centroid 3: 2." in text
+    assert lesson.guess_lines.visible
+    lesson.assign_button.click()
+    assert not lesson.guesses.visible
+
+
+def test_speed_buttons_set_the_play_interval(lesson):
+    lesson.speed_buttons.value = 250
+    assert lesson.player.interval == 250
+    lesson.speed_buttons.value = 1600
+    assert lesson.player.interval == 1600
+
+
+def test_presenter_layout_widens_the_plot_and_uses_projector_colours(lesson):
+    from segwidgets.dashboards.kmeans_lesson import PRESENTER_PALETTE
+
+    lesson.presenter_toggle.value = True
+    assert "sw-lesson-presenting" in lesson._dom_classes
+    assert lesson.figure.layout.width == "62vw"
+    assert list(lesson.color_scale.colors) == PRESENTER_PALETTE[:3]
+    assert lesson.x_axis.tick_style["font-size"] == "17px"
+    lesson.presenter_toggle.value = False
+    assert "sw-lesson-presenting" not in lesson._dom_classes
+    assert list(lesson.color_scale.colors) == PALETTE[:3]
+
+
+def test_start_menu_and_seed_choose_the_start(lesson):
+    from segwidgets.core.kmeans_steps import initial_centroids
+
+    lesson.start_menu.value = "random"
+    lesson.seed_box.value = 5
+    np.testing.assert_array_equal(centroids_of(lesson), initial_centroids(lesson.X, 3, 5, "random"))
+    assert "random points (seed 5)" in explanation(lesson)
+
+
+def test_the_nine_blob_shape_starts_at_k9_and_the_starts_table_shows_stuck_random_starts(lesson):
+    lesson.shape_menu.value = "grid"
+    assert lesson.k == 9 and lesson.k_slider.value == 9
+    lesson.starts_button.click()
+    table = lesson.starts_table.value
+    assert table.count("<tr>") == 11 and "stuck higher" in table and "n_init=10" in table
+
+
+def test_elbow_and_method_comparison_inside_the_lesson(lesson):
+    lesson.elbow_button.click()
+    assert list(lesson.elbow_inertia.x) == list(range(1, 11))
+    assert "peaks at <b>k=3</b>" in lesson.elbow_text.value
+    lesson.shape_menu.value = "moons"
+    lesson.methods_button.click()
+    titles = [fig.title for fig in lesson.methods_box.children]
+    assert titles == ["k-means", "Gaussian mixture", "Ward"]
+    assert "cuts each moon in two" in lesson.methods_text.value
+
+
+def test_inertia_ticks_are_round_numbers(lesson):
+    lesson.converge_button.click()
+    ticks = list(lesson.inertia_y_axis.tick_values)
+    assert ticks[0] == 0 and all(float(t).is_integer() for t in ticks)
+    assert lesson.inertia_y_scale.max == ticks[-1] >= max(lesson.inertia_line.y)
+
+
+def test_the_demo_table_is_clustered_in_nine_features_and_drawn_through_pca(lesson):
+    lesson.shape_menu.value = "table"
+    assert lesson.X.shape == (600, 9) and lesson.k == 3  # a table has no k a person sees
+    proj = lesson.projection
+    np.testing.assert_allclose(lesson.points.x, proj.xy[:, 0])
+    lesson.converge_button.click()
+    st = lesson.stepper.state
+    # the steps are taken in all nine features, and the centroids drawn where PCA puts them
+    np.testing.assert_array_equal(st.labels, nearest(lesson.X, st.centroids))
+    np.testing.assert_allclose(centroids_of(lesson), proj.project(st.centroids))
+    assert "principal component 1" in lesson.x_axis.label
+    assert "can be far apart in the hidden" in lesson.advice.value
+    assert not lesson.regions.visible  # regions of the drawn plane would mislead
+    lesson.click_buttons.value = "add"
+    click_plot(lesson, 0.0, 0.0)
+    assert lesson.k == 4
+    np.testing.assert_allclose(centroids_of(lesson)[3], [0.0, 0.0], atol=1e-9)
+
+
+def test_the_new_controls_refuse_what_a_browser_should_not_send(lesson):
+    import traitlets
+
+    before = centroids_of(lesson).copy()
+    with pytest.raises(traitlets.TraitError):
+        lesson.click_mode = "teleport"
+    with pytest.raises(traitlets.TraitError):
+        lesson.init_method = "forgy"
+    with pytest.raises(traitlets.TraitError):
+        lesson.seed = -1
+    lesson.seed_box.set_state({"value": 2**40})  # clamped by the bounded box, not a crash
+    assert 0 <= lesson.seed < 2**31
+    lesson.centroids._handle_custom_msg({"event": "element_click", "data": {"index": "0"}}, [])
+    lesson.centroids._handle_custom_msg({"event": "drag", "point": {"x": float("nan"), "y": 0}, "index": 0}, [])
+    assert lesson.k == 3 and centroids_of(lesson).shape == before.shape

@@ -128,3 +128,22 @@ def test_restarts_are_offered_for_k_means_and_reach_the_fit(model):
     assert view.n_init.value == 5
     model.algorithm = "ward"
     assert view.n_init.layout.display == "none"
+
+
+def test_dozens_of_density_segments_are_said_and_one_click_gives_fewer():
+    from segwidgets import datasets
+    from segwidgets.session import Segmentation
+    from segwidgets.widgets.algorithm_picker import AlgorithmPicker
+
+    model = Segmentation(datasets.load("facebook_live"), background=False)  # the demo table
+    picker = AlgorithmPicker(model)
+    assert picker.fewer_button.layout.display == "none"
+    model.algorithm = "hdbscan"
+    found = len(model.result.segment_ids)
+    assert found > 12 and f"{found} segments were found" in picker.many.value
+    assert picker.fewer_button.layout.display is None
+    suggested = picker._advice.min_cluster_size
+    assert picker.fewer_button.description == f"Use minimum size {suggested}"
+    picker.fewer_button.click()
+    assert model.params["min_cluster_size"] == suggested
+    assert len(model.result.segment_ids) < found

@@ -170,3 +170,27 @@ def test_a_sheet_that_cannot_be_segmented_keeps_the_sheet_on_show(model):
     assert model.table is table and model.result is result and model.state == "error"
     assert "previous data is still loaded" in model.status
     assert panel.sheet.value == "Customers" and not panel.upload.disabled
+
+
+def test_the_sample_csv_has_no_empty_columns_and_says_its_size(model):
+    import base64
+    import re
+
+    import pandas as pd
+
+    panel = DataPanel(model)
+    found = re.search(r"href='data:text/csv;base64,([^']+)'", panel.sample.value)
+    payload = base64.b64decode(found.group(1))
+    sample = pd.read_csv(io.BytesIO(payload))
+    assert len(sample) == 20 and sample.notna().any().all()
+    assert not any(c.startswith("Column") for c in sample.columns)  # the demo's four empty ones
+    assert f"{len(payload) / 1024:.1f} KB, 20 rows" in panel.sample.value
+
+
+def test_the_upload_button_reads_upload_table_without_a_file_count(model):
+    panel = DataPanel(model)
+    assert "sw-upload" in panel.upload._dom_classes
+    # ipywidgets writes "<description> (<count>)" as the button's text; the panel's CSS hides that
+    # text and draws the words instead (checked in the browser by the explorer's e2e test).
+    assert 'content: "Upload table"' in panel.upload_style.value
+    assert ".sw-upload.widget-upload { font-size: 0; }" in panel.upload_style.value

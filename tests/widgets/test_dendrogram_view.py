@@ -258,3 +258,35 @@ def test_a_closed_view_observes_nothing_and_its_lane_is_cancelled(model, monkeyp
     release.set()
     assert model.scheduler.wait([view._lane], timeout=60)
     assert view.result is None  # the computation was cancelled: its result is never shown
+
+
+def test_branches_are_coloured_by_the_segment_they_fall_in_and_leaves_say_their_rows(model, view):
+    from segwidgets.widgets.dendrogram_cut import BRANCH_COLOR
+
+    colors = list(view.branches.colors)
+    y = np.asarray(view.branches.y, dtype=float)
+    assert len(colors) == len(y)
+    above = y[:, 1] > float(view.cut_line.y[0])
+    assert all(c == BRANCH_COLOR for c, a in zip(colors, above) if a)  # merges the cut undoes
+    below = {c for c, a in zip(colors, above) if not a}
+    assert below == set(model.result.colors.values())  # each of the 4 segments' own colour
+    # the leaves say how many rows each holds, and together they hold every row
+    sizes = [int(t.replace(",", "")) for t in view.cut.leaf_labels.text]
+    assert len(sizes) == len(y) + 1 and sum(sizes) == len(model.data)
+    view.set_cut(k=2)
+    assert len({c for c in view.branches.colors if c != BRANCH_COLOR}) <= 2
+
+
+def test_branch_groups_follow_the_cut_left_to_right():
+    from segwidgets.core.diagnostics import branch_groups, dendrogram_data, leaf_sizes
+
+    X = np.concatenate([np.random.default_rng(0).normal(c, 0.3, size=(40, 2)) for c in (0, 5, 10)])
+    tree = dendrogram_data(X)
+    coordinates = tree.coordinates(12)
+    groups = branch_groups(tree, coordinates, 3)
+    assert (groups < 0).sum() == 2 and set(groups[groups >= 0]) == {0, 1, 2}
+    # each group's branches sit over one contiguous run of leaves, groups in order left to right
+    mids = np.asarray(coordinates["icoord"], dtype=float).reshape(-1, 4)[:, 1:3].mean(axis=1)
+    spans = [(mids[groups == g].min(), mids[groups == g].max()) for g in range(3)]
+    assert spans[0][1] < spans[1][0] and spans[1][1] < spans[2][0]
+    assert leaf_sizes(coordinates).sum() == 120

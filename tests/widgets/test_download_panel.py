@@ -133,3 +133,10 @@ def test_a_file_is_prepared_off_the_interaction_path_and_dropped_when_the_segmen
         assert panel.link.value == ""  # the file held k = 3
     finally:
         model.close()
+
+
+def test_a_small_file_says_its_real_size_not_zero_kb(model):
+    panel = DownloadPanel(model)
+    panel.spec_button.click()
+    size = len(payload(panel, "application/json"))
+    assert size < 1024 and f"({size} bytes)" in panel.link.value and "0 KB" not in panel.link.value

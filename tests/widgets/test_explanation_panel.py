@@ -281,3 +281,14 @@ def test_cancel_stops_a_run_between_its_parts(model):
     assert not panel.run_button.disabled and panel.cancel_button.disabled
     panel.run(wait=True)
     assert panel.importance is not None and panel.rules is not None and not panel.stale
+
+
+def test_a_row_is_named_by_the_tables_identifier(make_model):
+    frame = _frame()
+    frame.insert(0, "customer_id", [f"C-{i:05d}" for i in range(len(frame))])
+    model = make_model(frame, k=3)
+    assert model.table.roles["customer_id"].value == "identifier"
+    panel = ExplanationPanel(model, background=False)
+    panel.row_input.value = 480
+    assert panel.row_message.value.startswith("customer_id C-00480 (row 480) is in &#x27;")
+    assert "Row 480" not in panel.row_message.value

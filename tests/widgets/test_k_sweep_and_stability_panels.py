@@ -187,3 +187,13 @@ def test_closing_the_panel_stops_its_sweep(blobs):
     panel.close()
     assert panel.wait(60)
     assert panel.result is None
+
+
+def test_the_silhouette_axis_reads_in_plain_decimals(blobs):
+    model = Segmentation(blobs, k=3, background=False)
+    panel = KSweepPanel(model, background=False)
+    panel.run(wait=True)
+    panel.metric.value = "silhouette"
+    assert panel.y_axis.tick_format.endswith("f") and "s" not in panel.y_axis.tick_format  # "0.8", not "800m"
+    panel.metric.value = "inertia"
+    assert panel.y_axis.tick_format == ",.0~f"  # "9,170", not "9.17k"

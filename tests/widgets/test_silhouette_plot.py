@@ -209,3 +209,16 @@ def test_a_closed_view_observes_nothing_and_its_lane_is_cancelled(monkeypatch):
     release.set()
     assert model.scheduler.wait([view._lane], timeout=60)
     assert view.result is None  # the computation was cancelled: its result is never shown
+
+
+def test_names_of_many_thin_segments_do_not_overlap(make_model):
+    sizes = [400] + [12] * 9  # nine thin bands under one wide one
+    centers = [[0, 0, 0]] + [[8 * (i % 3 + 1), 8 * (i // 3 + 1), 0] for i in range(9)]
+    frame = blob_frame(sum(sizes), centers=centers, features=3, std=0.5, seed=3,
+                       columns=["recency", "frequency", "monetary"])
+    model = make_model(frame, k=10)
+    view = SilhouettePlot(model, background=False)
+    ys = np.sort(np.asarray(view.names.y, dtype=float))
+    height = float(view.figure.layout.height.removesuffix("px"))
+    px_per_row = (height - 55) / (view.y_scale.max - view.y_scale.min)
+    assert len(ys) == 10 and np.all(np.diff(ys) * px_per_row >= 17.9)
