@@ -184,6 +184,13 @@ class KMeansLesson(w.VBox):
         self._build_controls(play_interval)
         super().__init__(**kwargs)
         self.add_class("sw-kmeans-lesson")
+        # Keys (segwidgets-keys, docs/frontends.md): → or N the next half-step, ← or B step back,
+        # Space or P play / pause.
+        self.add_class("sw-keys-scope")
+        for widget, keys in ((self.next_button, ("arrowright", "n")), (self.back_button, ("arrowleft", "b")),
+                             (self.play_toggle, ("space", "p"))):
+            for key in keys:
+                widget.add_class(f"sw-key-{key}")
         with self.hold_trait_notifications():
             self.set_trait("shape", self._check_shape(shape))
             self.set_trait("k", self._check_k(k))
@@ -356,7 +363,9 @@ class KMeansLesson(w.VBox):
         self.update_button = button("Update", "update",
                                     "Each centroid moves to the mean of its points.",
                                     self._on_update, "info")
-        self.back_button = button("Step back", "back", "Undo the last half-step.", self._on_back)
+        self.back_button = button("Step back", "back", "Undo the last half-step (key: ←).", self._on_back)
+        self.next_button = button("Next ▸", "next", "The next half-step: assign, then update (key: →).",
+                                  self._on_next)
         self.converge_button = button("Run to convergence", "converge",
                                       "Assign and update until nothing changes.",
                                       self._on_converge, "success")
@@ -493,7 +502,7 @@ class KMeansLesson(w.VBox):
                 row(self.start_menu, self.seed_box, self.standardise_toggle),
                 row(self.place_toggle, self.regions_toggle, self.presenter_toggle),
                 self.click_buttons,
-                row(self.assign_button, self.update_button, self.back_button),
+                row(self.assign_button, self.update_button, self.back_button, self.next_button),
                 row(self.play_toggle, self.converge_button, self.reset_button),
                 self.speed_buttons,
                 self.player,
@@ -1149,6 +1158,12 @@ class KMeansLesson(w.VBox):
                              "middle of its points.")
         self.stepper.update()
         self._draw()
+
+    @_plain_errors
+    def _on_next(self, _: Any = None) -> None:
+        self._stop_playing()
+        self._before_step()
+        self.step()
 
     @_plain_errors
     def _on_back(self, _: Any = None) -> None:

@@ -2,7 +2,7 @@
 
 An instructor drags a centroid and the points follow, adds one and removes one by clicking,
 plays at two speeds, compares random and k-means++ starts, lets the students predict the next
-step, and opens the presenter layout. Screenshots of each at 1280×800 and 1920×1080 go to
+step, opens the presenter layout and steps with the keys. Screenshots of each at 1280×800 and 1920×1080 go to
 tests/artifacts/screenshots/lecture-<width>-<what>.png.
 """
 
@@ -143,6 +143,16 @@ def test_instructor_runs_the_lesson_in_a_lecture_hall(page, open_app, save_scree
         arg=0.55 * width, timeout=STEP_TIMEOUT)
     assert page.locator(".sw-lesson-status").evaluate(
         "e => parseFloat(getComputedStyle(e).fontSize)") >= 20
+    # Keys (segwidgets-keys): → the next half-step, ← back, Space play and pause.
+    page.keyboard.press("ArrowRight")
+    expect(status(page)).to_contain_text("after assign")
+    page.keyboard.press("ArrowLeft")
+    expect(status(page)).to_contain_text("after update")
+    status(page).click()  # the focus leaves the button: Space is the lesson's, not the button's
+    page.keyboard.press("Space")
+    expect(page.locator(".sw-lesson-play")).to_have_class(re.compile(r"mod-active"))
+    page.keyboard.press("Space")
+    expect(page.locator(".sw-lesson-play")).not_to_have_class(re.compile(r"mod-active"))
     page.locator(".sw-lesson-converge").click()
     expect(status(page)).to_contain_text("converged after")
     page.evaluate("window.scrollTo(0, 0)")

@@ -10,8 +10,11 @@
  * scope's enabled "sw-undo" button and Ctrl+Shift+Z or Ctrl+Y its "sw-redo" button. The scope
  * is the one holding the focus, else the one last clicked in (a click on the map focuses
  * nothing; in JupyterLab the notebook keeps the focus), else, with nothing focused, the page's
- * only scope. Keys typed into a text box, a number box, a list or an editor are left alone, so
- * their own undo works; nothing else is touched; there is no plugin.
+ * only scope. A plain key (no Ctrl, Cmd, Alt or Shift) presses the scope's visible, enabled
+ * button of class "sw-key-NAME" (NAME: a letter, a digit, "space" or "arrowleft"…), if it has
+ * one; Space on a focused button presses that button, as browsers do. Keys typed into a text
+ * box, a number box, a list or an editor are left alone, so their own undo works; nothing else
+ * is touched; there is no plugin.
  */
 var _JUPYTERLAB;
 (function () {
@@ -56,16 +59,34 @@ var _JUPYTERLAB;
     return false;
   }
 
-  function onKey(event) {
-    if (!(event.ctrlKey || event.metaKey) || event.altKey) return;
+  /* A plain key (no Ctrl, Cmd or Alt) presses the scope's button of class "sw-key-NAME":
+   * "sw-key-arrowright", "sw-key-space", "sw-key-n"… */
+  function plainName(event) {
     var key = (event.key || "").toLowerCase();
-    var name = key === "z" ? (event.shiftKey ? "redo" : "undo") : key === "y" && !event.shiftKey ? "redo" : null;
-    if (!name || typing(event.target)) return;
+    if (key === " ") return "space";
+    return /^[a-z0-9]$|^arrow(left|right|up|down)$/.test(key) ? key : null;
+  }
+
+  function onKey(event) {
+    if (event.altKey || typing(event.target)) return;
+    var key = (event.key || "").toLowerCase();
+    var name = null;
+    if (event.ctrlKey || event.metaKey) {
+      name = key === "z" ? (event.shiftKey ? "redo" : "undo") : key === "y" && !event.shiftKey ? "redo" : null;
+    } else if (!event.shiftKey) {
+      var plain = plainName(event);
+      var onButton = event.target && event.target.closest && event.target.closest("button");
+      if (plain && !(onButton && plain === "space")) name = "key-" + plain; /* Space on a button presses it */
+    }
+    if (!name) return;
     var scope = scopeOf(event.target);
     if (!scope) return;
-    event.preventDefault();
-    event.stopPropagation();
-    press(scope, name);
+    if (press(scope, name)) {
+      event.preventDefault();
+      event.stopPropagation();
+    } else if (name === "undo" || name === "redo") {
+      event.preventDefault(); /* nothing to undo here: not the browser's own undo either */
+    }
   }
 
   function install() {
