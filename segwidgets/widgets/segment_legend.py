@@ -9,6 +9,7 @@ from typing import Any
 import ipywidgets as w
 import numpy as np
 
+from ..core.many_segments import OTHER, OTHER_NAME, fold_small_segments
 from ..session import Result, Segmentation
 from ._base import css, escape, format_count, report_errors
 from ._segment_menu import SegmentMenus
@@ -34,6 +35,8 @@ class SegmentLegend(SegmentMenus, SegmentsView, w.VBox):
             drill in, merge with another segment (``model.split``, ``drill``, ``merge``).
         on_drill: called with the child segmentation of a drill-in (the Explorer shows it).
         clear: Button "Clear selection" (css ``sw-clear-selection``).
+        fold: Button "Fold the N smallest into 'Other'" (css ``sw-legend-fold``), shown when a
+            method found more segments than a person compares: one hand merge (undoable).
         naming: Dropdown "Names by" (css ``sw-legend-naming``) — ``model.naming``: what sets
             each segment apart ("traits") or its overall level ("level"), for tables where
             every feature is an activity measure.
@@ -46,13 +49,17 @@ class SegmentLegend(SegmentMenus, SegmentsView, w.VBox):
         self.buttons: dict[int, w.ToggleButton] = {}
         self.actions: dict[int, w.Dropdown] = {}
         self.clear = w.Button(description="Clear selection", layout=w.Layout(width="auto"))
+        self.fold = w.Button(layout=w.Layout(width="auto", display="none"),
+                             tooltip="Merge the smallest segments into one called 'Other' (Undo brings them back)")
+        self.fold.add_class(css("legend-fold"))
+        self.fold.on_click(self._on_fold)
         self.clear.add_class(css("clear-selection"))
         self.rows = w.VBox()
         self.naming = GuardedDropdown(options=NAMING_CHOICES, value=model.naming, description="Names by",
                                       style={"description_width": "initial"}, layout=w.Layout(width="auto"))
         self.naming.add_class(css("legend-naming"))
         self.naming.refused = self.refuse
-        super().__init__([w.HTML("<b>Segments</b>"), self.rows, self.clear, self.naming], **kwargs)
+        super().__init__([w.HTML("<b>Segments</b>"), self.fold, self.rows, self.clear, self.naming], **kwargs)
         self.add_class(css("segment-legend"))
         self.clear.on_click(self._on_clear)
         self.naming.observe(self._on_naming, "value")
@@ -104,7 +111,25 @@ class SegmentLegend(SegmentMenus, SegmentsView, w.VBox):
             row.add_class(css("legend-row"))
             rows.append(row)
         self.rows.children = tuple(rows)
+        folded = self._folded(result)
+        self.fold.layout.display = "" if folded else "none"
+        if folded:
+            self.fold.description = f"Fold the {len(folded)} smallest into '{OTHER_NAME}'"
         self._sync()
+
+    @staticmethod
+    def _folded(result: Result | None) -> list[int]:
+        """The segments a fold would merge into "Other" (none when they are few)."""
+        if result is None:
+            return []
+        sizes = {int(i): int(n) for i, n in result.profile.summary["size"].items()}
+        return [i for i, shown in fold_small_segments(sizes).items() if shown == OTHER]
+
+    @report_errors
+    def _on_fold(self, button: Any = None) -> None:
+        folded = self._folded(self.model.result)
+        if len(folded) >= 2:
+            self.model.merge(folded, name=OTHER_NAME)
 
     def _selected_segment(self) -> int | None:
         """The segment whose rows are exactly the selection, if any."""

@@ -101,3 +101,22 @@ def test_names_can_follow_the_overall_level_instead_of_traits(make_model, make_f
     assert any("active" in n.lower() for n in names)
     model.naming = "traits"
     assert view.naming.value == "traits" and dict(model.segment_names) == before
+
+
+def test_dozens_of_segments_fold_into_other_with_one_undoable_merge():
+    from segwidgets import Segmentation
+    from segwidgets.core.many_segments import MANY_SEGMENTS
+    from segwidgets.widgets import SegmentLegend
+
+    model = Segmentation("facebook_live", algorithm="hdbscan", background=False)
+    legend = SegmentLegend(model)
+    n = len(model.segment_ids)
+    assert n > MANY_SEGMENTS and legend.fold.layout.display == ""
+    assert legend.fold.description.startswith(f"Fold the {n - MANY_SEGMENTS + 1} smallest")
+    legend.fold.click()
+    assert len(model.segment_ids) == MANY_SEGMENTS and "Other" in model.segment_names.values()
+    assert legend.fold.layout.display == "none"
+    model.undo()
+    assert len(model.segment_ids) == n
+    small = Segmentation("facebook_live", k=3, background=False)
+    assert SegmentLegend(small).fold.layout.display == "none"
