@@ -220,6 +220,9 @@ class Explorer(View, w.AppLayout):
     def _on_tab(self, change: dict) -> None:
         if change["new"] in self._lazy:
             self._build(change["new"])
+        for index, child in enumerate(self.tabs.children):  # a tab that works ahead while on show
+            if hasattr(child, "set_active"):
+                child.set_active(index == change["new"])
 
     def _build(self, index: int) -> None:
         title, factory = self._lazy.pop(index)

@@ -169,6 +169,7 @@ class ProfileTable(SegmentMenus, SegmentsView, w.VBox):
         row = self._rows.get(segment)
         menu = self._menu(segment, result)
         if row is None:
+            box.layout.width, box.layout.flex, box.layout.min_width = "auto", "1 1 0", "0"  # room for the menu
             row = w.HBox([box, menu], layout=w.Layout(width="100%", height=f"{ROW_HEIGHT}px",
                                                       align_items="center"))
             row.add_class(css("profile-name-row"))

@@ -79,10 +79,16 @@ def test_the_first_five_minutes(page, open_app, save_screenshot):
     expect(message).not_to_contain_text("Row 0 ")
     save_screenshot(page, "first-minutes-explain")
 
-    open_tab(page, "Download")
-    page.locator(".sw-download-spec").click()
-    expect(page.locator(".sw-download-link")).to_contain_text(re.compile(r"\(\d+ bytes\)"))
-    expect(page.locator(".sw-download-link")).not_to_contain_text("0 KB")
+    open_tab(page, "Download")  # every file prepared ahead: one click each, its size beside it
+    ready = page.locator(".sw-download-ready")
+    for cls in ("labels", "excel", "spec", "report"):
+        expect(ready.locator(f".sw-{cls}-link")).to_be_visible(timeout=60_000)
+    expect(ready).to_contain_text(re.compile(r"Settings \(JSON\) \(\d[\d,.]* (bytes|KB)\)"))
+    expect(ready).not_to_contain_text("(0 KB)")
+    expect(page.locator(".sw-download-labels")).to_be_hidden()
+    with page.expect_download() as download:
+        ready.locator(".sw-labels-link").click()
+    assert download.value.suggested_filename == "segments.csv"
     save_screenshot(page, "first-minutes-download")
 
     page.locator(".sw-algorithm-dropdown select").select_option(label="HDBSCAN (density)")

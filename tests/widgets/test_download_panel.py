@@ -42,7 +42,7 @@ def payload(panel: DownloadPanel, mime: str) -> bytes:
 
 def test_the_panel_offers_csv_excel_settings_and_the_report(model):
     panel = DownloadPanel(model)
-    assert [b.description for b in panel.children[0].children] == [
+    assert [b.description for b in panel.buttons.children] == [
         "Labelled rows (CSV)", "Labelled rows (Excel)", "Settings (JSON)", "Report (HTML)"]
     assert "sw-download-excel" in panel.excel_button._dom_classes
 
@@ -140,3 +140,39 @@ def test_a_small_file_says_its_real_size_not_zero_kb(model):
     panel.spec_button.click()
     size = len(payload(panel, "application/json"))
     assert size < 1024 and f"({size} bytes)" in panel.link.value and "0 KB" not in panel.link.value
+
+
+def test_on_show_every_file_is_prepared_ahead_with_its_size():
+    import re
+
+    from segwidgets import Segmentation
+    from segwidgets.widgets import DownloadPanel
+
+    model = Segmentation("facebook_live", k=4, background=False)
+    panel = DownloadPanel(model)
+    assert panel.ready.value == ""  # hidden: nothing built
+    panel.set_active(True)
+    panel.wait(60)
+    for cls in ("labels", "excel", "spec", "report"):
+        assert f"sw-{cls}-link" in panel.ready.value
+    sizes = re.findall(r"\((\d[\d,.]*) (bytes|KB|MB)\)", panel.ready.value)
+    assert len(sizes) == 4 and all(float(n.replace(",", "")) > 0 for n, _ in sizes)
+    assert panel.buttons.layout.display == "none"
+    first = panel.ready.value
+    model.k = 5  # a refit: the files follow
+    panel.wait(60)
+    assert panel.ready.value != first and "sw-labels-link" in panel.ready.value
+    panel.set_active(False)
+    model.k = 3  # hidden: nothing built, and no file of the old segments offered
+    assert panel.ready.value == "" and panel.buttons.layout.display == ""
+
+
+def test_a_large_table_keeps_the_buttons(monkeypatch):
+    from segwidgets import Segmentation
+    from segwidgets.widgets import download_panel
+
+    monkeypatch.setattr(download_panel, "EAGER_ROWS", 100)  # the limit, not the table, is made small
+    model = Segmentation("facebook_live", k=4, background=False)
+    panel = download_panel.DownloadPanel(model)
+    panel.set_active(True)
+    assert "prepared when you ask" in panel.ready.value and panel.buttons.layout.display == ""
