@@ -2,7 +2,7 @@
 #
 #   make app    install (once) and serve the explorer on the demo data at
 #               http://127.0.0.1:8866  (make app DATA=my.csv PORT=8870)
-#   make test   install (once, with Debian's chromium) and run every test:
+#   make test   install (once, with Debian's chromium and poppler-utils) and run every test:
 #               pytest, the browser tests and the notebooks under nbval
 #
 # Everything goes into a virtual environment at .venv; a stamp file makes the
@@ -47,12 +47,13 @@ $(STAMP): pyproject.toml
 	@touch $@
 
 chromium:
-	@test -x $(CHROMIUM) || { \
-	  echo "Installing Debian's chromium for the browser tests ..."; \
+	@{ test -x $(CHROMIUM) && command -v pdftotext >/dev/null; } || { \
+	  echo "Installing Debian's chromium (and pdftotext, to read a printed report) for the browser tests ..."; \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
-	    chromium fonts-dejavu-core fonts-liberation; }
+	    chromium fonts-dejavu-core fonts-liberation poppler-utils; }
 	@test -x $(CHROMIUM)
+	@command -v pdftotext >/dev/null
 
 clean:
 	rm -rf $(VENV) tests/artifacts .pytest_cache
