@@ -9,6 +9,8 @@ from typing import Any
 
 #: Fits (and their profiles) kept per model: enough for a sweep over k and several settings.
 FIT_CACHE_SIZE = 48
+#: Hierarchical trees kept per model (one per prepared rows and linkage; Ward's of 30,000 rows is 1 MB).
+TREE_CACHE_SIZE = 4
 
 
 class LRU:
@@ -65,6 +67,7 @@ class Caches:
         profiles: (fit_key, preview) -> profile by raw label.
         profile_inputs: (data_version, features) -> the frame's numbers for profiling.
         embeddings: (prep_key, method) -> map coordinates of the display rows.
+        trees: (prep_key, linkage, seed, max_rows) -> hierarchical ``Tree``: every k is a cut of it.
     """
 
     def __init__(self) -> None:
@@ -74,6 +77,7 @@ class Caches:
         self.profiles = LRU(FIT_CACHE_SIZE)
         self.profile_inputs = LRU(2)
         self.embeddings = LRU(16)
+        self.trees = LRU(TREE_CACHE_SIZE)
 
     def clear(self, *, keep_prepared: bool = False) -> None:
         """Forget fits and profiles, and (unless ``keep_prepared``) prepared rows and maps."""
@@ -83,4 +87,5 @@ class Caches:
             self.prepared.clear()
             self.float32.clear()
             self.embeddings.clear()
+            self.trees.clear()
             self.profile_inputs.clear()

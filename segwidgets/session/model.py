@@ -269,9 +269,8 @@ class Segmentation(Maps, Sweeps, Persistence, HasTraits):
                 if self._show(request, prepared, fitted, cached=True) and fitted.metrics is None:
                     self.scheduler.submit("metrics", lambda job: self._measure(request, prepared, fitted))
                 return
-            info = ALGORITHMS[request.algorithm]
             self.state = "fitting"
-            self.status = f"Fitting {f'{info.label} with k={request.k}' if info.uses_k else info.label}…"
+            self.status = pipeline.fitting_status(request, self.caches)
             self.scheduler.submit("fit", lambda job: self._run(request, job))
 
     def _snapshot(self) -> pipeline.Request:

@@ -27,6 +27,7 @@ from ..core.algorithms import (
     spread_labels,
 )
 from ..core.embedding import pca_2d
+from ..core.hierarchy import LINKAGES, Tree, build_tree
 from ..core.matching import Matching, match_segments
 from ..core.metrics import compute_metrics
 from ..core.palette import segment_color
@@ -130,13 +131,53 @@ def fit(request: Request, caches: Caches, cancel: Callable[[], bool] | None = No
     prep_seconds = time.perf_counter() - started
     fitted = caches.fits.get(request.fit_key)
     if fitted is None:
+        building = tree_to_build(request, caches) is not None
+        tree = hierarchy_tree(request, prepared, caches)  # once per rows and linkage; each k cuts it
         cluster = fit_prepared(prepared, request.algorithm, request.k, request.seed, dict(request.params),
-                               cancel=cancel)
+                               cancel=cancel, tree=tree)
         fitted = fitted_from(request, prepared, cluster)
-        fitted.seconds = {"preprocess": prep_seconds, **fitted.seconds}
+        built = {"tree": tree.seconds} if building and tree is not None else {}
+        fitted.seconds = {"preprocess": prep_seconds, **built, **fitted.seconds}
         fitted = caches.fits.setdefault(request.fit_key, fitted)
     pca_map(request.prep_key, prepared, caches)  # off the caller's thread, after the fit
     return prepared, fitted
+
+
+def _tree_key(request: Request) -> tuple:
+    return (request.prep_key, request.algorithm, request.seed, ALGORITHMS[request.algorithm].max_rows)
+
+
+def hierarchy_tree(request: Request, prepared: Prepared, caches: Caches) -> Tree | None:
+    """The hierarchical tree ``request`` cuts (built once per prepared rows, linkage and sample,
+    then cached), or None for a method that is not hierarchical."""
+    if request.algorithm not in LINKAGES:
+        return None
+    tree = caches.trees.get(_tree_key(request))
+    if tree is None:
+        tree = build_tree(prepared.X, request.algorithm, seed=request.seed,
+                          max_rows=ALGORITHMS[request.algorithm].max_rows)
+        tree = caches.trees.setdefault(_tree_key(request), tree)
+    return tree
+
+
+def tree_to_build(request: Request, caches: Caches) -> int | None:
+    """Rows of the hierarchical tree ``request`` still has to build (None: none to build)."""
+    if request.algorithm not in LINKAGES or _tree_key(request) in caches.trees:
+        return None
+    prepared = caches.prepared.get(request.prep_key)
+    limit = ALGORITHMS[request.algorithm].max_rows
+    n = len(request.frame) if prepared is None else prepared.n_rows
+    return min(n, limit) if limit is not None else n
+
+
+def fitting_status(request: Request, caches: Caches) -> str:
+    """What the status says while ``request`` is fitted: a hierarchical tree to build says so."""
+    info = ALGORITHMS[request.algorithm]
+    rows = tree_to_build(request, caches)
+    if rows is not None:
+        return (f"Building the {info.label} tree of {rows:,} rows (once: every k is then a cut of it, "
+                f"at once)…")
+    return f"Fitting {f'{info.label} with k={request.k}' if info.uses_k else info.label}…"
 
 
 def preview(request: Request, shown: Result | None, caches: Caches) -> tuple[Prepared, Fitted] | None:
