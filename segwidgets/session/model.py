@@ -35,6 +35,7 @@ from ..core.constraints import Columns, Flag, OneOf, SegmentNames, Text, Whole
 from ..core.io import LoadedTable, ReadOptions
 from ..core.preprocess import Prepared, PreprocessSpec
 from ..core.profile import SegmentProfile, profile_segments
+from ..config import PROVISIONAL_ROWS
 from ..core.schema import FIELD, TRAIT_FIELDS, fields_invalidating
 from ..errors import SegwidgetsCancelled, SegwidgetsError, SegwidgetsValueError
 from . import pipeline
@@ -147,6 +148,9 @@ class Segmentation(Maps, Sweeps, Persistence, HasTraits):
         #: k-means family, background mode: a k change first shows a fit started from the
         #: previous centres (a few iterations), then the seeded fit replaces it.
         self.warm_start = warm_start
+        #: ...on more prepared rows than this only (fewer: one result, the seeded fit; see
+        #: :data:`segwidgets.config.PROVISIONAL_ROWS`).
+        self.provisional_rows = PROVISIONAL_ROWS
         self.scheduler = Scheduler(background)
         self.caches = Caches()
         self._closed = False
@@ -320,7 +324,7 @@ class Segmentation(Maps, Sweeps, Persistence, HasTraits):
     def _run(self, request: pipeline.Request, job: Job | None) -> None:
         try:
             if self.warm_start and self.background:
-                quick = pipeline.preview(request, self.result, self.caches)
+                quick = pipeline.preview(request, self.result, self.caches, self.provisional_rows)
                 if quick is not None and (not self._show(request, *quick, cached=False, preview=True)
                                           or (job is not None and job.cancelled)):
                     return  # a newer change is waiting: the seeded fit would be overtaken
@@ -354,6 +358,7 @@ class Segmentation(Maps, Sweeps, Persistence, HasTraits):
                 request, prepared, fitted, previous=None if adopt else self.result, names=self.names,
                 initial_ids=self._initial_ids, coords=coords, embedding=method, caches=self.caches,
                 cached=cached, preview=preview)
+            result = pipeline.keep_provisional_look(result, None if adopt else self.result, self.names)
             self._set_result(result, state="fitting" if preview else "idle", status=result.summary)
             self._adopt_ids = self._adopt_ids and preview
         return True

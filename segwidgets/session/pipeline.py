@@ -180,12 +180,14 @@ def fitting_status(request: Request, caches: Caches) -> str:
     return f"Fitting {f'{info.label} with k={request.k}' if info.uses_k else info.label}…"
 
 
-def preview(request: Request, shown: Result | None, caches: Caches) -> tuple[Prepared, Fitted] | None:
+def preview(request: Request, shown: Result | None, caches: Caches,
+            min_rows: int = 0) -> tuple[Prepared, Fitted] | None:
     """A fit warm-started from the centres on show, or None where none applies.
 
     Only for a k change of a k-means method with everything else unchanged, when the
-    seeded fit is not cached. A preview is never cached: the seeded fit that follows
-    is the result (and what a saved spec reproduces).
+    seeded fit is not cached, on more than ``min_rows`` prepared rows (fewer: the seeded fit
+    is quick enough to wait for; see :data:`segwidgets.config.PROVISIONAL_ROWS`). A preview is
+    never cached: the seeded fit that follows is the result (and what a saved spec reproduces).
     """
     if (shown is None or request.algorithm not in WARM_STARTABLE
             or request.fit_key in caches.fits or shown.k == request.k):
@@ -195,7 +197,7 @@ def preview(request: Request, shown: Result | None, caches: Caches) -> tuple[Pre
                                                request.params):
         return None
     prepared = caches.prepared.get(request.prep_key)
-    if prepared is None:
+    if prepared is None or prepared.n_rows <= min_rows:
         return None
     rows32 = caches.float32.get(request.prep_key)
     if rows32 is None:  # a preview needs no float64: float32 halves the work of each iteration
@@ -332,13 +334,31 @@ def assemble(
     )
 
 
+def keep_provisional_look(result: Result, provisional: Result | None, names: Mapping[int, str]) -> Result:
+    """The seeded ``result`` that replaces a ``provisional`` one (a preview of the same k), with the
+    generated names the provisional result showed for the ids they share.
+
+    :func:`assemble` matched the seeded segments to the provisional ones, so ids, and the colours
+    that go with them, already carry over; the names a person gave (``names``) always win.
+    """
+    if (provisional is None or not provisional.preview or result.preview or provisional.k != result.k
+            or provisional.data_version != result.data_version):
+        return result
+    carried = {i: provisional.generated_names[i] for i in result.segment_ids if i in provisional.generated_names}
+    if not carried:
+        return result
+    generated = {**result.generated_names, **carried}
+    shown = {i: names.get(i, generated[i]) for i in result.segment_ids}
+    return result.replace(generated_names=generated, names=shown, profile=named_profile(result.profile, shown))
+
+
 def summary(request: Request, fitted: Fitted, seconds: Mapping[str, float], cached: bool,
             preview: bool = False) -> str:
     """One line: "5 segments of 7,050 rows · k-means · 9 features · in 0.12 s"."""
     info = ALGORITHMS[request.algorithm]
     n = int((fitted.labels >= 0).sum())
     if preview:
-        took = "from the previous centres · refining…"
+        took = "provisional: started from the previous centres, refining…"
     elif cached:
         took = "from cache"
     else:
