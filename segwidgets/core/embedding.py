@@ -35,9 +35,41 @@ def pca_2d(X: np.ndarray, seed: int = 0) -> np.ndarray:
     return _two_columns(np.nan_to_num(Y), n)
 
 
+def import_umap():
+    """umap-learn, imported (once per process) with numba's on-disk cache on for its functions.
+
+    umap-learn compiles about 130 numba functions on first use (half a minute of a core) and
+    asks numba to keep almost none of them on disk, so every new kernel compiled them again.
+    Its functions are declared with ``numba.njit`` as the modules are imported; while they are,
+    ``njit`` here defaults to ``cache=True``, so a kernel loads what an earlier one compiled
+    (from ``$NUMBA_CACHE_DIR``, which ``segwidgets app`` sets, else beside the package). A function
+    numba cannot cache is compiled as before, with numba's warning.
+    """
+    import sys
+
+    if "umap" in sys.modules:
+        return sys.modules["umap"]
+    import numba
+
+    njit = numba.njit
+
+    def caching_njit(*args, **kwargs):
+        kwargs.setdefault("cache", True)
+        return njit(*args, **kwargs)
+
+    numba.njit = caching_njit
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", numba.NumbaWarning)  # "cannot cache ...": compiled as before
+            import umap
+    finally:
+        numba.njit = njit
+    return umap
+
+
 def umap_2d(X: np.ndarray, seed: int = 0, n_neighbors: int = 15) -> np.ndarray:
     """UMAP embedding of ``X`` as float32 ``(n, 2)``."""
-    import umap  # lazy: heavy import, numba compilation on first use
+    umap = import_umap()  # lazy: heavy import, numba compilation (or its cache) on first use
 
     X = np.asarray(X, dtype=np.float32)
     n = len(X)
