@@ -16,6 +16,14 @@ EMBEDDINGS: tuple[str, ...] = ("pca", "umap")
 EMBEDDING_LABELS = {"pca": "PCA", "umap": "UMAP"}
 
 
+#: Rows up to which UMAP is given exact nearest neighbours from scikit-learn (well under a second
+#: on the demo) instead of finding approximate ones with pynndescent, whose NN-descent takes
+#: other compiled functions as arguments and so cannot be kept in numba's cache: it compiled
+#: again in every kernel (30 s of a core; 80 s on a loaded machine). The map is the same method
+#: (UMAP on a 15-nearest-neighbour graph) with the exact graph.
+EXACT_KNN_ROWS = 30_000
+
+
 def _two_columns(Y: np.ndarray, n: int) -> np.ndarray:
     out = np.zeros((n, 2), dtype=np.float32)
     out[:, : Y.shape[1]] = Y[:, :2]
@@ -75,16 +83,28 @@ def umap_2d(X: np.ndarray, seed: int = 0, n_neighbors: int = 15) -> np.ndarray:
     n = len(X)
     if n < 4:
         return pca_2d(X, seed)
+    neighbours = min(n_neighbors, n - 1)
+    knn = None
+    if n <= EXACT_KNN_ROWS:  # see EXACT_KNN_ROWS: no pynndescent, nothing to compile per kernel
+        from sklearn.neighbors import NearestNeighbors
+
+        distances, indices = NearestNeighbors(n_neighbors=neighbours).fit(X).kneighbors(X)
+        knn = (indices, distances.astype(np.float32), None)
     reducer = umap.UMAP(
         n_components=2,
-        n_neighbors=min(n_neighbors, n - 1),
+        n_neighbors=neighbours,
         random_state=seed,
         n_jobs=1,
+        precomputed_knn=(None, None, None) if knn is None else knn,
     )
-    return _two_columns(np.asarray(reducer.fit_transform(X)), n)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # "no search index": we never transform new rows
+        return _two_columns(np.asarray(reducer.fit_transform(X)), n)
 
 
 def warm_up_umap() -> None:
-    """Compile umap-learn's numba code on a tiny table (takes ~30 s once per process)."""
+    """Compile (or load from numba's cache) umap-learn's numba code on a small table: ~30 s of a
+    core the first time on a machine, seconds after (pynndescent's, for tables above
+    :data:`EXACT_KNN_ROWS`, compiles on first use in each kernel)."""
     rng = np.random.default_rng(0)
     umap_2d(rng.normal(size=(64, 3)).astype(np.float32))

@@ -30,12 +30,12 @@ import pandas as pd
 from traitlets import Bool, Dict, Enum, HasTraits, Instance, Int, List, TraitError, Unicode
 from traitlets import observe, validate
 
+from ..config import PROVISIONAL_ROWS
 from ..core.algorithms import ALGORITHMS, ClusterFit
 from ..core.constraints import Columns, Flag, OneOf, SegmentNames, Text, Whole
 from ..core.io import LoadedTable, ReadOptions
 from ..core.preprocess import Prepared, PreprocessSpec
 from ..core.profile import SegmentProfile, profile_segments
-from ..config import PROVISIONAL_ROWS
 from ..core.schema import FIELD, TRAIT_FIELDS, fields_invalidating
 from ..errors import SegwidgetsCancelled, SegwidgetsError, SegwidgetsValueError
 from . import pipeline
