@@ -173,9 +173,12 @@ def build_parser() -> argparse.ArgumentParser:
                          help="open a web browser on the app")
         sub.add_argument("--no-browser", dest="open_browser", action="store_false",
                          help="do not open a web browser (the default)")
-        sub.add_argument("--pool-size", type=_pool_size, default=config.KERNEL_POOL_SIZE, metavar="N",
-                         help="kernels kept started ahead of visitors, so pages open at once "
-                              "(default: %(default)s; 0 turns it off; each holds the app's memory)")
+        sub.add_argument("--visitors", "--pool-size", dest="pool_size", type=_pool_size,
+                         default=config.KERNEL_POOL_SIZE, metavar="N",
+                         help="people expected to open the app at the same time: as many kernels are "
+                              "kept started ahead of them, so their pages open without waiting "
+                              "(default: %(default)s; 0 turns it off; each kernel holds the app's "
+                              "memory, about 330 MB on the demo)")
         sub.add_argument("--print-command", action="store_true",
                          help="print the Voila command line and exit")
 

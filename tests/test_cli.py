@@ -183,3 +183,11 @@ def test_the_kernels_share_one_numba_cache_so_umap_compiles_once_per_machine(mon
     monkeypatch.setenv("NUMBA_CACHE_DIR", "/srv/numba")  # an administrator's choice is kept
     env, _ = split_command(cli.voila_command("apps/explorer.ipynb", port=9125))
     assert env["NUMBA_CACHE_DIR"] == "/srv/numba"
+
+
+def test_visitors_sizes_the_preheated_pool_as_pool_size_does(capsys):
+    assert cli.main(["app", "--visitors", "8", "--print-command"]) == 0
+    assert "--VoilaConfiguration.default_pool_size=8" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        cli.main(["app", "--visitors", "17"])
+    assert "pool size" in capsys.readouterr().err
