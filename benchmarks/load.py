@@ -76,6 +76,33 @@ def kernels(server_pid: int) -> dict[int, float]:
     return out
 
 
+def cpu_ticks(pid: int) -> int:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return -1
+    return int(fields[11]) + int(fields[12])  # utime + stime
+
+
+def wait_for_pool(server_pid: int, size: int, budget: Budget) -> float:
+    """Seconds until ``size`` kernels exist and have been idle for 3 s (preheated: the notebook ran
+    up to the wait for a visitor)."""
+    started = time.monotonic()
+    idle_since, last = None, None
+    while time.monotonic() < budget.deadline - 5:
+        pids = sorted(kernels(server_pid))
+        ticks = [cpu_ticks(pid) for pid in pids]
+        if len(pids) >= size and ticks == last:
+            idle_since = idle_since or time.monotonic()
+            if time.monotonic() - idle_since >= 3:
+                break
+        else:
+            idle_since = None
+        last = ticks
+        time.sleep(1)
+    return time.monotonic() - started
+
+
 class Budget:
     """What is left of the run's time: every wait asks it for its timeout."""
 
@@ -153,6 +180,9 @@ def main() -> int:
     parser.add_argument("--cull-seconds", type=int, default=120,
                         help="idle culling for this run (a short one culls the kernels of pages still loading)")
     parser.add_argument("--budget", type=float, default=900, help="seconds the whole run may take")
+    parser.add_argument("--visitors", type=int, default=None, metavar="N",
+                        help="kernels kept preheated, as `segwidgets app --visitors N` (default: the "
+                             "app's own, 1); the run waits until they are ready before opening pages")
     parser.add_argument("--refit", action="store_true",
                         help="report: remove the stored report, so every page reads the table and refits")
     args = parser.parse_args()
@@ -178,7 +208,9 @@ def main() -> int:
             "--MappingKernelManager.cull_interval": "5",
         }
         command = [f"{flag.split('=')[0]}={shorter[flag.split('=')[0]]}" if flag.split("=")[0] in shorter
-                   else flag for flag in voila_command(app_path(args.app), port=port, extra_env=extra_env)]
+                   else flag for flag in voila_command(app_path(args.app), port=port, extra_env=extra_env,
+                                                       **({} if args.visitors is None
+                                                          else {"pool_size": args.visitors}))]
         log = open(ROOT / "benchmarks" / f"load-voila-{args.app}.log", "w")  # noqa: SIM115 - closed at exit
         server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         url = f"http://127.0.0.1:{port}/{query}"
@@ -193,6 +225,10 @@ def main() -> int:
                     return 1
                 time.sleep(0.5)
         say(f"{args.app} app serving at {url}")
+        if args.visitors:
+            waited = wait_for_pool(server.pid, args.visitors, budget)
+            say(f"{args.visitors} preheated kernels ready after {waited:.0f} s "
+                f"(memory per kernel {statistics.median(kernels(server.pid).values()):.0f} MB median)")
         drive = drive_report if args.app == "report" else drive_explorer
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
@@ -206,6 +242,8 @@ def main() -> int:
                     return 1
                 slider = f", slider -> status {baseline['slider'] * 1000:.0f} ms" if "slider" in baseline else ""
                 say(f"one session alone: page ready {baseline['ready']:.1f} s{slider}")
+                if args.visitors:  # the pool refilled: N people arriving at a server at rest
+                    say(f"pool refilled after {wait_for_pool(server.pid, args.visitors, budget):.0f} s")
                 started = time.perf_counter()
                 pages = open_pages(browser, url, args.sessions, budget)
                 results = []
@@ -237,6 +275,9 @@ def main() -> int:
         wait = min(args.cull_seconds + 60, max(budget.deadline - time.monotonic() - 5, 0))
         end = time.monotonic() + wait
         from segwidgets.config import KERNEL_POOL_SIZE  # preheated kernels wait for the next visitor
+
+        if args.visitors is not None:
+            KERNEL_POOL_SIZE = args.visitors  # noqa: N806 - the pool this run asked for
 
         while time.monotonic() < end and len(kernels(server.pid)) > KERNEL_POOL_SIZE:
             time.sleep(2)

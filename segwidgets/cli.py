@@ -61,9 +61,13 @@ def voila_env(extra_env: Mapping[str, str] | None = None) -> dict[str, str]:
     ``JUPYTER_PATH`` gets our configuration folder first (so Voila finds the
     ``segwidgets`` template); unless segwidgets is installed in site-packages,
     ``PYTHONPATH`` gets the folder holding it (so the kernels import the same
-    segwidgets as this process); then ``extra_env`` (e.g. ``SEGWIDGETS_DATA``).
+    segwidgets as this process); ``NUMBA_CACHE_DIR`` (unless set) is
+    :func:`numba_cache_dir`, where every kernel finds the UMAP code the first one
+    compiled; then ``extra_env`` (e.g. ``SEGWIDGETS_DATA``).
     """
     env = {"JUPYTER_PATH": _prepend(str(VOILA_CONFIG_DIR), os.environ.get("JUPYTER_PATH"))}
+    # UMAP's numba code compiled once per machine, not once per kernel (core.embedding.import_umap)
+    env["NUMBA_CACHE_DIR"] = os.environ.get("NUMBA_CACHE_DIR") or str(numba_cache_dir())
     if not _installed_in_site_packages():
         env["PYTHONPATH"] = _prepend(str(PACKAGE_DIR.parent), os.environ.get("PYTHONPATH"))
     for key, value in (extra_env or {}).items():
@@ -71,6 +75,13 @@ def voila_env(extra_env: Mapping[str, str] | None = None) -> dict[str, str]:
             raise ValueError(f"Not an environment variable name: {key!r}")
         env[key] = str(value)
     return env
+
+
+def numba_cache_dir() -> Path:
+    """Where the apps' kernels keep numba's compiled code: ``$XDG_CACHE_HOME/segwidgets/numba``
+    (``~/.cache/segwidgets/numba``), shared by every kernel and server of this user."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "segwidgets" / "numba"
 
 
 def voila_args(*, port: int = config.DEFAULT_PORT, ip: str = config.DEFAULT_IP,
@@ -165,9 +176,12 @@ def build_parser() -> argparse.ArgumentParser:
                          help="open a web browser on the app")
         sub.add_argument("--no-browser", dest="open_browser", action="store_false",
                          help="do not open a web browser (the default)")
-        sub.add_argument("--pool-size", type=_pool_size, default=config.KERNEL_POOL_SIZE, metavar="N",
-                         help="kernels kept started ahead of visitors, so pages open at once "
-                              "(default: %(default)s; 0 turns it off; each holds the app's memory)")
+        sub.add_argument("--visitors", "--pool-size", dest="pool_size", type=_pool_size,
+                         default=config.KERNEL_POOL_SIZE, metavar="N",
+                         help="people expected to open the app at the same time: as many kernels are "
+                              "kept started ahead of them, so their pages open without waiting "
+                              "(default: %(default)s; 0 turns it off; each kernel holds the app's "
+                              "memory, about 330 MB on the demo)")
         sub.add_argument("--print-command", action="store_true",
                          help="print the Voila command line and exit")
 

@@ -173,3 +173,21 @@ def test_report_html_writes_one_self_contained_file(tmp_path, capsys):
     assert cli.main(["report", str(published.spec_path), "--html", str(tmp_path / "again.html")]) == 1
     assert "has changed" in capsys.readouterr().err and not (tmp_path / "again.html").exists()
     assert cli.main(["report", "--html", str(out)]) == 2
+
+
+def test_the_kernels_share_one_numba_cache_so_umap_compiles_once_per_machine(monkeypatch, tmp_path):
+    monkeypatch.delenv("NUMBA_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    env, _ = split_command(cli.voila_command("apps/explorer.ipynb", port=9125))
+    assert env["NUMBA_CACHE_DIR"] == str(tmp_path / "segwidgets" / "numba") == str(cli.numba_cache_dir())
+    monkeypatch.setenv("NUMBA_CACHE_DIR", "/srv/numba")  # an administrator's choice is kept
+    env, _ = split_command(cli.voila_command("apps/explorer.ipynb", port=9125))
+    assert env["NUMBA_CACHE_DIR"] == "/srv/numba"
+
+
+def test_visitors_sizes_the_preheated_pool_as_pool_size_does(capsys):
+    assert cli.main(["app", "--visitors", "8", "--print-command"]) == 0
+    assert "--VoilaConfiguration.default_pool_size=8" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        cli.main(["app", "--visitors", "17"])
+    assert "pool size" in capsys.readouterr().err

@@ -25,6 +25,7 @@ from sklearn.mixture import GaussianMixture
 
 from ..errors import SegwidgetsCancelled, SegwidgetsDataError, SegwidgetsValueError
 from .constraints import Constraint, Either, Nothing, OneOf, Settings, Whole
+from .hierarchy import LINKAGES, Tree, build_tree, cut, tree_rows
 from .preprocess import Prepared
 
 K_MIN, K_MAX = 2, 50
@@ -119,11 +120,11 @@ ALGORITHMS: dict[str, AlgorithmInfo] = {
                       description="Round segments around k centres; fast, the usual choice."),
         AlgorithmInfo("minibatch_kmeans", "Mini-batch k-means", _minibatch, centroid=True,
                       description="k-means on small batches; fastest on very large tables."),
-        AlgorithmInfo("ward", "Hierarchical (Ward)", _agglomerative("ward"), max_rows=10_000,
+        AlgorithmInfo("ward", "Hierarchical (Ward)", _agglomerative("ward"), max_rows=tree_rows("ward"),
                       description="Merges groups so segments stay compact; reads as a dendrogram."),
-        AlgorithmInfo("average", "Hierarchical (average)", _agglomerative("average"), max_rows=10_000,
+        AlgorithmInfo("average", "Hierarchical (average)", _agglomerative("average"), max_rows=tree_rows("average"),
                       description="Merges groups by average distance; finds uneven shapes."),
-        AlgorithmInfo("complete", "Hierarchical (complete)", _agglomerative("complete"), max_rows=10_000,
+        AlgorithmInfo("complete", "Hierarchical (complete)", _agglomerative("complete"), max_rows=tree_rows("complete"),
                       description="Merges groups by their farthest points; compact, similar sizes."),
         AlgorithmInfo("gmm", "Gaussian mixture", _gmm,
                       description="Soft, elliptical segments of different sizes and spreads."),
@@ -214,6 +215,7 @@ def fit_prepared(
     init: np.ndarray | None = None,
     cancel: Callable[[], bool] | None = None,
     budget: float | None = None,
+    tree: Tree | None = None,
 ) -> ClusterFit:
     """Fit ``algorithm`` with ``k`` segments on prepared rows.
 
@@ -222,6 +224,11 @@ def fit_prepared(
     ``cancel()`` and ``budget`` (seconds; default :data:`FIT_SECONDS`) are checked between
     the starts of a k-means with ``n_init > 1`` (:func:`_kmeans_restarts`): the labels are those of
     ``KMeans(n_init=…)`` all the same.
+
+    Hierarchical methods (Ward, average, complete) cut a tree (:mod:`.hierarchy`): ``tree``, built
+    by :func:`~.hierarchy.build_tree` on these rows with this seed and ``max_rows``, is cut at
+    ``k`` in milliseconds (built here when not given). The segments are those of scikit-learn's
+    ``AgglomerativeClustering`` on the same rows; the fit's ``estimator`` is the tree.
 
     Raises:
         SegwidgetsDataError: the rows cannot be segmented as asked, or the fit would take
@@ -264,11 +271,19 @@ def fit_prepared(
             f"{info.label} was fitted on a random sample of {info.max_rows:,} of the {n:,} rows "
             "(its cost grows with rows squared); the other rows joined the nearest segment centre."
         )
+    timings: dict[str, float] = {}
+    if algorithm in LINKAGES and tree is None:
+        tree = build_tree(X, algorithm, seed=seed, max_rows=info.max_rows)
+        timings["tree"] = tree.seconds
+    if tree is not None and (tree.method != algorithm or tree.n_leaves != len(X_fit)):
+        raise SegwidgetsValueError(f"This {tree.method} tree was not built on these rows.")
     started = time.perf_counter()
     with warnings.catch_warnings(record=True) as caught, sklearn.config_context(assume_finite=True):
         # prepared rows are finite (preprocessing imputes or drops): skip scikit-learn's re-check
         warnings.simplefilter("always", ConvergenceWarning)
-        if isinstance(estimator, KMeans) and isinstance(estimator.n_init, int) and estimator.n_init > 1:
+        if tree is not None:  # the tree does not depend on k: cutting it is the fit
+            fit_labels, estimator = cut(tree, k), tree
+        elif isinstance(estimator, KMeans) and isinstance(estimator.n_init, int) and estimator.n_init > 1:
             estimator = _kmeans_restarts(estimator, X_fit, info, cancel, FIT_SECONDS if budget is None else budget)
             fit_labels = np.asarray(estimator.labels_, dtype=np.int64)
         else:
@@ -306,7 +321,7 @@ def fit_prepared(
         centers_scaled=centers,
         estimator=estimator,
         sample_index=sample_index,
-        timings={"fit": fit_seconds},
+        timings={**timings, "fit": fit_seconds},
         warnings=notes,
     )
 

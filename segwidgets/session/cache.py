@@ -9,6 +9,8 @@ from typing import Any
 
 #: Fits (and their profiles) kept per model: enough for a sweep over k and several settings.
 FIT_CACHE_SIZE = 48
+#: Hierarchical trees kept per model (one per prepared rows and linkage; Ward's of 30,000 rows is 1 MB).
+TREE_CACHE_SIZE = 4
 
 
 class LRU:
@@ -71,6 +73,7 @@ class Caches:
         edits: (fit_key, ids, naming, edits) -> the segments after hand edits.
         profile_inputs: (data_version, features) -> the frame's numbers for profiling.
         embeddings: (prep_key, method) -> map coordinates of the display rows.
+        trees: (prep_key, linkage, seed, max_rows) -> hierarchical ``Tree``: every k is a cut of it.
     """
 
     def __init__(self) -> None:
@@ -81,6 +84,7 @@ class Caches:
         self.edits = LRU(FIT_CACHE_SIZE)
         self.profile_inputs = LRU(2)
         self.embeddings = LRU(16)
+        self.trees = LRU(TREE_CACHE_SIZE)
 
     def clear(self, *, keep_prepared: bool = False) -> None:
         """Forget fits and profiles, and (unless ``keep_prepared``) prepared rows and maps."""
@@ -91,4 +95,5 @@ class Caches:
             self.prepared.clear()
             self.float32.clear()
             self.embeddings.clear()
+            self.trees.clear()
             self.profile_inputs.clear()

@@ -30,6 +30,7 @@ import pandas as pd
 from traitlets import Bool, Dict, Enum, HasTraits, Instance, Int, List, TraitError, Unicode
 from traitlets import observe, validate
 
+from ..config import PROVISIONAL_ROWS
 from ..core.algorithms import ALGORITHMS, ClusterFit
 from ..core.constraints import Columns, Flag, OneOf, SegmentNames, Text, Whole
 from ..core.edits import Edits
@@ -153,6 +154,9 @@ class Segmentation(Maps, Sweeps, Persistence, Editing, HasTraits):
         #: k-means family, background mode: a k change first shows a fit started from the
         #: previous centres (a few iterations), then the seeded fit replaces it.
         self.warm_start = warm_start
+        #: ...on more prepared rows than this only (fewer: one result, the seeded fit; see
+        #: :data:`segwidgets.config.PROVISIONAL_ROWS`).
+        self.provisional_rows = PROVISIONAL_ROWS
         self.scheduler = Scheduler(background)
         self.caches = Caches()
         self._closed = False
@@ -291,9 +295,8 @@ class Segmentation(Maps, Sweeps, Persistence, Editing, HasTraits):
                 if self._show(request, prepared, fitted, cached=True) and fitted.metrics is None:
                     self.scheduler.submit("metrics", lambda job: self._measure(request, prepared, fitted))
                 return
-            info = ALGORITHMS[request.algorithm]
             self.state = "fitting"
-            self.status = f"Fitting {f'{info.label} with k={request.k}' if info.uses_k else info.label}…"
+            self.status = pipeline.fitting_status(request, self.caches)
             self.scheduler.submit("fit", lambda job: self._run(request, job))
 
     def _snapshot(self) -> pipeline.Request:
@@ -343,7 +346,7 @@ class Segmentation(Maps, Sweeps, Persistence, Editing, HasTraits):
     def _run(self, request: pipeline.Request, job: Job | None) -> None:
         try:
             if self.warm_start and self.background:
-                quick = pipeline.preview(request, self.result, self.caches)
+                quick = pipeline.preview(request, self.result, self.caches, self.provisional_rows)
                 if quick is not None and (not self._show(request, *quick, cached=False, preview=True)
                                           or (job is not None and job.cancelled)):
                     return  # a newer change is waiting: the seeded fit would be overtaken
@@ -381,6 +384,7 @@ class Segmentation(Maps, Sweeps, Persistence, Editing, HasTraits):
                 request, prepared, fitted, previous=None if adopt or same_fit else shown, names=self.names,
                 initial_ids=shown.raw_to_id if same_fit else self._initial_ids, coords=coords,
                 embedding=method, caches=self.caches, cached=cached, preview=preview)
+            result = pipeline.keep_provisional_look(result, None if adopt else shown, self.names)
             status = result.summary
             if not preview:
                 status, self._aside_note = status + self._aside_note, ""

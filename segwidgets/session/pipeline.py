@@ -28,6 +28,7 @@ from ..core.algorithms import (
 )
 from ..core.edits import EditContext, apply_edits, edit_key
 from ..core.embedding import pca_2d
+from ..core.hierarchy import LINKAGES, Tree, build_tree
 from ..core.matching import Matching, match_segments
 from ..core.metrics import compute_metrics
 from ..core.palette import segment_color
@@ -137,21 +138,63 @@ def fit(request: Request, caches: Caches, cancel: Callable[[], bool] | None = No
     prep_seconds = time.perf_counter() - started
     fitted = caches.fits.get(request.fit_key)
     if fitted is None:
+        building = tree_to_build(request, caches) is not None
+        tree = hierarchy_tree(request, prepared, caches)  # once per rows and linkage; each k cuts it
         cluster = fit_prepared(prepared, request.algorithm, request.k, request.seed, dict(request.params),
-                               cancel=cancel)
+                               cancel=cancel, tree=tree)
         fitted = fitted_from(request, prepared, cluster)
-        fitted.seconds = {"preprocess": prep_seconds, **fitted.seconds}
+        built = {"tree": tree.seconds} if building and tree is not None else {}
+        fitted.seconds = {"preprocess": prep_seconds, **built, **fitted.seconds}
         fitted = caches.fits.setdefault(request.fit_key, fitted)
     pca_map(request.prep_key, prepared, caches)  # off the caller's thread, after the fit
     return prepared, fitted
 
 
-def preview(request: Request, shown: Result | None, caches: Caches) -> tuple[Prepared, Fitted] | None:
+def _tree_key(request: Request) -> tuple:
+    return (request.prep_key, request.algorithm, request.seed, ALGORITHMS[request.algorithm].max_rows)
+
+
+def hierarchy_tree(request: Request, prepared: Prepared, caches: Caches) -> Tree | None:
+    """The hierarchical tree ``request`` cuts (built once per prepared rows, linkage and sample,
+    then cached), or None for a method that is not hierarchical."""
+    if request.algorithm not in LINKAGES:
+        return None
+    tree = caches.trees.get(_tree_key(request))
+    if tree is None:
+        tree = build_tree(prepared.X, request.algorithm, seed=request.seed,
+                          max_rows=ALGORITHMS[request.algorithm].max_rows)
+        tree = caches.trees.setdefault(_tree_key(request), tree)
+    return tree
+
+
+def tree_to_build(request: Request, caches: Caches) -> int | None:
+    """Rows of the hierarchical tree ``request`` still has to build (None: none to build)."""
+    if request.algorithm not in LINKAGES or _tree_key(request) in caches.trees:
+        return None
+    prepared = caches.prepared.get(request.prep_key)
+    limit = ALGORITHMS[request.algorithm].max_rows
+    n = len(request.frame) if prepared is None else prepared.n_rows
+    return min(n, limit) if limit is not None else n
+
+
+def fitting_status(request: Request, caches: Caches) -> str:
+    """What the status says while ``request`` is fitted: a hierarchical tree to build says so."""
+    info = ALGORITHMS[request.algorithm]
+    rows = tree_to_build(request, caches)
+    if rows is not None:
+        return (f"Building the {info.label} tree of {rows:,} rows (once: every k is then a cut of it, "
+                f"at once)…")
+    return f"Fitting {f'{info.label} with k={request.k}' if info.uses_k else info.label}…"
+
+
+def preview(request: Request, shown: Result | None, caches: Caches,
+            min_rows: int = 0) -> tuple[Prepared, Fitted] | None:
     """A fit warm-started from the centres on show, or None where none applies.
 
     Only for a k change of a k-means method with everything else unchanged, when the
-    seeded fit is not cached. A preview is never cached: the seeded fit that follows
-    is the result (and what a saved spec reproduces).
+    seeded fit is not cached, on more than ``min_rows`` prepared rows (fewer: the seeded fit
+    is quick enough to wait for; see :data:`segwidgets.config.PROVISIONAL_ROWS`). A preview is
+    never cached: the seeded fit that follows is the result (and what a saved spec reproduces).
     """
     if (shown is None or request.algorithm not in WARM_STARTABLE
             or request.fit_key in caches.fits or shown.k == request.k):
@@ -161,7 +204,7 @@ def preview(request: Request, shown: Result | None, caches: Caches) -> tuple[Pre
                                                request.params):
         return None
     prepared = caches.prepared.get(request.prep_key)
-    if prepared is None:
+    if prepared is None or prepared.n_rows <= min_rows:
         return None
     rows32 = caches.float32.get(request.prep_key)
     if rows32 is None:  # a preview needs no float64: float32 halves the work of each iteration
@@ -350,6 +393,24 @@ def edited(request: Request, prepared: Prepared, labels: np.ndarray, raw_to_id: 
     return hand
 
 
+def keep_provisional_look(result: Result, provisional: Result | None, names: Mapping[int, str]) -> Result:
+    """The seeded ``result`` that replaces a ``provisional`` one (a preview of the same k), with the
+    generated names the provisional result showed for the ids they share.
+
+    :func:`assemble` matched the seeded segments to the provisional ones, so ids, and the colours
+    that go with them, already carry over; the names a person gave (``names``) always win.
+    """
+    if (provisional is None or not provisional.preview or result.preview or provisional.k != result.k
+            or provisional.data_version != result.data_version):
+        return result
+    carried = {i: provisional.generated_names[i] for i in result.segment_ids if i in provisional.generated_names}
+    if not carried:
+        return result
+    generated = {**result.generated_names, **carried}
+    shown = {i: names.get(i, generated[i]) for i in result.segment_ids}
+    return result.replace(generated_names=generated, names=shown, profile=named_profile(result.profile, shown))
+
+
 def summary(request: Request, fitted: Fitted, seconds: Mapping[str, float], cached: bool,
             preview: bool = False, labels: np.ndarray | None = None, ids: Sequence[int] | None = None) -> str:
     """One line: "5 segments of 7,050 rows · k-means · 9 features · in 0.12 s" (and the hand
@@ -357,7 +418,7 @@ def summary(request: Request, fitted: Fitted, seconds: Mapping[str, float], cach
     info = ALGORITHMS[request.algorithm]
     n = int(((fitted.labels if labels is None else labels) >= 0).sum())
     if preview:
-        took = "from the previous centres · refining…"
+        took = "provisional: started from the previous centres, refining…"
     elif cached:
         took = "from cache"
     else:

@@ -30,6 +30,8 @@ class SegmentLegend(SegmentMenus, SegmentsView, w.VBox):
         model: Segmentation — observed: ``result`` (redrawn when the segments or their names
             change), ``selection`` (until ``close()``); sets ``selection``.
         buttons: dict segment id -> ToggleButton (css ``sw-legend-select``).
+        title: HTML "Segments", with "provisional, refining…" (css ``sw-legend-provisional``) while
+            the result shown is a provisional one (a large table's k step; the seeded fit follows).
         rows: VBox — one row per segment (css ``sw-legend-row``, the name in ``sw-legend-name``).
         actions: dict segment id -> Dropdown "⋯" (css ``sw-segment-actions``): split in 2 or 3,
             drill in, merge with another segment (``model.split``, ``drill``, ``merge``).
@@ -59,7 +61,8 @@ class SegmentLegend(SegmentMenus, SegmentsView, w.VBox):
                                       style={"description_width": "initial"}, layout=w.Layout(width="auto"))
         self.naming.add_class(css("legend-naming"))
         self.naming.refused = self.refuse
-        super().__init__([w.HTML("<b>Segments</b>"), self.fold, self.rows, self.clear, self.naming], **kwargs)
+        self.title = w.HTML("<b>Segments</b>")
+        super().__init__([self.title, self.fold, self.rows, self.clear, self.naming], **kwargs)
         self.add_class(css("segment-legend"))
         self.clear.on_click(self._on_clear)
         self.naming.observe(self._on_naming, "value")
@@ -92,6 +95,11 @@ class SegmentLegend(SegmentMenus, SegmentsView, w.VBox):
 
     def _render(self, result: Result | None) -> None:
         self._drawn = result
+        provisional = result is not None and result.preview
+        self.title.value = "<b>Segments</b>" + (
+            " <small class='sw-legend-provisional' title='A quick fit started from the previous "
+            "segments; the seeded fit replaces it in a moment, keeping ids, names and colours'>"
+            "<i>provisional, refining…</i></small>" if provisional else "")
         if result is None:
             self.rows.children = ()
             return

@@ -74,8 +74,8 @@ class _Gate:
 def fit_gate(monkeypatch):
     """``fit_gate.value = 7``: every fit with k=7 (any algorithm) waits for ``fit_gate.release``.
 
-    Hooks the algorithm registry of ``segwidgets.core.algorithms`` (what every fit calls),
-    not the model's internals, so it holds whatever the model's scheduling looks like.
+    Hooks the algorithm registry of ``segwidgets.core.algorithms`` (what every fit calls) and
+    its cut of a hierarchical tree, not the model's internals, so it holds whatever the model's scheduling looks like.
     """
     from segwidgets.core import algorithms
 
@@ -94,6 +94,14 @@ def fit_gate(monkeypatch):
             return estimator
 
         monkeypatch.setitem(algorithms.ALGORITHMS, key, dataclasses.replace(info, make=make))
+    real_cut = algorithms.cut  # hierarchical methods cut a tree built once instead of fitting
+
+    def cut(tree, k):
+        if k == gate.value:
+            gate.hold()
+        return real_cut(tree, k)
+
+    monkeypatch.setattr(algorithms, "cut", cut)
     yield gate
     gate.release.set()
 
@@ -236,6 +244,7 @@ def test_a_fit_overtaken_by_a_cache_hit_is_dropped(blobs, fit_gate, algorithm, w
 
 def test_a_warm_start_preview_overtaken_by_a_cache_hit_is_dropped(blobs, fit_gate):
     model = Segmentation(blobs, k=3)  # k-means, background, warm start: a k change shows a preview first
+    model.provisional_rows = 0  # (on large tables only: treat this one as large)
     model.k = 5
     assert model.wait(60)
     fit_gate.value = 7

@@ -69,6 +69,7 @@ def test_metrics_arriving_redraw_nothing_and_a_new_map_sends_coordinates_once(fr
 
 def test_a_preview_and_the_seeded_fit_behind_it_cost_one_redraw(frame):
     model = Segmentation(frame, k=3)
+    model.provisional_rows = 0  # previews are for large tables: treat this one as large
     assert model.wait(60)
     scatter = EmbeddingScatter(model)
     scatter.redraw_delay = 30.0
