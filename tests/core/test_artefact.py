@@ -75,10 +75,13 @@ def test_methods_without_predict_use_the_nearest_centre_and_say_how_often_it_agr
 
 @pytest.mark.slow
 def test_rows_outside_a_sampled_fit_get_exactly_the_models_segment(make_model, make_frame, tmp_path):
-    frame = make_frame(10_300, centers=4, features=2, std=1.5, seed=3)
-    model = make_model(frame, k=4, algorithm="ward")
+    from segwidgets.core.hierarchy import tree_rows
+
+    cap = tree_rows("average")  # average linkage keeps every pairwise distance: the smallest cap
+    frame = make_frame(cap + 300, centers=4, features=2, std=1.5, seed=3)
+    model = make_model(frame, k=4, algorithm="average")
     sample = model.fit.sample_index
-    assert sample is not None and len(sample) == 10_000
+    assert sample is not None and len(sample) == cap
     labelled = model.predict(frame)["segment"].to_numpy(dtype=np.int64)
     outside = np.setdiff1d(np.arange(len(frame)), sample)
     assert labelled[outside].tolist() == model.labels[outside].tolist()
