@@ -112,6 +112,17 @@ PRESENTER_CSS = """<style>
 </style>"""
 
 
+#: How the lesson looks on a desk and projected (presenter layout): plot and controls widths,
+#: point size and outline, centroid size, the inertia plot's height and margins.
+LOOKS: dict[str, dict[str, Any]] = {
+    "desk": {"figure": ("660px", "560px"), "controls": "560px", "points": (36, "white"), "centroids": 360,
+             "inertia_height": "190px", "inertia_margin": {"top": 10, "bottom": 40, "left": 70, "right": 15}},
+    "presenter": {"figure": ("62vw", "78vh"), "controls": "36vw", "points": (64, "black"), "centroids": 600,
+                  "inertia_height": "240px",
+                  "inertia_margin": {"top": 10, "bottom": 60, "left": 80, "right": 15}},
+}
+
+
 def _css(name: str) -> str:
     return f"sw-lesson-{name}"
 
@@ -1003,22 +1014,14 @@ class KMeansLesson(w.VBox):
     # ---------------------------------------------------------- presenting
     def _apply_presenter(self, on: bool) -> None:
         self._sync_controls()
-        if on:
-            self.add_class(_css("presenting"))
-            self.figure.layout.width, self.figure.layout.height = "62vw", "78vh"
-            self.controls.layout.width = "36vw"
-            self.points.default_size, self.points.stroke = 64, "black"
-            self.centroids.default_size = 600
-            self.inertia_figure.layout.height = "240px"
-            self.inertia_figure.fig_margin = {"top": 10, "bottom": 60, "left": 80, "right": 15}
-        else:
-            self.remove_class(_css("presenting"))
-            self.figure.layout.width, self.figure.layout.height = "660px", "560px"
-            self.controls.layout.width = "560px"
-            self.points.default_size, self.points.stroke = 36, "white"
-            self.centroids.default_size = 360
-            self.inertia_figure.layout.height = "190px"
-            self.inertia_figure.fig_margin = {"top": 10, "bottom": 40, "left": 70, "right": 15}
+        (self.add_class if on else self.remove_class)(_css("presenting"))
+        look = LOOKS["presenter" if on else "desk"]
+        self.figure.layout.width, self.figure.layout.height = look["figure"]
+        self.controls.layout.width = look["controls"]
+        self.points.default_size, self.points.stroke = look["points"]
+        self.centroids.default_size = look["centroids"]
+        self.inertia_figure.layout.height = look["inertia_height"]
+        self.inertia_figure.fig_margin = dict(look["inertia_margin"])
         tick_style = {"font-size": "17px", "fill": "#000"} if on else {}
         for fig in (self.figure, self.inertia_figure, self.elbow_figure):
             for axis in fig.axes:
