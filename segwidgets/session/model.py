@@ -286,9 +286,7 @@ class Segmentation(Maps, Sweeps, Persistence, Editing, HasTraits):
                 request = self._snapshot()
             fitted = self.caches.fits.get(request.fit_key)
             prepared = self.caches.prepared.get(request.prep_key)
-            refits = any(edit["op"] in ("split", "drill") for edit in request.edits)
-            if refits and self.background and not any(key[0] == request.fit_key and key[-1] == request.edits_key
-                                                      for key in self.caches.edits.keys()):
+            if self.background and pipeline.edits_refit(request, self.caches):
                 fitted = None  # a split or drill-in refits: on the worker, not in the caller's thread
             if fitted is not None and prepared is not None:  # a cache hit overtakes what was running
                 self.scheduler.cancel("fit")

@@ -360,6 +360,14 @@ class HandEdited:
     warnings: list[str]
 
 
+def edits_refit(request: Request, caches: Caches) -> bool:
+    """Whether showing ``request`` refits part of the table (a split or drill-in whose outcome
+    is not cached yet), so it belongs on the worker thread even when the fit is cached."""
+    if not any(edit["op"] in ("split", "drill") for edit in request.edits):
+        return False
+    return not any(key[0] == request.fit_key and key[-1] == request.edits_key for key in caches.edits.keys())
+
+
 def edited(request: Request, prepared: Prepared, labels: np.ndarray, raw_to_id: tuple[int, ...],
            generated: Mapping[int, str], names: Mapping[int, str], caches: Caches) -> HandEdited:
     """``labels`` (the fit's, by stable id) after ``request.edits``: profiled and measured again.
