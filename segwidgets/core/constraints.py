@@ -21,6 +21,10 @@ from ..errors import SegwidgetsValueError
 from .text import BIDI_CONTROLS, plain_text  # noqa: F401 - where names are tidied
 
 
+#: Longest segment name, in characters (a person's, and one a hand edit gives).
+MAX_NAME_LENGTH = 80
+
+
 def short(value: Any) -> str:
     """``repr`` of a value for a message, cut to a readable length."""
     text = repr(value)

@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import SegwidgetsValueError
-from .constraints import Constraint, Whole, plain_text, saveable, short
+from .constraints import MAX_NAME_LENGTH, Constraint, Whole, plain_text, saveable, short
 
 #: The kinds of edit, in the words a history uses.
 EDIT_OPS = ("merge", "split", "move", "new", "drill")
@@ -82,7 +82,7 @@ def _name(value: Any) -> str | None:
         return None
     if not isinstance(value, str):
         raise SegwidgetsValueError(f"A segment name must be text, not {short(value)}.")
-    name = " ".join(plain_text(saveable("A segment name", value)).split())[:80]
+    name = " ".join(plain_text(saveable("A segment name", value)).split())[:MAX_NAME_LENGTH]
     return name or None
 
 
@@ -206,7 +206,6 @@ class EditContext:
     params: Mapping[str, Any]
     preprocess: Any  # core.preprocess.PreprocessSpec
     features: Sequence[str]
-    naming: str = "traits"
 
 
 @dataclass
@@ -296,14 +295,12 @@ def _assign(labels: np.ndarray, rows: np.ndarray, parts: np.ndarray, ids: Sequen
     return ids[:found]
 
 
-def apply_edits(labels: np.ndarray, edits: Sequence[Mapping[str, Any]], context: EditContext,
-                names: Mapping[int, str]) -> Edited:
+def apply_edits(labels: np.ndarray, edits: Sequence[Mapping[str, Any]], context: EditContext) -> Edited:
     """``labels`` (stable id per table row) after ``edits``, in order.
 
     An edit that cannot apply (a segment that no longer exists, a row past the table's
     end) stops the replay there: the edits before it stand, and ``warnings`` says which
-    edit was not applied and why. ``names`` are the names on show, for the drill-in
-    names made from a parent's.
+    edit was not applied and why. A drill-in's names are the ones recorded in it.
     """
     labels = np.array(labels, dtype=np.int64, copy=True)
     edited = Edited(labels=labels)

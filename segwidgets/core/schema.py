@@ -28,6 +28,7 @@ from typing import Any
 from ..errors import SegwidgetsValueError
 from .algorithms import ALGORITHMS, K_MAX, K_MIN, PARAMS_CONSTRAINT
 from .constraints import (
+    MAX_NAME_LENGTH,
     ColumnRoles,
     Columns,
     Constraint,
@@ -48,8 +49,6 @@ from .preprocess import IMPUTATIONS, SCALINGS
 from .roles import SETTABLE_ROLES
 
 SPEC_VERSION = 1
-#: Longest segment name, in characters.
-MAX_NAME_LENGTH = 80
 #: Highest stable segment id.
 MAX_SEGMENT_ID = 10_000
 #: Most features a spec may name.

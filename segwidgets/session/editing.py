@@ -22,6 +22,7 @@ import numpy as np
 from traitlets import HasTraits, Int, List, Unicode
 
 from ..core.algorithms import ALGORITHMS
+from ..core.constraints import MAX_NAME_LENGTH
 from ..core.edits import (
     CRUMB,
     DRILL_SETTINGS,
@@ -297,7 +298,7 @@ class Editing(HasTraits):
         return EditContext(frame=self.data, roles=dict(self.table.roles), prepared=shown.prepared,
                            algorithm=self.algorithm, seed=self.seed, params=dict(self.params),
                            preprocess=PreprocessSpec(self.scaling, self.impute, self.log1p, self.scale_onehot),
-                           features=list(self.features), naming=self.naming)
+                           features=list(self.features))
 
     def drill(self, segment: int | None = None, rows: Any = None, **settings: Any) -> Any:
         """A segmentation of one segment's rows (or of ``rows``) on their own, with its own
@@ -352,7 +353,7 @@ class Editing(HasTraits):
         names = [f"{crumb}{CRUMB}{shown.names.get(i, f'Segment {i}')}" for i in shown.raw_to_id]
         edit: dict[str, Any] = {"op": "drill", "settings": {n: copy.deepcopy(getattr(self, n))
                                                              for n in DRILL_SETTINGS},
-                                "ids": ids, "names": [n[:80] for n in names]}
+                                "ids": ids, "names": [n[:MAX_NAME_LENGTH] for n in names]}
         if self.parent_segment is not None:
             edit["segment"] = self.parent_segment
         else:

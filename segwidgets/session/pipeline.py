@@ -319,7 +319,7 @@ def assemble(
     messages = list(prepared.notes) + list(fitted.fit.warnings)
     edits = request.edits_key if request.edits and not preview else ()
     if edits:
-        hand = edited(request, prepared, labels, raw_to_id, generated, names, caches)
+        hand = edited(request, prepared, labels, raw_to_id, generated, caches)
         labels, profile, generated, metrics = hand.labels, hand.profile, hand.generated, hand.metrics
         centres = map_centres(coords, labels[map_rows], hand.ids)
         messages += hand.warnings
@@ -369,7 +369,7 @@ def edits_refit(request: Request, caches: Caches) -> bool:
 
 
 def edited(request: Request, prepared: Prepared, labels: np.ndarray, raw_to_id: tuple[int, ...],
-           generated: Mapping[int, str], names: Mapping[int, str], caches: Caches) -> HandEdited:
+           generated: Mapping[int, str], caches: Caches) -> HandEdited:
     """``labels`` (the fit's, by stable id) after ``request.edits``: profiled and measured again.
 
     A segment an edit leaves alone keeps its name (generated names of the others are made
@@ -383,9 +383,8 @@ def edited(request: Request, prepared: Prepared, labels: np.ndarray, raw_to_id: 
     context = EditContext(
         frame=request.frame, roles=request.roles, prepared=prepared, algorithm=request.algorithm,
         seed=request.seed, params=dict(request.params), preprocess=request.preprocess,
-        features=request.features, naming=request.naming)
-    shown = {i: names.get(i, n) for i, n in generated.items()}
-    outcome = apply_edits(labels, request.edits, context, shown)
+        features=request.features)
+    outcome = apply_edits(labels, request.edits, context)
     profile = profile_segments(request.frame, outcome.labels, list(request.features), request.roles,
                                naming=request.naming)
     fresh = {int(i): str(n) for i, n in profile.summary["name"].items()}

@@ -190,7 +190,7 @@ def test_edits_that_no_longer_apply_say_so() -> None:
     labels = np.array([0, 0, 1, 1, 2])
     edits = [check_edit({"op": "merge", "segments": [0, 1], "into": 0}),
              check_edit({"op": "move", "rows": [4], "to": 1})]
-    out = apply_edits(labels, edits, context=None, names={})
+    out = apply_edits(labels, edits, context=None)
     assert out.applied == 1 and out.labels.tolist() == [0, 0, 0, 0, 2]
     assert "Edit 2 (move) was not applied: segment 1 is not in this segmentation" in out.warnings[0]
 
