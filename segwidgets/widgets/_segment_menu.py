@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-
 import ipywidgets as w
 
 from ..session import Result, Segmentation
@@ -13,16 +12,15 @@ from ._base import css, report_errors
 
 
 class SegmentMenus:
-    """Mix into a view with ``model`` and ``updating()``: one "⋯" Dropdown per segment id
-    (css ``sw-segment-actions``), reused across refits; choosing an item calls
-    ``model.split``, ``model.merge`` or ``model.drill`` (then ``on_drill(child)``)."""
+    """Mix into a view with ``model``, ``updating()`` and an ``actions`` dict it starts empty: one
+    "⋯" Dropdown per segment id (css ``sw-segment-actions``), reused across refits; choosing an
+    item calls ``model.split``, ``model.merge`` or ``model.drill`` (then ``on_drill(child)``)."""
 
     model: Segmentation
+    actions: dict[int, w.Dropdown]
     on_drill: Callable[[Segmentation], None] | None = None
 
     def _menu(self, segment: int, result: Result) -> w.Dropdown:
-        if "actions" not in self.__dict__:
-            self.actions: dict[int, w.Dropdown] = {}
         options = [("⋯", ""), ("Split in 2", "split:2"), ("Split in 3", "split:3"), ("Drill in", "drill")]
         options += [(f"Merge with {result.names.get(i, f'Segment {i}')}", f"merge:{i}")
                     for i in result.segment_ids if i != segment]
@@ -56,10 +54,6 @@ class SegmentMenus:
             child = self.model.drill(segment)
             if self.on_drill is not None:
                 self.on_drill(child)
-
-    def _close_menus(self) -> None:
-        for menu in self.__dict__.get("actions", {}).values():
-            menu.close()
 
 
 __all__ = ["SegmentMenus"]

@@ -72,6 +72,7 @@ class ProfileTable(SegmentMenus, SegmentsView, w.VBox):
         self.model = model
         self.on_drill = on_drill
         self._rows: dict[int, w.HBox] = {}
+        self.actions: dict[int, w.Dropdown] = {}
         self.editable = bool(editable)
         self.max_categories = max(1, int(max_categories))
         self.names: dict[int, w.Text] = {}
@@ -184,7 +185,7 @@ class ProfileTable(SegmentMenus, SegmentsView, w.VBox):
             self.names.pop(segment).close()
             if segment in self._rows:
                 self._rows.pop(segment).close()
-            if segment in self.__dict__.get("actions", {}):
+            if segment in self.actions:
                 self.actions.pop(segment).close()
 
     # ------------------------------------------------------------ updates
