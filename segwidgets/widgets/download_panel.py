@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -109,20 +110,24 @@ class DownloadPanel(View, w.VBox):
             self.prepare_ahead()
 
     def _kinds(self) -> list[tuple[str, str, str, str, Callable[[], bytes]]]:
-        """(label, filename, mime, css class, build) of each file prepared ahead for this table."""
+        """(label, filename, mime, css class, build) of each file prepared ahead for this table.
+
+        The rows and the spec are read by the first build that needs them, in the lane: never in
+        the thread that publishes a result (this runs in an observer of ``result``)."""
         model = self.model
         n = 0 if model.data is None else len(model.data)
         if model.result is None or n > EAGER_ROWS:
             return []
-        rows, spec = model.labels_frame(), model.spec.to_json()
+        rows = functools.cache(model.labels_frame)
+        spec = functools.cache(lambda: model.spec.to_json())
         kinds = [("Labelled rows (CSV)", f"{self.basename}.csv", "text/csv", css("labels-link"),
-                  lambda: export.export_bytes(rows, ".csv"))]
+                  lambda: export.export_bytes(rows(), ".csv"))]
         if n <= EAGER_EXCEL_ROWS:
             numeric = export.numeric_columns(None if model.table is None else model.table.columns)
             kinds.append(("Labelled rows (Excel)", f"{self.basename}.xlsx", XLSX_MIME, css("excel-link"),
-                          lambda: export.export_bytes(rows, ".xlsx", spec_json=spec, numeric=numeric)))
+                          lambda: export.export_bytes(rows(), ".xlsx", spec_json=spec(), numeric=numeric)))
         kinds.append(("Settings (JSON)", f"{self.basename}.json", "application/json", css("spec-link"),
-                      lambda: spec.encode("utf-8")))
+                      lambda: spec().encode("utf-8")))
         kinds.append(("Report (HTML)", f"{self.basename}.html", "text/html", css("report-link"),
                       lambda: model.report_html().encode("utf-8")))
         return kinds
