@@ -127,9 +127,9 @@ class Editing(HasTraits):
                 parts.append("Features: " + ", ".join([f"+{f}" for f in added] + [f"−{f}" for f in removed]))
             elif name == "names":
                 changed = sorted(i for i in set(before) | set(after) if before.get(i) != after.get(i))
-                parts.append(f"Renamed {', '.join(_quoted({**shown, **before}, i) for i in changed[:3])}"
-                             + (" to " + repr(after[changed[0]]).replace('"', "'")
-                                if len(changed) == 1 and changed[0] in after else ""))
+                to = f" to '{after[changed[0]]}'" if len(changed) == 1 and changed[0] in after else ""
+                generated = {} if self.result is None else dict(self.result.generated_names)
+                parts.append(f"Renamed {', '.join(_quoted({**generated, **before}, i) for i in changed[:3])}{to}")
             elif name == "edits":
                 if len(after) == len(before) + 1 and after[:-1] == before:
                     parts.append(describe(after[-1], {**shown, **new["names"]}))

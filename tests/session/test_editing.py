@@ -236,3 +236,11 @@ def test_a_new_table_starts_a_new_history(model: Segmentation, blobs: pd.DataFra
     model.merge(model.segment_ids[:2])
     assert model.load_data(blobs.iloc[:500])
     assert model.edits == [] and model.history == ["Start"]
+
+
+def test_a_rename_step_names_the_old_name_and_the_new(model: Segmentation) -> None:
+    first = model.segment_ids[0]
+    generated = model.segment_names[first]
+    model.rename(first, "Loyal")
+    model.rename(first, "Loyal core")
+    assert model.history[-2:] == [f"Renamed '{generated}' to 'Loyal'", "Renamed 'Loyal' to 'Loyal core'"]
