@@ -137,7 +137,7 @@ def voila_command(notebook: str | os.PathLike, *, port: int = config.DEFAULT_POR
     return [
         shutil.which("env") or "/usr/bin/env",
         *env_prefix,
-        sys.executable, "-m", "voila", str(notebook),
+        sys.executable, "-m", "segwidgets.serve", str(notebook),
         *voila_args(port=port, ip=ip, open_browser=open_browser, pool_size=pool_size),
     ]
 

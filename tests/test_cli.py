@@ -16,11 +16,11 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def split_command(command):
-    """(env assignments, voila argv after `-m voila`) of a voila_command list."""
+    """(env assignments, voila argv after `-m segwidgets.serve`, Voila with our repairs) of a voila_command list."""
     assert Path(command[0]).name == "env"
     at = command.index(sys.executable)
     env = dict(item.split("=", 1) for item in command[1:at])
-    assert command[at + 1: at + 3] == ["-m", "voila"]
+    assert command[at + 1: at + 3] == ["-m", "segwidgets.serve"]
     return env, command[at + 3:]
 
 

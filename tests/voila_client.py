@@ -1,0 +1,111 @@
+"""A Voila page without a browser: what the page's script asks of the server, over the kernel's
+websocket, as ipywidgets' manager does it (fetch the page, connect, ask for every widget's state).
+
+Used by ``tests/e2e/test_server_guard.py`` (a page speaking the older websocket protocol, and
+messages no page should send) and ``benchmarks/load.py --client protocol`` (many visitors at once,
+timed on the server's side: no browser drawing on the same cores).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import uuid
+from typing import Any
+
+from jupyter_server.services.kernels.connection.base import (
+    deserialize_binary_message,
+    deserialize_msg_from_ws_v1,
+    serialize_msg_to_ws_v1,
+)
+from tornado.httpclient import AsyncHTTPClient
+from tornado.websocket import WebSocketClientConnection, websocket_connect
+
+V1 = "v1.kernel.websocket.jupyter.org"
+#: ipywidgets' control protocol (``Widget.handle_control_comm_opened`` checks the major version).
+CONTROL_VERSION = "1.0.0"
+
+
+async def fetch_page(base: str, query: str = "", timeout: float = 300) -> tuple[str, str]:
+    """The page's HTML (Voila has run the notebook when it ends) and its kernel's id."""
+    response = await AsyncHTTPClient().fetch(f"{base.rstrip('/')}/{query}", request_timeout=timeout)
+    html = response.body.decode()
+    found = re.search(r'"kernelId": "([0-9a-f-]+)"', html)
+    if not found:
+        raise RuntimeError("the page names no kernel")
+    return html, found.group(1)
+
+
+async def connect(base: str, kernel: str, v1: bool = True) -> WebSocketClientConnection:
+    """The kernel's websocket, in the v1 framing (what browsers ask for) or the older one."""
+    url = f"{base.rstrip('/').replace('http', 'ws', 1)}/api/kernels/{kernel}/channels?session_id={uuid.uuid4().hex}"
+    return await websocket_connect(url, subprotocols=[V1] if v1 else None, max_message_size=1 << 30)
+
+
+def message(msg_type: str, content: dict, *, metadata: dict | None = None, v1: bool = True) -> str | bytes:
+    """A shell message as a page sends it."""
+    header = {"msg_id": uuid.uuid4().hex, "username": "page", "session": uuid.uuid4().hex,
+              "msg_type": msg_type, "version": "5.3", "date": "2026-01-01T00:00:00Z"}
+    if v1:
+        parts = [json.dumps(part).encode() for part in (header, {}, metadata or {}, content)]
+        return serialize_msg_to_ws_v1(parts, "shell")
+    return json.dumps({"header": header, "parent_header": {}, "metadata": metadata or {},
+                       "content": content, "channel": "shell", "buffers": []})
+
+
+def decode(raw: str | bytes, v1: bool = True) -> dict[str, Any]:
+    """A message from the server as a dict (header, content, ...); buffers left out."""
+    if isinstance(raw, str):
+        return json.loads(raw)
+    if v1:
+        channel, parts = deserialize_msg_from_ws_v1(raw)
+        header, parent, metadata, content = (json.loads(p) for p in parts[:4])
+        return {"channel": channel, "header": header, "parent_header": parent, "metadata": metadata,
+                "content": content, "msg_type": header.get("msg_type")}
+    return deserialize_binary_message(raw)
+
+
+async def widget_states(ws: WebSocketClientConnection, v1: bool = True, timeout: float = 120) -> dict:
+    """Every widget's state, asked for as ipywidgets' manager asks (``request_states`` on the
+    ``jupyter.widget.control`` comm). Raises TimeoutError if no answer comes in ``timeout`` s."""
+    import asyncio
+
+    comm = uuid.uuid4().hex
+    await ws.write_message(message("comm_open", {"comm_id": comm, "target_name": "jupyter.widget.control",
+                                                 "data": {}}, metadata={"version": CONTROL_VERSION}, v1=v1),
+                           binary=v1)
+    await ws.write_message(message("comm_msg", {"comm_id": comm, "data": {"method": "request_states"}}, v1=v1),
+                           binary=v1)
+    deadline = time.monotonic() + timeout
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("no widget state came back")
+        raw = await asyncio.wait_for(ws.read_message(), left)
+        if raw is None:
+            raise ConnectionError("the server closed the websocket")
+        msg = decode(raw, v1)
+        content = msg.get("content", {})
+        if msg.get("header", {}).get("msg_type") == "comm_msg" and content.get("comm_id") == comm:
+            return content.get("data", {}).get("states", {})
+
+
+def shows(states: dict, text: str) -> bool:
+    """Whether any widget's value holds ``text`` (e.g. the status line's "4 segments of ...")."""
+    return any(text in str(s.get("state", {}).get("value", "")) for s in states.values())
+
+
+async def visit(base: str, ready_text: str, *, query: str = "", v1: bool = True) -> dict[str, Any]:
+    """One visit as a page makes it: seconds to the HTML and to every widget's state, and
+    whether ``ready_text`` is among the states."""
+    started = time.perf_counter()
+    _, kernel = await fetch_page(base, query)
+    html = time.perf_counter() - started
+    ws = await connect(base, kernel, v1)
+    try:
+        states = await widget_states(ws, v1)
+    finally:
+        ws.close()
+    return {"html": html, "ready": time.perf_counter() - started, "widgets": len(states),
+            "found": shows(states, ready_text), "kernel": kernel}
