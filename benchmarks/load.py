@@ -38,6 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from segwidgets.cli import app_path, voila_command  # noqa: E402
+from segwidgets.config import refill_seconds  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
@@ -173,6 +174,77 @@ def publish_demo(folder: Path, refit: bool = False) -> str:
     return published.name
 
 
+def protocol_sessions(url: str, args, budget: Budget, server_pid: int) -> tuple[dict | None, list[dict]]:
+    """One visit alone, then ``args.sessions`` at once, each by :func:`tests.voila_client.visit`
+    (the page's requests, no drawing), each stepping k once."""
+    import asyncio
+
+    from tests.voila_client import visit
+
+    base = url.rstrip("/")
+
+    async def one() -> dict:
+        try:
+            return {"ok": True, **await asyncio.wait_for(
+                visit(base, "4 segments of 7,050 rows", next_text="5 segments of 7,050 rows"),
+                budget.left_ms(300_000) / 1000)}
+        except Exception as exc:  # noqa: BLE001 - report every failure, keep the others running
+            return {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:300]}
+
+    async def many(n: int) -> list[dict]:
+        return list(await asyncio.gather(*(one() for _ in range(n))))
+
+    baseline = asyncio.run(one())
+    if not baseline["ok"]:
+        say(f"one session alone failed: {baseline['error']}")
+        return None, []
+    say(f"one session alone: page ready {baseline['ready']:.2f} s (HTML {baseline['html']:.2f} s), "
+        f"slider -> status {baseline['slider'] * 1000:.0f} ms")
+    if args.visitors:  # the visited kernel may be culled meanwhile: wait out the refill's delay first
+        time.sleep(args.refill_after if args.refill_after is not None else refill_seconds(args.visitors))
+        say(f"pool refilled after {wait_for_pool(server_pid, args.visitors, budget):.0f} s more")
+    results = asyncio.run(many(args.sessions))
+    for i, result in enumerate(results, 1):
+        say(f"  session {i} of {args.sessions}: " + (f"ready at {result['ready']:.2f} s" if result["ok"]
+                                                      else f"failed: {result['error']}"))
+    return baseline, results
+
+
+def chromium_sessions(url: str, args, budget: Budget, server_pid: int, drive) -> tuple:
+    """One session alone, then ``args.sessions`` at once, in Chromium on this machine."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            started = time.perf_counter()
+            (alone,) = open_pages(browser, url, 1, budget)
+            baseline = drive(alone, started, budget)
+            alone.context.close()
+            if not baseline["ok"]:
+                say(f"one session alone failed: {baseline['error']}")
+                return None, [], {}
+            slider = f", slider -> status {baseline['slider'] * 1000:.0f} ms" if "slider" in baseline else ""
+            say(f"one session alone: page ready {baseline['ready']:.1f} s{slider}")
+            if args.visitors:  # the pool refilled: N people arriving at a server at rest
+                time.sleep(args.refill_after if args.refill_after is not None else refill_seconds(args.visitors))
+                say(f"pool refilled after {wait_for_pool(server_pid, args.visitors, budget):.0f} s more")
+            started = time.perf_counter()
+            pages = open_pages(browser, url, args.sessions, budget)
+            results = []
+            for i, page in enumerate(pages, 1):
+                result = drive(page, started, budget)
+                results.append(result)
+                say(f"  session {i} of {args.sessions}: " + (f"ready at {result['ready']:.1f} s" if result["ok"]
+                                                              else f"failed: {result['error']}"))
+            memory = kernels(server_pid)
+            for page in pages:
+                page.context.close()
+        finally:
+            browser.close()
+    return baseline, results, memory
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--app", choices=("explorer", "report"), default="explorer")
@@ -183,6 +255,13 @@ def main() -> int:
     parser.add_argument("--visitors", type=int, default=None, metavar="N",
                         help="kernels kept preheated, as `segwidgets app --visitors N` (default: the "
                              "app's own, 1); the run waits until they are ready before opening pages")
+    parser.add_argument("--client", choices=("chromium", "protocol"), default="chromium",
+                        help="explorer: who opens the pages. chromium (default): Chromium on this machine, "
+                             "drawing every page on the server's own cores; protocol: tests/voila_client, what "
+                             "a page's script asks of the server without drawing (the visitors' browsers are "
+                             "elsewhere), so the figures are the server's alone")
+    parser.add_argument("--refill-after", type=float, default=None, metavar="S",
+                        help="as `segwidgets app --refill-after S` (default: the app's own)")
     parser.add_argument("--refit", action="store_true",
                         help="report: remove the stored report, so every page reads the table and refits")
     args = parser.parse_args()
@@ -192,7 +271,6 @@ def main() -> int:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
-    from playwright.sync_api import sync_playwright
 
     folder = Path(tempfile.mkdtemp(prefix="segwidgets-load-"))
     server = None
@@ -210,7 +288,9 @@ def main() -> int:
         command = [f"{flag.split('=')[0]}={shorter[flag.split('=')[0]]}" if flag.split("=")[0] in shorter
                    else flag for flag in voila_command(app_path(args.app), port=port, extra_env=extra_env,
                                                        **({} if args.visitors is None
-                                                          else {"pool_size": args.visitors}))]
+                                                          else {"pool_size": args.visitors}),
+                                                       **({} if args.refill_after is None
+                                                          else {"refill_after": args.refill_after}))]
         log = open(ROOT / "benchmarks" / f"load-voila-{args.app}.log", "w")  # noqa: SIM115 - closed at exit
         server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         url = f"http://127.0.0.1:{port}/{query}"
@@ -224,39 +304,24 @@ def main() -> int:
                     say("the server did not start; see benchmarks/load-voila-*.log")
                     return 1
                 time.sleep(0.5)
-        say(f"{args.app} app serving at {url}")
+        say(f"{args.app} app serving at {url} (pages opened by {args.client})")
         if args.visitors:
             waited = wait_for_pool(server.pid, args.visitors, budget)
             say(f"{args.visitors} preheated kernels ready after {waited:.0f} s "
                 f"(memory per kernel {statistics.median(kernels(server.pid).values()):.0f} MB median)")
         drive = drive_report if args.app == "report" else drive_explorer
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            try:
-                started = time.perf_counter()
-                (alone,) = open_pages(browser, url, 1, budget)
-                baseline = drive(alone, started, budget)
-                alone.context.close()
-                if not baseline["ok"]:
-                    say(f"one session alone failed: {baseline['error']}")
-                    return 1
-                slider = f", slider -> status {baseline['slider'] * 1000:.0f} ms" if "slider" in baseline else ""
-                say(f"one session alone: page ready {baseline['ready']:.1f} s{slider}")
-                if args.visitors:  # the pool refilled: N people arriving at a server at rest
-                    say(f"pool refilled after {wait_for_pool(server.pid, args.visitors, budget):.0f} s")
-                started = time.perf_counter()
-                pages = open_pages(browser, url, args.sessions, budget)
-                results = []
-                for i, page in enumerate(pages, 1):
-                    result = drive(page, started, budget)
-                    results.append(result)
-                    say(f"  session {i} of {args.sessions}: " + (f"ready at {result['ready']:.1f} s" if result["ok"]
-                                                                  else f"failed: {result['error']}"))
-                memory = kernels(server.pid)
-                for page in pages:
-                    page.context.close()
-            finally:
-                browser.close()
+        if args.client == "protocol":
+            if args.app != "explorer":
+                say("--client protocol drives the explorer app only")
+                return 2
+            baseline, results = protocol_sessions(url, args, budget, server.pid)
+            if baseline is None:
+                return 1
+            memory = kernels(server.pid)
+        else:
+            baseline, results, memory = chromium_sessions(url, args, budget, server.pid, drive)
+            if baseline is None:
+                return 1
         ok = [r for r in results if r["ok"]]
         say(f"sessions: {len(ok)} of {args.sessions} succeeded")
         if ok:

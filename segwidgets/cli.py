@@ -85,13 +85,22 @@ def numba_cache_dir() -> Path:
 
 
 def voila_args(*, port: int = config.DEFAULT_PORT, ip: str = config.DEFAULT_IP,
-               open_browser: bool = False, pool_size: int = config.KERNEL_POOL_SIZE) -> list[str]:
-    """Voila options for a server that several people share (see DESIGN.md)."""
+               open_browser: bool = False, pool_size: int = config.KERNEL_POOL_SIZE,
+               refill_after: float | None = None) -> list[str]:
+    """Voila options for a server that several people share (see DESIGN.md).
+
+    ``refill_after``: seconds between a visitor taking a preheated kernel and Voila starting
+    its replacement (default :func:`segwidgets.config.refill_seconds` of ``pool_size``)."""
+    if refill_after is None:
+        refill_after = config.refill_seconds(pool_size)
     preheat = [
         # Kernels started ahead of visitors run the notebook up to the app's
         # wait for the visitor's request (segwidgets.dashboards.apps.request_query).
         "--VoilaConfiguration.preheat_kernel=True",
         f"--VoilaConfiguration.default_pool_size={int(pool_size)}",
+        # A replacement started while visitors' pages are being served takes the cores they
+        # need (config.KERNEL_REFILL_SECONDS); the class Voila builds is called VoilaKernelManager.
+        f"--VoilaKernelManager.fill_delay={float(refill_after):g}",
     ] if pool_size > 0 else []
     return [*preheat,
         "--no-browser" if not open_browser else "--Voila.open_browser=True",
@@ -125,7 +134,8 @@ def voila_args(*, port: int = config.DEFAULT_PORT, ip: str = config.DEFAULT_IP,
 
 def voila_command(notebook: str | os.PathLike, *, port: int = config.DEFAULT_PORT,
                   ip: str = config.DEFAULT_IP, extra_env: Mapping[str, str] | None = None,
-                  open_browser: bool = False, pool_size: int = config.KERNEL_POOL_SIZE) -> list[str]:
+                  open_browser: bool = False, pool_size: int = config.KERNEL_POOL_SIZE,
+                  refill_after: float | None = None) -> list[str]:
     """The full command line that serves ``notebook`` with Voila.
 
     It starts with ``env NAME=VALUE ...`` (see :func:`voila_env`), so the list
@@ -138,7 +148,8 @@ def voila_command(notebook: str | os.PathLike, *, port: int = config.DEFAULT_POR
         shutil.which("env") or "/usr/bin/env",
         *env_prefix,
         sys.executable, "-m", "segwidgets.serve", str(notebook),
-        *voila_args(port=port, ip=ip, open_browser=open_browser, pool_size=pool_size),
+        *voila_args(port=port, ip=ip, open_browser=open_browser, pool_size=pool_size,
+                    refill_after=refill_after),
     ]
 
 
@@ -182,6 +193,11 @@ def build_parser() -> argparse.ArgumentParser:
                               "kept started ahead of them, so their pages open without waiting "
                               "(default: %(default)s; 0 turns it off; each kernel holds the app's "
                               "memory, about 330 MB on the demo)")
+        sub.add_argument("--refill-after", type=_seconds, default=None, metavar="S",
+                         help="seconds between a visitor taking a preheated kernel and the start of its "
+                              "replacement, so the replacement does not take the cores the visitors' pages "
+                              "need (default: 1 with one preheated kernel, "
+                              f"{config.KERNEL_REFILL_SECONDS:g} with more)")
         sub.add_argument("--print-command", action="store_true",
                          help="print the Voila command line and exit")
 
@@ -271,6 +287,16 @@ def _pool_size(text: str) -> int:
     return value
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"give the seconds as a number, not {text!r}") from None
+    if not 0 <= value <= 3600:
+        raise argparse.ArgumentTypeError(f"the seconds must be from 0 to 3600, not {value:g}")
+    return value
+
+
 def _folder(text: str) -> Path:
     path = Path(text).expanduser()
     if path.exists() and not path.is_dir():
@@ -333,7 +359,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"segwidgets: {exc}", file=sys.stderr)
         return 1
     command = voila_command(notebook, port=args.port, ip=args.ip, extra_env=extra_env,
-                            open_browser=args.open_browser, pool_size=args.pool_size)
+                            open_browser=args.open_browser, pool_size=args.pool_size,
+                            refill_after=args.refill_after)
     if args.print_command:
         print(shlex.join(command))
         return 0

@@ -28,6 +28,19 @@ KERNEL_CULL_INTERVAL_SECONDS = 60
 #: notebook up to the point where it waits for the visitor's link, so a page
 #: opens without waiting for imports, data and the first fit. 0 turns it off.
 KERNEL_POOL_SIZE = 1
+#: With more than one preheated kernel (``--visitors N``, for people arriving together), Voila
+#: starts the replacement of a kernel a visitor took this many seconds later, not at once: the
+#: replacements of eight taken kernels (each importing, reading the table and fitting) took the
+#: two cores the eight visitors' pages needed, and made those pages 31x slower than one alone
+#: (``benchmarks/load.py``). With one preheated kernel the replacement starts after Voila's own
+#: 1 s, ready for the next visitor.
+KERNEL_REFILL_SECONDS = 30.0
+
+
+def refill_seconds(pool_size: int) -> float:
+    """Seconds before Voila replaces a preheated kernel a visitor took (see
+    :data:`KERNEL_REFILL_SECONDS`)."""
+    return KERNEL_REFILL_SECONDS if pool_size > 1 else 1.0
 
 #: A k step of a k-means method on more prepared rows than this shows a provisional result
 #: first (a k-means warm-started from the previous centres, marked "provisional" in the status

@@ -191,3 +191,36 @@ def test_visitors_sizes_the_preheated_pool_as_pool_size_does(capsys):
     with pytest.raises(SystemExit):
         cli.main(["app", "--visitors", "17"])
     assert "pool size" in capsys.readouterr().err
+
+
+def test_a_taken_kernel_is_replaced_after_the_visitors_pages_not_during_them(capsys):
+    """One preheated kernel: replaced after Voila's 1 s; several (people arriving together): later."""
+    assert cli.main(["app", "--print-command"]) == 0
+    assert "--VoilaKernelManager.fill_delay=1 " in capsys.readouterr().out + " "
+    assert cli.main(["app", "--visitors", "8", "--print-command"]) == 0
+    assert f"--VoilaKernelManager.fill_delay={config.KERNEL_REFILL_SECONDS:g}" in capsys.readouterr().out
+    assert cli.main(["app", "--visitors", "8", "--refill-after", "2.5", "--print-command"]) == 0
+    assert "--VoilaKernelManager.fill_delay=2.5" in capsys.readouterr().out
+    assert cli.main(["app", "--visitors", "0", "--print-command"]) == 0
+    assert "fill_delay" not in capsys.readouterr().out
+    for bad in ("soon", "-1", "4000"):
+        with pytest.raises(SystemExit):
+            cli.main(["app", "--refill-after", bad])
+        assert "seconds" in capsys.readouterr().err
+
+
+def test_voila_builds_its_kernel_manager_with_our_refill_delay():
+    """The flag names the class Voila builds at run time (voila_kernel_manager_factory)."""
+    from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+    from traitlets.config import Config
+    from traitlets.config.loader import KVArgParseConfigLoader
+    from voila.voila_kernel_manager import voila_kernel_manager_factory
+
+    _, argv = split_command(cli.voila_command(cli.app_path("explorer"), pool_size=4, refill_after=7))
+    flags = [a for a in argv if a.startswith("--VoilaKernelManager.")]
+    loaded = KVArgParseConfigLoader(flags).load_config()
+    manager_class = voila_kernel_manager_factory(AsyncMappingKernelManager, True, 4)
+    assert manager_class.__name__ == "VoilaKernelManager"
+    value = Config(loaded)[manager_class.__name__]["fill_delay"]  # what traitlets gives this class
+    assert manager_class.class_traits()["fill_delay"].from_string(str(value)) == 7.0
+    assert manager_class.class_traits()["fill_delay"].default_value == 1  # Voila's own, replaced

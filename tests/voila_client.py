@@ -96,16 +96,57 @@ def shows(states: dict, text: str) -> bool:
     return any(text in str(s.get("state", {}).get("value", "")) for s in states.values())
 
 
-async def visit(base: str, ready_text: str, *, query: str = "", v1: bool = True) -> dict[str, Any]:
+def k_slider(states: dict) -> str:
+    """The model id of the explorer's k slider (css class ``sw-k-slider-input``)."""
+    for model_id, s in states.items():
+        if "sw-k-slider-input" in s.get("state", {}).get("_dom_classes", ()):
+            return model_id
+    raise LookupError("no k slider among the widgets")
+
+
+async def set_value(ws: WebSocketClientConnection, model_id: str, value: Any, v1: bool = True) -> None:
+    """Set a widget's value as a page does when a person moves it (an ``update`` on its comm)."""
+    await ws.write_message(message("comm_msg", {"comm_id": model_id, "data": {
+        "method": "update", "state": {"value": value}, "buffer_paths": []}}, v1=v1), binary=v1)
+
+
+async def wait_for_text(ws: WebSocketClientConnection, text: str, v1: bool = True, timeout: float = 120) -> None:
+    """Wait until an update from the server sets some widget's value to hold ``text``."""
+    import asyncio
+
+    deadline = time.monotonic() + timeout
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError(f"no widget showed {text!r}")
+        raw = await asyncio.wait_for(ws.read_message(), left)
+        if raw is None:
+            raise ConnectionError("the server closed the websocket")
+        data = decode(raw, v1).get("content", {}).get("data", {})
+        if data.get("method") == "update" and text in str(data.get("state", {}).get("value", "")):
+            return
+
+
+async def visit(base: str, ready_text: str, *, query: str = "", v1: bool = True,
+                next_text: str | None = None) -> dict[str, Any]:
     """One visit as a page makes it: seconds to the HTML and to every widget's state, and
-    whether ``ready_text`` is among the states."""
+    whether ``ready_text`` is among the states. With ``next_text``: then one step of the k
+    slider, and the seconds until a widget shows ``next_text`` ("5 segments of ...")."""
     started = time.perf_counter()
     _, kernel = await fetch_page(base, query)
     html = time.perf_counter() - started
     ws = await connect(base, kernel, v1)
     try:
         states = await widget_states(ws, v1)
+        ready = time.perf_counter() - started
+        result = {"html": html, "ready": ready, "widgets": len(states), "found": shows(states, ready_text),
+                  "kernel": kernel}
+        if next_text is not None:
+            slider = k_slider(states)
+            pressed = time.perf_counter()
+            await set_value(ws, slider, states[slider]["state"]["value"] + 1, v1)
+            await wait_for_text(ws, next_text, v1)
+            result["slider"] = time.perf_counter() - pressed
     finally:
         ws.close()
-    return {"html": html, "ready": time.perf_counter() - started, "widgets": len(states),
-            "found": shows(states, ready_text), "kernel": kernel}
+    return result
