@@ -18,10 +18,18 @@ Shared fixtures (data and models; helpers that are not fixtures are in ``tests/h
     The bundled ``facebook_live`` demo as a DataFrame / as a ``LoadedTable``; fresh per test.
 ``make_model(data, k=3, **settings)``
     An inline ``Segmentation`` (``background=False``), closed after the test.
+
+UMAP maps are kept on disk (``segwidgets.core.map_cache``) in a folder of this run only
+(``$SEGWIDGETS_MAP_CACHE``, inherited by the Voila servers the browser tests start), so no
+test finds a map an earlier run computed.
 """
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -34,6 +42,11 @@ from segwidgets.session import Segmentation
 from tests.helpers import blob_frame
 
 TESTS_DIR = Path(__file__).resolve().parent
+
+if "SEGWIDGETS_MAP_CACHE" not in os.environ:
+    _MAPS = tempfile.mkdtemp(prefix="segwidgets-test-maps-")
+    os.environ["SEGWIDGETS_MAP_CACHE"] = _MAPS
+    atexit.register(shutil.rmtree, _MAPS, ignore_errors=True)
 E2E_DIR = TESTS_DIR / "e2e"
 
 _skipped_e2e_modules: list[str] = []

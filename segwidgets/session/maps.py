@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 from traitlets import HasTraits, observe
 
-from ..core.embedding import umap_2d
+from ..core.map_cache import cached_umap_2d
 from . import pipeline
 from .scheduler import Job
 
@@ -56,7 +56,8 @@ class Maps(HasTraits):
         started = time.perf_counter()
 
         def work(job: Job) -> np.ndarray:
-            coords = umap_2d(prepared.X[pipeline.map_positions(prepared.n_rows)], seed=0)
+            # read back when another kernel of this machine computed the same map (core.map_cache)
+            coords = cached_umap_2d(prepared.X[pipeline.map_positions(prepared.n_rows)], seed=0)
             return self.caches.embeddings.setdefault((key, "umap"), coords)
 
         def done(coords: np.ndarray) -> None:
