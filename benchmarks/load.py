@@ -326,8 +326,9 @@ def main() -> int:
         say(f"sessions: {len(ok)} of {args.sessions} succeeded")
         if ok:
             ready = [r["ready"] for r in ok]
-            line = (f"{args.sessions} at once: page ready median {statistics.median(ready):.1f} s, "
-                    f"max {max(ready):.1f} s ({statistics.median(ready) / baseline['ready']:.1f}x one alone)")
+            digits = 2 if baseline["ready"] < 1 else 1  # the server's part alone is a fraction of a second
+            line = (f"{args.sessions} at once: page ready median {statistics.median(ready):.{digits}f} s, "
+                    f"max {max(ready):.{digits}f} s ({statistics.median(ready) / baseline['ready']:.1f}x one alone)")
             if "slider" in baseline:
                 slider = [r["slider"] for r in ok]
                 line += (f"; slider -> status median {statistics.median(slider) * 1000:.0f} ms "
