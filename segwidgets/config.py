@@ -5,6 +5,9 @@ Plain constants, no imports from the rest of the package.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 #: Largest file a person may upload in the apps. Checked by our own code, with
 #: a plain message; the Voila server accepts a little more (see below) so that
 #: the check is ours and the connection never drops silently.
@@ -50,6 +53,31 @@ ENV_UPLOAD_LIMIT_MB = "SEGWIDGETS_UPLOAD_LIMIT_MB"  # a smaller upload limit for
 #: "0" stops the explorer app compiling UMAP's numba code in the background when its kernel
 #: starts (about 30 s of one core, once per kernel; with preheated kernels, before a visitor).
 ENV_UMAP_WARMUP = "SEGWIDGETS_UMAP_WARMUP"
+#: Where tables read from a file are kept for the next kernel that reads the same bytes
+#: (:mod:`segwidgets.core.table_cache`): a folder; "0" or "off" turns the cache off; unset, the
+#: default :func:`cache_dir` ``("tables")``. ``segwidgets app`` and ``report`` set it for their kernels.
+ENV_TABLE_CACHE = "SEGWIDGETS_TABLE_CACHE"
+_OFF = frozenset({"0", "off", "no", "false", "none"})
+_ON = frozenset({"", "1", "on", "yes", "true"})
+
+
+def cache_dir(kind: str, environ=None) -> Path:
+    """This user's cache folder for ``kind`` ("numba", "tables"): ``$XDG_CACHE_HOME/segwidgets/KIND``
+    (``~/.cache/segwidgets/KIND``), shared by every kernel and server of this user."""
+    base = (environ if environ is not None else os.environ).get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "segwidgets" / kind
+
+
+def table_cache_dir(environ=None) -> Path | None:
+    """The folder of the table cache in force (``$SEGWIDGETS_TABLE_CACHE``, else
+    :func:`cache_dir` ``("tables")``), or None when it is turned off ("0", "off")."""
+    environ = environ if environ is not None else os.environ
+    text = environ.get(ENV_TABLE_CACHE, "").strip()
+    if text.lower() in _OFF:
+        return None
+    if text.lower() in _ON:
+        return cache_dir("tables", environ)
+    return Path(text).expanduser()
 
 
 def upload_limit_bytes(environ=None) -> int:
