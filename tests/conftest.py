@@ -18,10 +18,16 @@ Shared fixtures (data and models; helpers that are not fixtures are in ``tests/h
     The bundled ``facebook_live`` demo as a DataFrame / as a ``LoadedTable``; fresh per test.
 ``make_model(data, k=3, **settings)``
     An inline ``Segmentation`` (``background=False``), closed after the test.
+
+The table cache (``segwidgets.core.table_cache``) is off for the suite unless
+``SEGWIDGETS_TABLE_CACHE`` names a folder: no test writes to the user's cache, and a test
+reading a file parses it. ``SEGWIDGETS_TABLE_CACHE=/tmp/tables pytest`` runs every test on
+tables from the cache instead; ``tests/core/test_table_cache.py`` uses folders of its own.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -32,6 +38,8 @@ from segwidgets import datasets
 from segwidgets.core.io import LoadedTable
 from segwidgets.session import Segmentation
 from tests.helpers import blob_frame
+
+os.environ.setdefault("SEGWIDGETS_TABLE_CACHE", "off")
 
 TESTS_DIR = Path(__file__).resolve().parent
 E2E_DIR = TESTS_DIR / "e2e"

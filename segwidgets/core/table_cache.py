@@ -509,6 +509,8 @@ class TableCache:
         try:
             with pa.OSFile(temp, "wb") as sink, pa.ipc.new_file(sink, entry.schema) as writer:
                 writer.write_table(entry, max_chunksize=max(entry.num_rows, 1))  # one batch: one buffer a column
+            # read-only: a mapped file changed in place would crash the kernels mapping it (SIGBUS)
+            os.chmod(temp, 0o400)
             os.replace(temp, self.path(key))
         except (OSError, pa.ArrowException) as exc:
             with contextlib.suppress(OSError):
