@@ -35,22 +35,29 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 READ = """
-import json, os, sys, time
+import json, logging, os, sys, time
 sys.path.insert(0, {root!r})
+logging.basicConfig(level=logging.INFO, format="    %(name)s: %(message)s")  # a miss and why, on stderr
 import numpy as np, pyarrow as pa, pyarrow.compute as pc
 from segwidgets.core.io import read_table
-started = time.perf_counter()
-table = read_table({path!r})
-seconds = time.perf_counter() - started
-total = 0.0
-for name in table.frame.columns:  # every page of the table touched, as a kernel's fit and views do
-    column = table.frame[name]
-    if column.dtype.kind in "fiub":
-        total += float(np.nansum(column.to_numpy()))
-for name in table.original.columns:
-    pc.min_max(pa.array(table.original[name].array))
-frame = table.frame[[c for c in table.frame.columns if table.frame[c].dtype.kind == "f"][0]].to_numpy()
-print(json.dumps({{"seconds": seconds, "shared": not frame.flags.writeable}}), flush=True)
+seconds, mapped = 0.0, False
+if {path!r}:  # else the interpreter and the imports alone
+    started = time.perf_counter()
+    table = read_table({path!r})
+    seconds = time.perf_counter() - started
+    total = 0.0
+    for name in table.frame.columns:  # every page of the table touched, as a kernel's fit and views do
+        column = table.frame[name]
+        if column.dtype.kind in "fiub":
+            total += float(np.nansum(column.to_numpy()))
+    for name in table.original.columns:
+        pc.min_max(pa.array(table.original[name].array))
+    values = table.frame[[c for c in table.frame.columns if table.frame[c].dtype.kind == "f"][0]].to_numpy()
+    for line in open("/proc/self/maps"):  # the numbers lie in a mapping of a cache entry?
+        fields = line.split(maxsplit=5)
+        start, end = (int(x, 16) for x in fields[0].split("-"))
+        mapped = mapped or (start <= values.ctypes.data < end and fields[-1].strip().endswith(".arrow"))
+print(json.dumps({{"seconds": seconds, "shared": mapped}}), flush=True)
 sys.stdin.readline()  # held until the parent has measured
 """
 
@@ -68,16 +75,21 @@ print(json.dumps({{"import": imported - started, "app": built - imported}}), flu
 """
 
 
+#: Measures of the generated table: with its id and category, 20 columns, so 1,000,000 rows
+#: are the 20,000,000 cells reading accepts (``segwidgets.core.io.MAX_CELLS``).
+MEASURES = 18
+
+
 def make_table(rows: int, path: Path) -> Path:
-    """A generated export: 20 measures (``make_blobs``, 5 segments), a text id, a category."""
+    """A generated export: :data:`MEASURES` measures (``make_blobs``, 5 segments), a text id, a category."""
     import numpy as np
     import pandas as pd
     from sklearn.datasets import make_blobs
 
-    X, _ = make_blobs(rows, 20, centers=5, random_state=0)
+    X, _ = make_blobs(rows, MEASURES, centers=5, random_state=0)
     rng = np.random.default_rng(0)
     frame = pd.DataFrame({"customer": [f"C{i:08d}" for i in rng.permutation(rows)]})
-    for i in range(20):
+    for i in range(MEASURES):
         frame[f"measure_{i}"] = (X[:, i] * 10).round(3)
     frame["channel"] = np.array(["web", "shop", "app", "phone"])[rng.integers(0, 4, rows)]
     frame.to_csv(path, index=False)
@@ -100,10 +112,10 @@ def _env(cache: str | None) -> dict[str, str]:
             "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", "1")}
 
 
-def hold(path: Path, cache: str | None, count: int) -> tuple[list[dict], list[dict]]:
+def hold(path: Path | None, cache: str | None, count: int) -> tuple[list[dict], list[dict]]:
     """Start ``count`` processes that read ``path`` at once and hold it; their reports and
-    memory once all have touched every page."""
-    code = READ.format(root=str(ROOT), path=str(path))
+    memory once all have touched every page (``path`` None: the imports alone)."""
+    code = READ.format(root=str(ROOT), path=str(path) if path else "")
     procs = [subprocess.Popen([sys.executable, "-W", "ignore", "-c", code], env=_env(cache), text=True,
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE) for _ in range(count)]
     try:
@@ -146,7 +158,7 @@ def median(values: list[float]) -> float:
 
 def table_size(rows: int, folder: Path, holders: int, repeats: int) -> None:
     path = make_table(rows, folder / f"table_{rows}.csv")
-    print(f"\n{rows:,} rows x 22 columns ({path.stat().st_size / 1e6:.0f} MB CSV)", flush=True)
+    print(f"\n{rows:,} rows x {MEASURES + 2} columns ({path.stat().st_size / 1e6:.0f} MB CSV)", flush=True)
     base, first, second = [], [], []
     for run in range(repeats):
         cache = tempfile.mkdtemp(prefix="tables-", dir=folder)
@@ -163,17 +175,24 @@ def table_size(rows: int, folder: Path, holders: int, repeats: int) -> None:
     print(f"  (b) first read, cache written:   {f:6.2f} s  {f / b:4.2f}x  RSS {median([r['Rss'] for r in first]):5.0f} MB"
           f"  (entry {entry / 1e6:.0f} MB)")
     print(f"  (c) second process, from cache:  {s:6.3f} s  {s / b:4.3f}x ({b / s:.0f}x faster)  RSS "
-          f"{median([r['Rss'] for r in second]):5.0f} MB; numbers mapped read-only: {second[-1]['shared']}")
+          f"{median([r['Rss'] for r in second]):5.0f} MB; numbers mapped: {all(r['shared'] for r in second)}")
+    _, empty = hold(None, None, holders)
     _, alone = hold(path, None, holders)
     reports, shared = hold(path, cache, holders)
     assert all(r["shared"] for r in reports)
     pss_alone, pss_shared = sum(m["Pss"] for m in alone), sum(m["Pss"] for m in shared)
     print(f"  (d) {holders} processes holding the table at once (every page touched):")
+    print(f"      imports alone, no table: RSS {median([m['Rss'] for m in empty]):5.0f} MB each, PSS "
+          f"{median([m['Pss'] for m in empty]):5.0f} MB each, {sum(m['Pss'] for m in empty):6.0f} MB in all")
     print(f"      no cache:   RSS {median([m['Rss'] for m in alone]):5.0f} MB each, PSS "
           f"{median([m['Pss'] for m in alone]):5.0f} MB each, {pss_alone:6.0f} MB in all  1.00x")
     print(f"      with cache: RSS {median([m['Rss'] for m in shared]):5.0f} MB each, PSS "
           f"{median([m['Pss'] for m in shared]):5.0f} MB each, {pss_shared:6.0f} MB in all  "
           f"{pss_shared / pss_alone:4.2f}x")
+    base_pss = sum(m["Pss"] for m in empty)
+    print(f"      the tables' own memory (PSS above the imports alone): no cache {pss_alone - base_pss:5.0f} MB, "
+          f"with cache {pss_shared - base_pss:5.0f} MB  {(pss_shared - base_pss) / (pss_alone - base_pss):4.2f}x",
+          flush=True)
 
 
 def kernels(folder: Path, repeats: int, data: Path | None, label: str) -> None:
@@ -210,7 +229,7 @@ def main(argv: list[str] | None = None) -> None:
             data = folder / "table_100000.csv"
             if not data.exists():
                 make_table(100_000, data)
-            kernels(folder, args.repeats, data, "100,000 rows x 22 columns")
+            kernels(folder, args.repeats, data, f"100,000 rows x {MEASURES + 2} columns")
     print(f"\nload average at end: {os.getloadavg()[0]:.1f}")
 
 

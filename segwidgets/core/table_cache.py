@@ -13,17 +13,22 @@ schema metadata. A hit maps that file and builds the table on the mapped pages:
   (``to_numpy(zero_copy_only=True)``), and a masked column's values and mask are views too;
 - text kept as Arrow strings (``original`` of a CSV; ``str`` columns of ``frame``) is an
   Arrow array over the mapped buffers;
-- only columns of Python objects (``object`` columns: a workbook's cells, identifiers and
-  codes of ``frame``) and categoricals' categories are built in each process.
+- columns of Python objects (``object`` columns: a workbook's cells; identifiers and codes
+  in ``frame``, which reading keeps as Python strings) are built in each process, from Arrow
+  text where every cell is text, as are a categorical's codes (a copy) and a column with a
+  time zone (converted from its mapped UTC numbers).
 
-So the pages of every kernel's table are the same pages of the operating system's file
-cache: a second kernel neither parses nor holds a private copy of the numbers and text.
+So the pages of every kernel's numbers and text are the same pages of the operating
+system's file cache: a second kernel neither parses nor holds a private copy of them.
 
 Safety: the folder is created ``0700``; an entry is opened without following links and used
 only when it is a regular file owned by this user and writable by nobody else; nothing is
 unpickled (Arrow and JSON only). Writes go to a temporary file renamed into place, so a
-reader never sees half an entry, and a mapped entry is never changed in place (a newer one
-replaces the name, an evicted one is unlinked: a kernel mapping it keeps its pages). An
+reader never sees half an entry, and an entry is a read-only file that is never changed in
+place (a file mapped by a kernel and cut short under it would crash that kernel): a newer
+one replaces the name, an evicted one is unlinked, and a kernel mapping it keeps its pages.
+Kernels starting together read a file once: the first holds a lock (``KEY.lock``, ``flock``)
+while it reads, the others wait for its entry (:meth:`TableCache.reading`). An
 entry that cannot be opened, was written by another version of the reading code, or does
 not decode is ignored and written again; nothing about the cache is ever shown to a person.
 Every column is decoded once right after it is encoded and compared with the table read: a
