@@ -47,7 +47,7 @@ from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import numpy as np
 import pandas as pd
@@ -59,6 +59,9 @@ from .redundancy import Redundant, find_redundant, skewed_counts
 from .dates import DateReading, read_dates
 from .roles import ColumnInfo, Role, convert_column, infer_column
 from .text import format_megabytes
+
+if TYPE_CHECKING:
+    from .table_cache import TableCache
 
 _log = logging.getLogger("segwidgets.io")
 
@@ -1487,7 +1490,7 @@ def read_table(
     max_bytes: int | None = None,
     options: ReadOptions | None = None,
     cancel: Callable[[], bool] | None = None,
-    cache: Any = None,
+    cache: TableCache | bool | None = None,
 ) -> LoadedTable:
     """Read a table from a path, bytes, a binary file object or a DataFrame.
 

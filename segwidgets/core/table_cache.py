@@ -620,4 +620,8 @@ def cached_read(cache: TableCache, sha256: str, name: str, options: ReadOptions,
         if not cache.put(key, table):
             return table
     mapped = cache.get(key)  # this process shares the pages too, and its parsed copy can go
-    return mapped if mapped is not None else table
+    if mapped is None:
+        return table
+    del table
+    pa.default_memory_pool().release_unused()  # Arrow keeps freed memory for reuse otherwise
+    return mapped
