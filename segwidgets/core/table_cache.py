@@ -69,9 +69,9 @@ from .roles import ColumnInfo, Role
 _log = logging.getLogger("segwidgets.table_cache")
 
 #: Most bytes the cache folder keeps; the least recently read entries are removed first. A
-#: table whose entry alone is larger is not cached. (An entry of a table within the reading
-#: budgets, :data:`segwidgets.core.io.MAX_CELLS` cells, is at most a few hundred MB: 8 bytes a
-#: number and each cell's text once as read.)
+#: table whose entry alone is larger is not cached. An entry holds 8 bytes a number and each
+#: cell's text as read, once: the 1,000,000 × 20 table of ``benchmarks/shared_table.py`` (as
+#: many cells as :data:`segwidgets.core.io.MAX_CELLS` lets a table have) takes 379 MB.
 MAX_CACHE_BYTES = 2 * 1024 ** 3
 #: The layout of an entry; a change makes older entries misses.
 FORMAT = 1
@@ -380,6 +380,10 @@ def _table(entry: pa.Table, key: str) -> LoadedTable:
     rows = int(meta["rows"])
     if entry.num_rows != rows:
         raise ValueError("an entry with a different number of rows")
+    width = len(meta["frame"])
+    budget = MAX_WORKBOOK_CELLS if meta["sheet"] is not None else MAX_CELLS
+    if width > MAX_COLUMNS or rows * width > budget:  # the reading budgets hold for a cached read too
+        raise ValueError("an entry beyond the reading budgets")
 
     def frame_of(described: list[dict[str, Any]], prefix: str, same_as: pd.DataFrame | None) -> pd.DataFrame:
         columns: dict[str, pd.Series] = {}
@@ -392,10 +396,6 @@ def _table(entry: pa.Table, key: str) -> LoadedTable:
 
     frame = frame_of(meta["frame"], "f", None)
     original = frame_of(meta["original"], "o", frame) if meta["original"] is not None else None
-    width = len(frame.columns)
-    budget = MAX_WORKBOOK_CELLS if meta["sheet"] is not None else MAX_CELLS
-    if width > MAX_COLUMNS or rows * width > budget:  # the reading budgets hold for a cached read too
-        raise ValueError("an entry beyond the reading budgets")
 
     def info(item: dict[str, Any]) -> ColumnInfo:
         return ColumnInfo(item["name"], Role(item["role"]), item["reason"], item["n_missing"], item["n_unique"],

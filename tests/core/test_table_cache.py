@@ -183,6 +183,19 @@ def test_an_entry_of_another_file_or_version_under_this_key_is_ignored(cache):
     assert_same_table(read_table(european, cache=cache), read_table(european, cache=False))
 
 
+def test_an_entry_written_by_another_version_of_the_reading_code_is_ignored(cache, monkeypatch):
+    path = EXPORTS / "european.csv"
+    fresh = read_table(path, cache=False)
+    key = cache_key(fresh.sha256, ReadOptions(), path.name)
+    cache.ready()
+    with monkeypatch.context() as patch:
+        patch.setattr(table_cache, "reading_code_version", lambda: "segwidgets 0.0.1, older reading code")
+        assert cache.put(key, fresh)
+    assert cache.get(key) is None
+    assert_same_table(read_table(path, cache=cache), fresh)
+    assert cache.get(key) is not None  # written again by this version
+
+
 def tampered(cache: TableCache, path: Path) -> str:
     """The entry of ``path`` written with notes reading never gives, and its key."""
     table = read_table(path, cache=False)
