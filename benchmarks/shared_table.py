@@ -162,6 +162,11 @@ def median(values: list[float]) -> float:
     return statistics.median(values)
 
 
+def each(memory: list[dict], key: str) -> str:
+    """One figure (MB) per process: "458/458/457/458"."""
+    return "/".join(f"{m[key]:.0f}" for m in memory)
+
+
 def table_size(rows: int, folder: Path, holders: int, repeats: int) -> None:
     path = make_table(rows, folder / f"table_{rows}.csv")
     print(f"\n{rows:,} rows x {MEASURES + 2} columns ({path.stat().st_size / 1e6:.0f} MB CSV)", flush=True)
@@ -188,13 +193,12 @@ def table_size(rows: int, folder: Path, holders: int, repeats: int) -> None:
     assert all(r["shared"] for r in reports)
     pss_alone, pss_shared = sum(m["Pss"] for m in alone), sum(m["Pss"] for m in shared)
     print(f"  (d) {holders} processes holding the table at once (every page touched):")
-    print(f"      imports alone, no table: RSS {median([m['Rss'] for m in empty]):5.0f} MB each, PSS "
-          f"{median([m['Pss'] for m in empty]):5.0f} MB each, {sum(m['Pss'] for m in empty):6.0f} MB in all")
-    print(f"      no cache:   RSS {median([m['Rss'] for m in alone]):5.0f} MB each, PSS "
-          f"{median([m['Pss'] for m in alone]):5.0f} MB each, {pss_alone:6.0f} MB in all  1.00x")
-    print(f"      with cache: RSS {median([m['Rss'] for m in shared]):5.0f} MB each, PSS "
-          f"{median([m['Pss'] for m in shared]):5.0f} MB each, {pss_shared:6.0f} MB in all  "
-          f"{pss_shared / pss_alone:4.2f}x")
+    print(f"      imports alone, no table: RSS {each(empty, 'Rss')} MB, PSS {each(empty, 'Pss')} MB, "
+          f"{sum(m['Pss'] for m in empty):6.0f} MB in all")
+    print(f"      no cache:   RSS {each(alone, 'Rss')} MB, PSS {each(alone, 'Pss')} MB, "
+          f"{pss_alone:6.0f} MB in all  1.00x")
+    print(f"      with cache: RSS {each(shared, 'Rss')} MB, PSS {each(shared, 'Pss')} MB, "
+          f"{pss_shared:6.0f} MB in all  {pss_shared / pss_alone:4.2f}x")
     base_pss = sum(m["Pss"] for m in empty)
     print(f"      the tables' own memory (PSS above the imports alone): no cache {pss_alone - base_pss:5.0f} MB, "
           f"with cache {pss_shared - base_pss:5.0f} MB  {(pss_shared - base_pss) / (pss_alone - base_pss):4.2f}x",

@@ -1505,9 +1505,9 @@ def read_table(
             True stops the read (a newer upload, or the page closed).
         cache: a :class:`segwidgets.core.table_cache.TableCache` that keeps the table for the
             next read of the same bytes with the same options and name, in any process, or
-            False for none. By default a file read from a path uses the cache
-            ``$SEGWIDGETS_TABLE_CACHE`` names (:func:`segwidgets.config.table_cache_dir`);
-            bytes and file objects (uploads) are never written to it. The bytes are always
+            False for none. By default (None) a file read from a path uses the cache
+            ``$SEGWIDGETS_TABLE_CACHE`` names (:func:`segwidgets.config.table_cache_dir`), and
+            bytes and file objects (uploads) none; True uses that cache for them too. The bytes are always
             read and hashed: the cache saves the parsing, and ``sha256`` is the file's.
 
     Raises:
