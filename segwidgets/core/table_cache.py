@@ -43,7 +43,6 @@ import contextlib
 import dataclasses
 import datetime as dt
 import errno
-import fcntl
 import hashlib
 import json
 import logging
@@ -65,6 +64,11 @@ from .. import config
 from .io import MAX_CELLS, MAX_COLUMNS, MAX_WORKBOOK_CELLS, LoadedTable, ReadOptions, _Facts, _Parsing
 from .redundancy import Redundant
 from .roles import ColumnInfo, Role
+
+try:
+    import fcntl
+except ImportError:  # not a POSIX system: no cache (see TableCache.from_environment)
+    fcntl = None
 
 _log = logging.getLogger("segwidgets.table_cache")
 
@@ -430,9 +434,9 @@ class TableCache:
     @classmethod
     def from_environment(cls, environ: dict[str, str] | None = None) -> TableCache | None:
         """The cache ``$SEGWIDGETS_TABLE_CACHE`` names (:func:`segwidgets.config.table_cache_dir`),
-        or None when it is turned off."""
+        or None when it is turned off, or on a system without POSIX file ownership and locks."""
         folder = config.table_cache_dir(environ)
-        return None if folder is None else cls(folder)
+        return None if folder is None or fcntl is None or not hasattr(os, "geteuid") else cls(folder)
 
     def __repr__(self) -> str:
         return f"TableCache({str(self.folder)!r}, max_bytes={self.max_bytes})"
