@@ -59,6 +59,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from .. import config
 from .io import MAX_CELLS, MAX_COLUMNS, MAX_WORKBOOK_CELLS, LoadedTable, ReadOptions, _Facts, _Parsing
@@ -247,11 +248,16 @@ def _encode(series: pd.Series, field: str) -> tuple[dict[str, Any], list[tuple[s
 
 def _encode_objects(values: np.ndarray, field: str) -> tuple[dict[str, Any], list[tuple[str, pa.Array]]]:
     """An object column: as Arrow text when every cell is text or None (the common case, and
-    decoded by Arrow), else each cell's kind beside its text, whole number or float."""
+    decoded by Arrow; dictionary-encoded when values repeat, as categories' do), else each
+    cell's kind beside its text, whole number or float."""
     try:
-        return {"codec": "text"}, [(field, pa.array(values, type=pa.large_string(), from_pandas=False))]
+        text = pa.array(values, type=pa.large_string(), from_pandas=False)
     except (pa.ArrowException, TypeError, ValueError):
         pass
+    else:
+        if 2 * pc.count_distinct(text, mode="all").as_py() < len(text):
+            text = text.dictionary_encode()
+        return {"codec": "text"}, [(field, text)]
     cells = [_cell(value) for value in values]
     kinds, texts, wholes, numbers = zip(*cells) if cells else ((), (), (), ())
     return {"codec": "objects"}, [
@@ -295,7 +301,14 @@ def _decode(meta: dict[str, Any], table: pa.Table, field: str) -> pd.Series:
         dtype = pd.CategoricalDtype(pd.Index(categories), ordered=meta["ordered"])
         return pd.Series(pd.Categorical.from_codes(codes, dtype=dtype), copy=False)
     if codec == "text":
-        return pd.Series(_single(column).to_numpy(zero_copy_only=False), dtype=object, copy=False)
+        array = _single(column)
+        if not pa.types.is_dictionary(array.type):
+            return pd.Series(array.to_numpy(zero_copy_only=False), dtype=object, copy=False)
+        # one Python string per distinct value (a million cells of four values: 8 MB, not 60 MB)
+        words = np.empty(len(array.dictionary) + 1, dtype=object)
+        words[:-1] = array.dictionary.to_numpy(zero_copy_only=False)
+        codes = array.indices.fill_null(len(array.dictionary)).to_numpy(zero_copy_only=False)
+        return pd.Series(words[codes], dtype=object, copy=False)
     if codec == "objects":
         cells = zip(_single(column).to_pylist(), _single(table.column(field + ".text")).to_pylist(),
                     _single(table.column(field + ".int")).to_pylist(),
