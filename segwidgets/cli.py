@@ -63,11 +63,16 @@ def voila_env(extra_env: Mapping[str, str] | None = None) -> dict[str, str]:
     ``PYTHONPATH`` gets the folder holding it (so the kernels import the same
     segwidgets as this process); ``NUMBA_CACHE_DIR`` (unless set) is
     :func:`numba_cache_dir`, where every kernel finds the UMAP code the first one
-    compiled; then ``extra_env`` (e.g. ``SEGWIDGETS_DATA``).
+    compiled; ``SEGWIDGETS_TABLE_CACHE`` is the table cache's folder
+    (:func:`segwidgets.config.table_cache_dir`, or "off"), so every kernel maps the table the
+    first one read; then ``extra_env`` (e.g. ``SEGWIDGETS_DATA``).
     """
     env = {"JUPYTER_PATH": _prepend(str(VOILA_CONFIG_DIR), os.environ.get("JUPYTER_PATH"))}
     # UMAP's numba code compiled once per machine, not once per kernel (core.embedding.import_umap)
     env["NUMBA_CACHE_DIR"] = os.environ.get("NUMBA_CACHE_DIR") or str(numba_cache_dir())
+    # a table read once per machine and mapped by every kernel (core.table_cache); "off" stays off
+    tables = config.table_cache_dir()
+    env[config.ENV_TABLE_CACHE] = str(tables.absolute()) if tables is not None else "off"
     if not _installed_in_site_packages():
         env["PYTHONPATH"] = _prepend(str(PACKAGE_DIR.parent), os.environ.get("PYTHONPATH"))
     for key, value in (extra_env or {}).items():
@@ -80,8 +85,7 @@ def voila_env(extra_env: Mapping[str, str] | None = None) -> dict[str, str]:
 def numba_cache_dir() -> Path:
     """Where the apps' kernels keep numba's compiled code: ``$XDG_CACHE_HOME/segwidgets/numba``
     (``~/.cache/segwidgets/numba``), shared by every kernel and server of this user."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "segwidgets" / "numba"
+    return config.cache_dir("numba")
 
 
 def voila_args(*, port: int = config.DEFAULT_PORT, ip: str = config.DEFAULT_IP,

@@ -5,6 +5,9 @@ Plain constants, no imports from the rest of the package.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 #: Largest file a person may upload in the apps. Checked by our own code, with
 #: a plain message; the Voila server accepts a little more (see below) so that
 #: the check is ours and the connection never drops silently.
@@ -63,6 +66,47 @@ ENV_UPLOAD_LIMIT_MB = "SEGWIDGETS_UPLOAD_LIMIT_MB"  # a smaller upload limit for
 #: "0" stops the explorer app compiling UMAP's numba code in the background when its kernel
 #: starts (about 30 s of one core, once per kernel; with preheated kernels, before a visitor).
 ENV_UMAP_WARMUP = "SEGWIDGETS_UMAP_WARMUP"
+#: Where tables read from a file are kept for the next kernel that reads the same bytes
+#: (:mod:`segwidgets.core.table_cache`): a folder; "0" or "off" turns the cache off; unset, the
+#: default :func:`cache_dir` ``("tables")``. ``segwidgets app`` and ``report`` set it for their kernels.
+ENV_TABLE_CACHE = "SEGWIDGETS_TABLE_CACHE"
+#: Where UMAP maps are kept for the next kernel mapping the same rows with the same settings
+#: (:mod:`segwidgets.core.map_cache`): a folder; "0" or "off" turns it off; unset, the default
+#: :func:`cache_dir` ``("maps")``.
+ENV_MAP_CACHE = "SEGWIDGETS_MAP_CACHE"
+_OFF = frozenset({"0", "off", "no", "false", "none"})
+_ON = frozenset({"", "1", "on", "yes", "true"})
+
+
+def cache_dir(kind: str, environ=None) -> Path:
+    """This user's cache folder for ``kind`` ("numba", "tables"): ``$XDG_CACHE_HOME/segwidgets/KIND``
+    (``~/.cache/segwidgets/KIND``), shared by every kernel and server of this user."""
+    base = (environ if environ is not None else os.environ).get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "segwidgets" / kind
+
+
+def chosen_cache_dir(kind: str, variable: str, environ=None) -> Path | None:
+    """The folder a cache of ``kind`` uses: the one ``$VARIABLE`` names, else :func:`cache_dir`
+    ``(kind)``; None when the variable turns it off ("0", "off")."""
+    environ = environ if environ is not None else os.environ
+    text = environ.get(variable, "").strip()
+    if text.lower() in _OFF:
+        return None
+    if text.lower() in _ON:
+        return cache_dir(kind, environ)
+    return Path(text).expanduser()
+
+
+def table_cache_dir(environ=None) -> Path | None:
+    """The folder of the table cache in force (``$SEGWIDGETS_TABLE_CACHE``, else
+    :func:`cache_dir` ``("tables")``), or None when it is turned off ("0", "off")."""
+    return chosen_cache_dir("tables", ENV_TABLE_CACHE, environ)
+
+
+def map_cache_dir(environ=None) -> Path | None:
+    """The folder of the UMAP map cache in force (``$SEGWIDGETS_MAP_CACHE``, else
+    :func:`cache_dir` ``("maps")``), or None when it is turned off ("0", "off")."""
+    return chosen_cache_dir("maps", ENV_MAP_CACHE, environ)
 
 
 def upload_limit_bytes(environ=None) -> int:

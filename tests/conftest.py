@@ -22,6 +22,11 @@ Shared fixtures (data and models; helpers that are not fixtures are in ``tests/h
 UMAP maps are kept on disk (``segwidgets.core.map_cache``) in a folder of this run only
 (``$SEGWIDGETS_MAP_CACHE``, inherited by the Voila servers the browser tests start), so no
 test finds a map an earlier run computed.
+
+The table cache (``segwidgets.core.table_cache``) is off for the suite unless
+``SEGWIDGETS_TABLE_CACHE`` names a folder: no test writes to the user's cache, and a test
+reading a file parses it. ``SEGWIDGETS_TABLE_CACHE=/tmp/tables pytest`` runs every test on
+tables from the cache instead; ``tests/core/test_table_cache.py`` uses folders of its own.
 """
 
 from __future__ import annotations
@@ -40,6 +45,8 @@ from segwidgets import datasets
 from segwidgets.core.io import LoadedTable
 from segwidgets.session import Segmentation
 from tests.helpers import blob_frame
+
+os.environ.setdefault("SEGWIDGETS_TABLE_CACHE", "off")
 
 TESTS_DIR = Path(__file__).resolve().parent
 

@@ -47,7 +47,7 @@ from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import numpy as np
 import pandas as pd
@@ -59,6 +59,9 @@ from .redundancy import Redundant, find_redundant, skewed_counts
 from .dates import DateReading, read_dates
 from .roles import ColumnInfo, Role, convert_column, infer_column
 from .text import format_megabytes
+
+if TYPE_CHECKING:
+    from .table_cache import TableCache
 
 _log = logging.getLogger("segwidgets.io")
 
@@ -1441,17 +1444,30 @@ class _Cells:
     sha256: str | None = None  # of the bytes read (None: a DataFrame)
 
 
-def _cells_of(source: Any, filename: str | None, max_bytes: int | None, options: ReadOptions,
+@dataclass
+class _Bytes:
+    """A file's bytes, its name and their SHA-256, handed on once (private): the parser takes
+    the bytes, so nothing else keeps a large file alive while it is parsed."""
+
+    data: bytes | None
+    name: str
+    sha256: str
+
+    def take(self) -> bytes:
+        data, self.data = self.data, None
+        if data is None:
+            raise RuntimeError("the bytes were already taken")
+        return data
+
+
+def _cells_of(source: pd.DataFrame | _Bytes, filename: str | None, options: ReadOptions,
               notes: list[str], stop: Callable[[], None] = lambda: None) -> tuple[_Cells, str]:
-    """The cells of any source, and its name."""
+    """The cells of a DataFrame or of a file's bytes, and its name."""
     if isinstance(source, pd.DataFrame):
         name = filename or str(source.attrs.get("source") or "DataFrame")
         return _Cells(source.copy(), typed=True), name
-    data, name = _read_bytes(source, max_bytes)
-    name = filename or name
-    if not data or data.isspace():  # not data.strip(): that copies the whole file
-        raise SegwidgetsDataError("The file is empty.")
-    digest = hashlib.sha256(data).hexdigest()  # of the bytes read: the file is not read again
+    name, digest = source.name, source.sha256
+    data = source.take()
     read = _read_format(data, name, notes, options, stop)
     if isinstance(read, pd.DataFrame):
         return _Cells(read, typed=True, sha256=digest), name
@@ -1474,6 +1490,7 @@ def read_table(
     max_bytes: int | None = None,
     options: ReadOptions | None = None,
     cancel: Callable[[], bool] | None = None,
+    cache: TableCache | bool | None = None,
 ) -> LoadedTable:
     """Read a table from a path, bytes, a binary file object or a DataFrame.
 
@@ -1486,6 +1503,12 @@ def read_table(
             file, and said in a note where it had to be assumed.
         cancel: asked after the file is parsed and before each column is converted;
             True stops the read (a newer upload, or the page closed).
+        cache: a :class:`segwidgets.core.table_cache.TableCache` that keeps the table for the
+            next read of the same bytes with the same options and name, in any process, or
+            False for none. By default (None) a file read from a path uses the cache
+            ``$SEGWIDGETS_TABLE_CACHE`` names (:func:`segwidgets.config.table_cache_dir`), and
+            bytes and file objects (uploads) none; True uses that cache for them too. The bytes are always
+            read and hashed: the cache saves the parsing, and ``sha256`` is the file's.
 
     Raises:
         SegwidgetsDataError: the input is not a table that can be used; the
@@ -1493,9 +1516,34 @@ def read_table(
         SegwidgetsCancelled: ``cancel()`` said to stop.
     """
     options = options or ReadOptions()
-    notes: list[str] = []
     stop = _stopper(cancel)
-    cells, name = _cells_of(source, filename, max_bytes, options, notes, stop)
+    if isinstance(source, pd.DataFrame):
+        return _loaded(source, filename, options, stop)
+    data, name = _read_bytes(source, max_bytes)
+    name = filename or name
+    if not data or data.isspace():  # not data.strip(): that copies the whole file
+        raise SegwidgetsDataError("The file is empty.")
+    payload = _Bytes(data, str(name), hashlib.sha256(data).hexdigest())  # the file is not read again
+    del data
+    if cache is True or (cache is None and isinstance(source, (str, os.PathLike))):
+        from .table_cache import TableCache
+
+        cache = TableCache.from_environment()
+    if not cache:
+        return _loaded(payload, payload.name, options, stop)
+    from .table_cache import cached_read
+
+    table = cached_read(cache, payload.sha256, payload.name, options,
+                        lambda: _loaded(payload, payload.name, options, stop), stop)
+    stop()
+    return table
+
+
+def _loaded(source: pd.DataFrame | _Bytes, filename: str | None, options: ReadOptions,
+            stop: Callable[[], None]) -> LoadedTable:
+    """The table of a DataFrame or of a file's bytes: :func:`read_table` without a cache."""
+    notes: list[str] = []
+    cells, name = _cells_of(source, filename, options, notes, stop)
     stop()
     frame = _clean_headers(_keep_named_index(cells.frame, notes), notes)
     _check_width(len(frame.columns))  # a DataFrame or a workbook

@@ -20,40 +20,34 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import stat
 import tempfile
 from pathlib import Path
 
 import numpy as np
 
+from ..config import ENV_MAP_CACHE as ENV  # noqa: F401 - the variable, for callers and tests
+from ..config import map_cache_dir
+from .confine import private_folder
+
 log = logging.getLogger("segwidgets.core")
 
 #: The folder's size budget; after a write, the oldest maps beyond it are removed.
 MAX_BYTES = 200 * 1024 * 1024
-#: ``$SEGWIDGETS_MAP_CACHE``: a folder to use instead of the default, or "0" for none.
-ENV = "SEGWIDGETS_MAP_CACHE"
 
 
 def default_folder() -> Path | None:
-    """``$SEGWIDGETS_MAP_CACHE`` if set ("0": no cache), else ``$XDG_CACHE_HOME/segwidgets/maps``
-    (``~/.cache/segwidgets/maps``)."""
-    chosen = os.environ.get(ENV, "").strip()
-    if chosen == "0":
-        return None
-    if chosen:
-        return Path(chosen)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "segwidgets" / "maps"
+    """:func:`segwidgets.config.map_cache_dir`: ``$SEGWIDGETS_MAP_CACHE`` if set ("0" or "off":
+    no cache), else ``$XDG_CACHE_HOME/segwidgets/maps`` (``~/.cache/segwidgets/maps``)."""
+    return map_cache_dir()
 
 
 def usable(folder: Path) -> bool:
-    """Create ``folder`` (``0700``) if needed; whether it is this user's and closed to others."""
-    try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        info = folder.stat()
-    except OSError:
-        return False
-    return info.st_uid == os.getuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+    """Create ``folder`` (``0700``) if needed; whether it is this user's and closed to others
+    (:func:`segwidgets.core.confine.private_folder`)."""
+    why = private_folder(folder)
+    if why is not None:
+        log.warning("UMAP maps are not kept: their folder cannot be used (%s)", why)
+    return why is None
 
 
 def map_key(X: np.ndarray, **settings: object) -> str:

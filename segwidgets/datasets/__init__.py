@@ -49,9 +49,11 @@ def _load_table(name: str) -> LoadedTable:
 def load_table(name: str = "facebook_live") -> LoadedTable:
     """A bundled dataset as a :class:`LoadedTable` (roles and load notes included)."""
     cached = _load_table(name)
-    frame = cached.frame.copy()
+    # a copy of what a person may change (copy-on-write: the columns themselves are shared, so
+    # a table mapped from the table cache stays shared); the text as read (``original``) is
+    # never changed
+    frame = cached.frame.copy(deep=False)
     frame.attrs["source"] = name  # a spec saved from this frame can reload it by name
-    # a copy of what a person may change; the text as read (``original``) is never changed
     return dataclasses.replace(cached, frame=frame, columns=dict(cached.columns), notes=list(cached.notes))
 
 
