@@ -60,6 +60,18 @@
         T.gl.push({ t: t0, ms: now() - t0, what: 'draw' }); return r;
       };
     }
+    const getExtension = proto.getExtension;
+    proto.getExtension = function (name) {
+      const ext = getExtension.call(this, name);
+      if (ext && name === 'ANGLE_instanced_arrays' && !ext.__swTraced) {
+        ext.__swTraced = true;
+        for (const m of ['drawArraysInstancedANGLE', 'drawElementsInstancedANGLE']) {
+          const f = ext[m].bind(ext);
+          ext[m] = (...a) => { const t0 = now(); const r = f(...a); T.gl.push({ t: t0, ms: now() - t0, what: 'draw' }); return r; };
+        }
+      }
+      return ext;
+    };
     for (const name of ['bufferData', 'bufferSubData']) {
       const f = proto[name];
       if (!f) continue;
