@@ -193,6 +193,9 @@ def steps(page, n: int, count: int, budget: Budget, trace: Path) -> list[dict]:
         text = status.inner_text()
         found = SERVER_SECONDS.search(text)
         time.sleep(SETTLE)
+        # and until the page draws frames again: a software-WebGL redraw of the map can hold its main
+        # thread for seconds (headless Chromium has no GPU), and the next key press would wait for it
+        page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
         kernel, browser = kernel_events(trace, wall - 50), page.evaluate("() => window.__swTrace")
         at = breakdown(kernel, browser, wall)
         with open(ROOT / "benchmarks" / "k-step-trace.jsonl", "a") as raw:  # for a closer look
