@@ -31,7 +31,7 @@ def _segwidgets_trace() -> None:
                 c = msg["content"]
                 data = c.get("data") or {}
                 state = data.get("state") or {}
-                buffers = kwargs.get("buffers") or (args[3] if len(args) > 3 else None) or []
+                buffers = kwargs.get("buffers") or (args[2] if len(args) > 2 else None) or []  # (parent, ident, buffers)
                 size = sum(memoryview(b).nbytes for b in buffers)
                 text = len(_json.dumps(c, default=str)) if size < 10_000_000 else -1
                 log(ev="send", id=msg["header"]["msg_id"], type=kind, method=data.get("method"),
