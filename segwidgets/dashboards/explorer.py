@@ -196,9 +196,13 @@ class Explorer(View, w.AppLayout):
         super().close()
 
     def add_tab(self, title: str, widget: w.Widget) -> None:
-        """Show another view (e.g. a diagnostic) as a tab beside the map."""
+        """Show another view (e.g. a diagnostic) as a tab beside the map. A view with
+        ``set_active`` hears whether its tab is the one on show (a hidden one defers its work)."""
         self.tabs.children = (*self.tabs.children, widget)
-        self.tabs.set_title(len(self.tabs.children) - 1, title)
+        index = len(self.tabs.children) - 1
+        self.tabs.set_title(index, title)
+        if hasattr(widget, "set_active"):
+            widget.set_active(index == self.tabs.selected_index)
 
     def add_lazy_tab(self, title: str, factory: Callable[[Segmentation], w.Widget]) -> None:
         """A tab whose view ``factory(model)`` is built the first time the tab is opened."""

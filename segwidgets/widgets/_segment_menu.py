@@ -33,7 +33,7 @@ class SegmentMenus:
             menu.observe(self._on_action, "value")
             self.actions[segment] = menu
         if list(menu.options) != options:
-            with self.updating():
+            with self.updating(), menu.hold_sync():  # one message: the options and the value
                 menu.options = options
                 menu.value = ""
         return menu

@@ -57,7 +57,8 @@ class EmbeddingScatter(View, w.VBox):
             segments, their names or the map change), embedding, embedding_state, selection,
             features, table; sets embedding and selection.
         mark: bqplot_gl.ScatterGL — x/y are sent only when the map changes (``result.coords``
-            is another array); a k change sends the colour array alone.
+            is another array); a k change sends the colour array alone (a provisional result
+            waits for the seeded fit behind it: ``preview_delay``).
         centers: bqplot.Scatter — one labelled marker per segment centre.
         labels: bqplot.Label — the segments' names at their centres, spread so that none
             covers another; shown while ``show_labels`` (css ``sw-center-labels``) is ticked.
@@ -209,9 +210,15 @@ class EmbeddingScatter(View, w.VBox):
         codes = np.where(labels >= 0, labels % len(PALETTE), len(PALETTE)).astype(np.int32)
         return codes, list(self.color_scale.colors)
 
-    #: Seconds a background model's result waits before the map redraws, so that a
-    #: warm-started preview and the seeded fit right behind it cost one redraw.
+    #: Seconds a background model's result waits before the map redraws, so that a burst of
+    #: results (a slider dragged) costs one redraw.
     redraw_delay = 0.15
+    #: Seconds a provisional result (a large table's k step) waits for the seeded fit behind it
+    #: before the map shows it. The legend and the status line show the provisional segments at
+    #: once; the map recolours once, for the seeded fit, so its 100,000 points are not redrawn
+    #: twice while the seeded fit is still computing (measured: benchmarks/k_step_browser.py).
+    #: Only if the fit takes longer than this (or fails) is the provisional result drawn.
+    preview_delay = 8.0
 
     @report_errors
     def _schedule(self, change: dict) -> None:
@@ -221,9 +228,10 @@ class EmbeddingScatter(View, w.VBox):
         if not self.model.background or self.redraw_delay <= 0:
             self._render()
             return
+        delay = max(self.redraw_delay, self.preview_delay) if new.preview else self.redraw_delay
         with self._redraw_lock:  # a newer result overtakes the redraw waiting in the lane
             self._redraw_due = True
-            self.model.scheduler.after(self._lane, self.redraw_delay, self._redraw)
+            self.model.scheduler.after(self._lane, delay, self._redraw)
 
     def _redraw(self) -> None:
         """Redraw if a redraw is due (once: from the lane, or from :meth:`flush`, first come)."""

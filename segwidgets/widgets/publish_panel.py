@@ -58,6 +58,9 @@ class PublishPanel(View, w.VBox):
             it was not published.
         explorer_link: HTML — a link to this explorer's state (``sw-explorer-link``).
         published: Published | None — what the last publish wrote.
+        active: bool — the panel is on show. A hidden panel (an Explorer tab not opened) draws
+            its segment rows and link when it is next shown (:meth:`set_active`), not on
+            every k step.
     """
 
     def __init__(self, model: Segmentation, *, folder: str | os.PathLike | None = None,
@@ -66,6 +69,8 @@ class PublishPanel(View, w.VBox):
         self.folder = report_store.default_specs_dir() if folder is None else folder
         self.report_url = report_store.report_url() if report_url is None else report_url
         self.published = None
+        self.active = True
+        self._behind = False  # hidden while the result changed: rows and link are drawn when shown
         self._boxes: dict[int, tuple[w.Text, w.Textarea]] = {}
         self._drawn_ids: tuple[int, ...] | None = None
         self.title = w.Text(value=model.title, placeholder="Title of the report, e.g. Customer segments, Q3",
@@ -126,8 +131,23 @@ class PublishPanel(View, w.VBox):
                 for segment, (_, box) in self._boxes.items():
                     box.value = self.model.recommendations.get(segment, "")
             elif name == "result":
+                if not self.active:  # hidden: drawn when shown (set_active)
+                    self._behind = True
+                    return
                 self._draw_segments(change["new"])
-        self._draw_link()
+        if self.active:
+            self._draw_link()
+        else:
+            self._behind = True
+
+    def set_active(self, on: bool) -> None:
+        """The panel is on show (``True``) or hidden; a hidden panel catches up when shown."""
+        self.active = bool(on)
+        if self.active and self._behind:
+            self._behind = False
+            with self.updating():
+                self._draw_segments(self.model.result)
+            self._draw_link()
 
     def _draw_segments(self, result: Result | None) -> None:
         ids = () if result is None else tuple(result.segment_ids)

@@ -18,6 +18,8 @@ from .algorithm_picker import GuardedDropdown
 
 #: The choices of how segments are named (``model.naming``).
 NAMING_CHOICES = (("what sets each apart", "traits"), ("overall level", "level"))
+#: Rows of segments no longer on show are kept for reuse until there are more than this.
+ROW_POOL_LIMIT = 64
 
 
 class SegmentLegend(SegmentMenus, SegmentsView, w.VBox):
@@ -32,7 +34,8 @@ class SegmentLegend(SegmentMenus, SegmentsView, w.VBox):
         buttons: dict segment id -> ToggleButton (css ``sw-legend-select``).
         title: HTML "Segments", with "provisional, refining…" (css ``sw-legend-provisional``) while
             the result shown is a provisional one (a large table's k step; the seeded fit follows).
-        rows: VBox — one row per segment (css ``sw-legend-row``, the name in ``sw-legend-name``).
+        rows: VBox — one row per segment (css ``sw-legend-row``, the name in ``sw-legend-name``),
+            each kept by segment id and reused across refits (a k step sends what changed).
         actions: dict segment id -> Dropdown "⋯" (css ``sw-segment-actions``): split in 2 or 3,
             drill in, merge with another segment (``model.split``, ``drill``, ``merge``).
         on_drill: called with the child segmentation of a drill-in (the Explorer shows it).
@@ -49,6 +52,7 @@ class SegmentLegend(SegmentMenus, SegmentsView, w.VBox):
         self.model = model
         self.on_drill = on_drill
         self.buttons: dict[int, w.ToggleButton] = {}
+        self._rows: dict[int, w.HBox] = {}  # by segment id, reused across refits
         self.actions: dict[int, w.Dropdown] = {}
         self.clear = w.Button(description="Clear selection", layout=w.Layout(width="auto"))
         self.fold = w.Button(layout=w.Layout(width="auto", display="none"),
@@ -108,22 +112,45 @@ class SegmentLegend(SegmentMenus, SegmentsView, w.VBox):
         for segment in result.segment_ids:
             colour = result.colors.get(segment, "#999")
             name = escape(result.names.get(segment, f"Segment {segment}"))
-            label = w.HTML(
-                f"<span style='display:inline-block;width:12px;height:12px;background:{colour};"
-                f"border-radius:2px;margin-right:6px;vertical-align:middle'></span>"
-                f"<span class='sw-legend-name'>{name}</span> <small>({format_count(int(sizes.loc[segment]))})</small>",
-                layout=w.Layout(flex="1 1 0", min_width="0"),
-            )
-            row = w.HBox([label, self._button(segment), self._menu(segment, result)],
-                         layout=w.Layout(width="100%"))
-            row.add_class(css("legend-row"))
-            rows.append(row)
-        self.rows.children = tuple(rows)
+            text = (f"<span style='display:inline-block;width:12px;height:12px;background:{colour};"
+                    f"border-radius:2px;margin-right:6px;vertical-align:middle'></span>"
+                    f"<span class='sw-legend-name'>{name}</span> <small>({format_count(int(sizes.loc[segment]))})</small>")
+            rows.append(self._row(segment, text, result))
+        if tuple(self.rows.children) != tuple(rows):
+            self.rows.children = tuple(rows)
+        self._prune_rows(result.segment_ids)
         folded = self._folded(result)
         self.fold.layout.display = "" if folded else "none"
         if folded:
             self.fold.description = f"Fold the {len(folded)} smallest into '{OTHER_NAME}'"
         self._sync()
+
+    def _row(self, segment: int, text: str, result: Result) -> w.HBox:
+        """Segment ``segment``'s row, reused across refits (a k step sends the changed texts and
+        menus, not a new row of widgets per segment)."""
+        row = self._rows.get(segment)
+        if row is None:
+            label = w.HTML(text, layout=w.Layout(flex="1 1 0", min_width="0"))
+            row = w.HBox([label, self._button(segment), self._menu(segment, result)],
+                         layout=w.Layout(width="100%"))
+            row.add_class(css("legend-row"))
+            self._rows[segment] = row
+            return row
+        if row.children[0].value != text:
+            row.children[0].value = text
+        self._menu(segment, result)
+        return row
+
+    def _prune_rows(self, shown: list[int]) -> None:
+        """Close the rows (and their buttons and menus) of segments gone, once they are many."""
+        if len(self._rows) <= ROW_POOL_LIMIT:
+            return
+        keep = set(shown)
+        for segment in [s for s in self._rows if s not in keep]:
+            row = self._rows.pop(segment)
+            for part in (self.buttons.pop(segment, None), self.actions.pop(segment, None), *row.children[:1], row):
+                if part is not None:
+                    part.close()
 
     @staticmethod
     def _folded(result: Result | None) -> list[int]:

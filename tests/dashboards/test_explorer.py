@@ -61,3 +61,16 @@ def test_a_view_that_cannot_start_says_so_in_its_tab():
     assert isinstance(view, w.HTML) and "could not start" in view.value and "no luck" in view.value
     with pytest.raises(KeyError):
         explorer.diagnostic("Nope")
+
+
+def test_a_tab_added_behind_the_map_knows_it_is_hidden_until_opened(explorer):
+    from segwidgets.widgets.publish_panel import PublishPanel
+
+    panel = PublishPanel(explorer.model)
+    explorer.add_tab("Publish", panel)
+    assert not panel.active  # the map is on show: the panel does not redraw on every k step
+    rows = panel.segment_rows.children
+    explorer.model.k = explorer.model.k + 1
+    assert panel.segment_rows.children == rows
+    explorer.tabs.selected_index = len(explorer.tabs.children) - 1
+    assert panel.active and len(panel.segment_rows.children) == explorer.model.k

@@ -45,6 +45,19 @@ def test_a_warm_fit_has_k_segments_and_says_it_was_warm(table):
     assert cold.n_segments == 6 and cold.timings["warm_start"] == 1.0
 
 
+def test_a_warm_fit_on_many_rows_iterates_on_a_spread_of_them_and_labels_every_row(table):
+    prepared = prepare(table, [f"f{j}" for j in range(5)], {}, PreprocessSpec())
+    start = prepared.X[:4]
+    whole = fit_warm(prepared, "kmeans", 5, start, sample=None)
+    spread = fit_warm(prepared, "kmeans", 5, start, sample=len(prepared.X) // 4)
+    assert whole.sample_index is None and len(spread.sample_index) <= len(prepared.X) // 4 + 1
+    assert len(spread.labels) == len(prepared.X) and set(np.unique(spread.labels)) <= set(range(5))
+    # every row has its nearest centre, the rows the estimator never saw too
+    distances = ((prepared.X[:, None, :] - spread.centers_scaled[None, :, :]) ** 2).sum(axis=2)
+    assert np.array_equal(spread.labels, distances.argmin(axis=1))
+    assert spread.timings["warm_start"] == 1.0 and "predict" in spread.timings
+
+
 def test_a_k_step_shows_a_preview_then_the_seeded_fit(table):
     model = Segmentation(table, k=5, features=[f"f{j}" for j in range(5)])
     model.provisional_rows = 0  # previews are for large tables: treat this one as large

@@ -303,3 +303,21 @@ def test_clear_forgets_the_row_pointed_at(frame):
     assert scatter.pointed.value
     scatter.clear_button.click()
     assert scatter.pointed.value == "" and len(scatter.pointer.x) == 0
+
+
+def test_a_provisional_result_waits_for_the_seeded_fit_behind_it(frame):
+    import time
+
+    model = Segmentation(frame, k=3)
+    model.provisional_rows = 0  # previews are for large tables: treat this one as large
+    assert model.wait(60)
+    scatter = EmbeddingScatter(model)
+    scatter.redraw_delay = 0.01
+    colours = []
+    scatter.mark.observe(lambda change: colours.append(scatter._drawn), names="color")
+    # the seeded fit starts after the preview's observers: this one makes it a slow fit
+    model.observe(lambda change: change["new"].preview and time.sleep(0.5), names="result")
+    model.k = 6
+    assert model.wait(60) and model.scheduler.wait((scatter._lane,), 30)
+    assert [drawn.preview for drawn in colours] == [False]  # drawn once: the seeded fit
+    assert scatter._drawn.same_look(model.result) and len(np.unique(scatter.mark.color)) == 6

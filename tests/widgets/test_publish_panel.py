@@ -71,3 +71,15 @@ def test_a_closed_panel_stops_following(model, tmp_path):
     panel.close()
     model.title = "After"
     assert panel.title.value == ""
+
+
+def test_a_hidden_panel_draws_its_segments_when_shown(model, tmp_path):
+    panel = PublishPanel(model, folder=tmp_path)
+    panel.set_active(False)  # an explorer tab nobody opened
+    rows, link = panel.segment_rows.children, panel.explorer_link.value
+    model.k = 4
+    assert panel.segment_rows.children == rows and panel.explorer_link.value == link  # nothing rebuilt
+    panel.set_active(True)
+    assert len(panel.segment_rows.children) == 4
+    assert set(panel._boxes) == set(model.segment_ids)
+    assert "k=4" in panel.explorer_link.value

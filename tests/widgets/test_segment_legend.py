@@ -120,3 +120,17 @@ def test_dozens_of_segments_fold_into_other_with_one_undoable_merge():
     assert len(model.segment_ids) == n
     small = Segmentation("facebook_live", k=3, background=False)
     assert SegmentLegend(small).fold.layout.display == "none"
+
+
+def test_a_k_step_keeps_the_rows_of_the_segments_still_on_show(frame):
+    model = Segmentation(frame, k=3, background=False)
+    legend = SegmentLegend(model)
+    before = {segment: row for segment, row in zip(model.segment_ids, legend.rows.children)}
+    model.k = 4
+    after = dict(zip(model.segment_ids, legend.rows.children))
+    kept = set(before) & set(after)
+    assert len(legend.rows.children) == 4 and kept  # ids carried over by matching
+    assert all(after[segment] is before[segment] for segment in kept)  # the same widgets, new text
+    for segment, row in after.items():
+        assert f"({int((model.labels == segment).sum()):,})" in html_of(row)
+        assert model.segment_names[segment] in html_of(row)
