@@ -281,24 +281,23 @@ def _column_list(text: str) -> list[str]:
     return columns
 
 
-def _pool_size(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"the pool size must be a whole number, not {text!r}") from None
-    if not 0 <= value <= 16:
-        raise argparse.ArgumentTypeError(f"the pool size must be from 0 to 16, not {value}")
-    return value
+def _ranged(convert: type, low: float, high: float, what: str):
+    """An argparse type: ``convert(text)`` (int or float) within ``low``..``high``, refused in words."""
+    def parse(text: str):
+        try:
+            value = convert(text)
+        except ValueError:
+            kind = "a whole number" if convert is int else "a number"
+            raise argparse.ArgumentTypeError(f"{what} must be {kind}, not {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{what} must be from {low:g} to {high:g}, not {value:g}")
+        return value
+
+    return parse
 
 
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"give the seconds as a number, not {text!r}") from None
-    if not 0 <= value <= 3600:
-        raise argparse.ArgumentTypeError(f"the seconds must be from 0 to 3600, not {value:g}")
-    return value
+_pool_size = _ranged(int, 0, 16, "the pool size")
+_seconds = _ranged(float, 0, 3600, "the seconds")
 
 
 def _folder(text: str) -> Path:
