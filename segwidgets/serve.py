@@ -1,7 +1,7 @@
 """Voila as ``segwidgets app`` and ``segwidgets report`` run it: ``python -m segwidgets.serve NOTEBOOK ...``.
 
 The same command line as ``python -m voila`` (see :func:`segwidgets.cli.voila_command`), with
-one repair made before the server starts:
+two repairs made before the server starts:
 
 * **A page that speaks the older websocket protocol cannot stall the server.** Voila (0.5.13)
   reads the header of every binary message it sends to a page as if the page had asked for
@@ -14,9 +14,9 @@ one repair made before the server starts:
 * **A page cannot stall the server with the message it sends.** jupyter_server unpacks a
   binary message from a page by first reading how many parts it claims to have and building
   that many offsets; eight bytes claiming 2**60 parts kept the server busy until memory ran
-  out. Here a message claiming more parts than it has bytes for is refused before it is
-  unpacked (:func:`checked_parts`), and the page's connection closes; the kernel and every
-  other visitor carry on.
+  out. Here a message claiming more parts than it has bytes for, or more than
+  :data:`MAX_PARTS`, is refused before it is unpacked (:func:`checked_parts`), and the page's
+  connection closes; the kernel and every other visitor carry on.
 
 ``tests/e2e/test_server_guard.py`` sends each of these to a served app and checks that the
 server still answers.
@@ -30,6 +30,9 @@ from typing import Any
 
 #: Bytes of one offset in the v1 framing: a little-endian unsigned 64-bit integer.
 OFFSET_BYTES = 8
+#: Most parts a page's message may have: a header, parent header, metadata, content and the
+#: binary buffers of one widget update (a handful; an upload is one buffer).
+MAX_PARTS = 1024
 
 
 def v1_header(message: bytes) -> dict[str, Any] | None:
@@ -54,11 +57,12 @@ def v1_header(message: bytes) -> dict[str, Any] | None:
 
 def checked_parts(message: bytes, *, v1: bool) -> None:
     """Refuse (ValueError) a binary message from a page that claims more parts than it has
-    bytes for, before anything is built from that claim. ``v1``: the v1 framing (a 64-bit
-    little-endian count); else the older one (a 32-bit big-endian signed count)."""
+    bytes for, or more than :data:`MAX_PARTS`, before anything is built from that claim.
+    ``v1``: the v1 framing (a 64-bit little-endian count); else the older one (a 32-bit
+    big-endian signed count)."""
     width, order, signed = (OFFSET_BYTES, "little", False) if v1 else (4, "big", True)
     count = int.from_bytes(message[:width], order, signed=signed) if len(message) >= width else -1
-    if count < 1 or width * (count + 1) > len(message):
+    if not 1 <= count <= MAX_PARTS or width * (count + 1) > len(message):
         raise ValueError("a websocket message claiming more parts than it holds")
 
 
