@@ -116,11 +116,15 @@ class DataPanel(View, w.VBox):
         self._on_table()
 
     def _sample_link(self) -> str:
+        import pandas as pd
+
         from .. import datasets
 
-        frame = datasets.load(self.demo)
-        frame = frame.loc[:, frame.notna().any()]  # the demo's empty columns teach nothing
-        payload = frame.head(20).to_csv(index=False).encode("utf-8")
+        # the demo file's first rows as written (not the whole demo read and cleaned: every
+        # explorer kernel builds this link, whatever table it serves)
+        frame = pd.read_csv(datasets.path(self.demo), nrows=20, dtype=str, keep_default_na=False)
+        frame = frame.loc[:, (frame != "").any()]  # the demo's empty columns teach nothing
+        payload = frame.to_csv(index=False).encode("utf-8")
         encoded = base64.b64encode(payload).decode("ascii")
         return (f"<a class='{css('sample-link')}' download='sample.csv' "
                 f"href='data:text/csv;base64,{encoded}'>Download a sample CSV</a> "
