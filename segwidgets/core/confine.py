@@ -109,21 +109,3 @@ def resolve_data(source: str, folder: str | os.PathLike, *, max_bytes: int) -> P
                       f"{info.st_size} bytes > {max_bytes}", source, folder)
     return real
 
-
-def private_folder(folder: Path) -> str | None:
-    """Make ``folder`` (``0700``) if it is missing; None when it is a folder of this user's that
-    nobody else may write in, else why not (for the log). The caches kept for every kernel of a
-    machine (tables, UMAP maps) use a folder only then: an entry planted by somebody else would
-    be read as this user's own."""
-    try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        info = os.lstat(folder)
-    except OSError as exc:
-        return f"it cannot be created ({exc.strerror or exc})"
-    if not stat.S_ISDIR(info.st_mode):
-        return "it is not a folder"
-    if info.st_uid != os.geteuid():
-        return "it belongs to another user"
-    if info.st_mode & 0o022:
-        return "others may write in it"
-    return None

@@ -25,9 +25,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..config import ENV_MAP_CACHE as ENV  # noqa: F401 - the variable, for callers and tests
 from ..config import map_cache_dir
-from .confine import private_folder
+from .cache_folder import evict, open_own, private_folder
 
 log = logging.getLogger("segwidgets.core")
 
@@ -35,15 +34,9 @@ log = logging.getLogger("segwidgets.core")
 MAX_BYTES = 200 * 1024 * 1024
 
 
-def default_folder() -> Path | None:
-    """:func:`segwidgets.config.map_cache_dir`: ``$SEGWIDGETS_MAP_CACHE`` if set ("0" or "off":
-    no cache), else ``$XDG_CACHE_HOME/segwidgets/maps`` (``~/.cache/segwidgets/maps``)."""
-    return map_cache_dir()
-
-
 def usable(folder: Path) -> bool:
     """Create ``folder`` (``0700``) if needed; whether it is this user's and closed to others
-    (:func:`segwidgets.core.confine.private_folder`)."""
+    (:func:`segwidgets.core.cache_folder.private_folder`)."""
     why = private_folder(folder)
     if why is not None:
         log.warning("UMAP maps are not kept: their folder cannot be used (%s)", why)
@@ -62,9 +55,8 @@ def load(folder: Path, key: str, n_rows: int) -> np.ndarray | None:
     """The stored map ``key`` if it is there and sound (``(n_rows, 2)`` finite float32), else None."""
     path = folder / f"{key}.npy"
     try:
-        if path.lstat().st_uid != os.getuid() or not path.is_file():
-            return None
-        coords = np.load(path, allow_pickle=False)
+        with os.fdopen(open_own(path), "rb") as handle:
+            coords = np.load(handle, allow_pickle=False)
     except (OSError, ValueError):
         return None
     if coords.dtype != np.float32 or coords.shape != (n_rows, 2) or not np.isfinite(coords).all():
@@ -83,35 +75,18 @@ def store(folder: Path, key: str, coords: np.ndarray) -> None:
     except OSError:
         log.warning("the map could not be stored", exc_info=True)
         return
-    evict(folder)
-
-
-def evict(folder: Path, budget: int = MAX_BYTES) -> None:
-    """Remove the least recently used maps until the folder holds at most ``budget`` bytes."""
-    try:
-        entries = sorted(((p.stat().st_mtime, p.stat().st_size, p) for p in folder.glob("*.npy")),
-                         key=lambda entry: entry[0])
-    except OSError:
-        return
-    total = sum(size for _, size, _ in entries)
-    for _, size, path in entries:
-        if total <= budget:
-            break
-        try:
-            path.unlink()
-            total -= size
-        except OSError:
-            pass
+    evict(folder, "*.npy", MAX_BYTES)
 
 
 def cached_umap_2d(X: np.ndarray, seed: int = 0, folder: Path | None | str = "default") -> np.ndarray:
     """:func:`segwidgets.core.embedding.umap_2d` of ``X``, read from the map cache when an earlier
-    process computed it (``folder``: default :func:`default_folder`; None: no cache)."""
+    process computed it (``folder``: default :func:`segwidgets.config.map_cache_dir`; None: no
+    cache)."""
     from importlib.metadata import PackageNotFoundError, version
 
     from .embedding import EXACT_KNN_ROWS, UMAP_EPOCHS, umap_2d
 
-    place = default_folder() if folder == "default" else (Path(folder) if folder else None)
+    place = map_cache_dir() if folder == "default" else (Path(folder) if folder else None)
     if place is None or not usable(place):
         return umap_2d(X, seed=seed)
     try:

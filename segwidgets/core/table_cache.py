@@ -48,7 +48,6 @@ import json
 import logging
 import mmap
 import os
-import stat
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -62,7 +61,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .. import config
-from .confine import private_folder
+from .cache_folder import entries, evict, open_own, private_folder
 from .io import MAX_CELLS, MAX_COLUMNS, MAX_WORKBOOK_CELLS, LoadedTable, ReadOptions, _Facts, _Parsing
 from .redundancy import Redundant
 from .roles import ColumnInfo, Role
@@ -470,19 +469,17 @@ class TableCache:
         (the reason goes to the log)."""
         path = self.path(key)
         try:
-            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
+            fd = open_own(path)
         except FileNotFoundError:
             return None
         except OSError as exc:
             _log.info("table cache entry %s not opened: %s", path.name, exc)
             return None
+        except ValueError as exc:
+            _log.warning("table cache entry %s ignored: %s", path.name, exc)
+            return None
         try:
-            info = os.fstat(fd)
-            if not stat.S_ISREG(info.st_mode) or info.st_uid != os.geteuid() or info.st_mode & 0o022:
-                _log.warning("table cache entry %s ignored: not a file of this user's that only they "
-                             "may write", path.name)
-                return None
-            if info.st_size == 0:
+            if os.fstat(fd).st_size == 0:
                 return None
             mapped = mmap.mmap(fd, 0, access=mmap.ACCESS_READ)
         except OSError as exc:
@@ -535,35 +532,20 @@ class TableCache:
 
     def entries(self) -> list[tuple[float, int, Path]]:
         """(last read, bytes, path) of every entry, least recently read first."""
-        found = []
-        for path in self.folder.glob(f"*{_SUFFIX}"):
-            with contextlib.suppress(OSError):
-                info = path.lstat()
-                found.append((info.st_mtime, info.st_size, path))
-        return sorted(found)
+        return entries(self.folder, f"*{_SUFFIX}")
 
     def evict(self, keep: str | None = None) -> list[Path]:
         """Remove the least recently read entries until the folder is within ``max_bytes``
         (never ``keep``), and temporary files left by writers that died. Returns those removed."""
-        removed = []
         now = time.time()
         for temp in self.folder.glob(".*.tmp"):
             with contextlib.suppress(OSError):
                 if now - temp.lstat().st_mtime > STALE_TEMP_SECONDS:
                     temp.unlink()
-        entries = self.entries()
-        total = sum(size for _, size, _ in entries)
-        for _, size, path in entries:
-            if total <= self.max_bytes:
-                break
-            if keep is not None and path.name == f"{keep}{_SUFFIX}":
-                continue
+        removed = evict(self.folder, f"*{_SUFFIX}", self.max_bytes, keep=None if keep is None else self.path(keep))
+        for path in removed:
             with contextlib.suppress(OSError):
-                path.unlink()  # a kernel that maps it keeps its pages until it lets go
-                removed.append(path)
-                total -= size
-                with contextlib.suppress(OSError):
-                    path.with_suffix(".lock").unlink()
+                path.with_suffix(".lock").unlink()
         return removed
 
     @contextlib.contextmanager

@@ -9,7 +9,8 @@ import sys
 import numpy as np
 import pytest
 
-from segwidgets.core import map_cache
+from segwidgets import config
+from segwidgets.core import cache_folder, map_cache
 
 
 @pytest.fixture
@@ -93,15 +94,15 @@ def test_the_folder_keeps_to_its_budget_least_recently_used_first(folder):
         os.utime(folder / f"{key}.npy", (1000 + i, 1000 + i))
     assert map_cache.load(folder, f"{0:064d}", 1000) is not None  # used: now the most recent
     size = (folder / f"{1:064d}.npy").stat().st_size
-    map_cache.evict(folder, budget=3 * size)
+    cache_folder.evict(folder, "*.npy", budget=3 * size)
     assert sorted(p.stem[-1] for p in folder.glob("*.npy")) == ["0", "3", "4"]
 
 
 def test_zero_turns_the_cache_off_and_a_folder_can_be_named(monkeypatch, tmp_path):
-    monkeypatch.setenv(map_cache.ENV, "0")
-    assert map_cache.default_folder() is None
-    monkeypatch.setenv(map_cache.ENV, str(tmp_path / "elsewhere"))
-    assert map_cache.default_folder() == tmp_path / "elsewhere"
-    monkeypatch.delenv(map_cache.ENV)
+    monkeypatch.setenv(config.ENV_MAP_CACHE, "0")
+    assert config.map_cache_dir() is None
+    monkeypatch.setenv(config.ENV_MAP_CACHE, str(tmp_path / "elsewhere"))
+    assert config.map_cache_dir() == tmp_path / "elsewhere"
+    monkeypatch.delenv(config.ENV_MAP_CACHE)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    assert map_cache.default_folder() == tmp_path / "xdg" / "segwidgets" / "maps"
+    assert config.map_cache_dir() == tmp_path / "xdg" / "segwidgets" / "maps"
