@@ -104,6 +104,16 @@ def wait_for_pool(server_pid: int, size: int, budget: Budget) -> float:
     return time.monotonic() - started
 
 
+def wait_for_refill(server_pid: int, args, budget: Budget) -> None:
+    """After the visit alone, with ``--visitors``: the refill's delay, then until the pool is full
+    again, so the N visitors arrive at a server at rest (the visited kernel may be culled meanwhile,
+    so the kernels are not simply counted)."""
+    if not args.visitors:
+        return
+    time.sleep(args.refill_after if args.refill_after is not None else refill_seconds(args.visitors))
+    say(f"pool refilled after {wait_for_pool(server_pid, args.visitors, budget):.0f} s more")
+
+
 class Budget:
     """What is left of the run's time: every wait asks it for its timeout."""
 
@@ -200,9 +210,7 @@ def protocol_sessions(url: str, args, budget: Budget, server_pid: int) -> tuple[
         return None, []
     say(f"one session alone: page ready {baseline['ready']:.2f} s (HTML {baseline['html']:.2f} s), "
         f"slider -> status {baseline['slider'] * 1000:.0f} ms")
-    if args.visitors:  # the visited kernel may be culled meanwhile: wait out the refill's delay first
-        time.sleep(args.refill_after if args.refill_after is not None else refill_seconds(args.visitors))
-        say(f"pool refilled after {wait_for_pool(server_pid, args.visitors, budget):.0f} s more")
+    wait_for_refill(server_pid, args, budget)
     results = asyncio.run(many(args.sessions))
     for i, result in enumerate(results, 1):
         say(f"  session {i} of {args.sessions}: " + (f"ready at {result['ready']:.2f} s" if result["ok"]
@@ -226,9 +234,7 @@ def chromium_sessions(url: str, args, budget: Budget, server_pid: int, drive) ->
                 return None, [], {}
             slider = f", slider -> status {baseline['slider'] * 1000:.0f} ms" if "slider" in baseline else ""
             say(f"one session alone: page ready {baseline['ready']:.1f} s{slider}")
-            if args.visitors:  # the pool refilled: N people arriving at a server at rest
-                time.sleep(args.refill_after if args.refill_after is not None else refill_seconds(args.visitors))
-                say(f"pool refilled after {wait_for_pool(server_pid, args.visitors, budget):.0f} s more")
+            wait_for_refill(server_pid, args, budget)
             started = time.perf_counter()
             pages = open_pages(browser, url, args.sessions, budget)
             results = []
