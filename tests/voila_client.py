@@ -8,10 +8,12 @@ timed on the server's side: no browser drawing on the same cores).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import time
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from jupyter_server.services.kernels.connection.base import (
@@ -69,26 +71,35 @@ def decode(raw: str | bytes, v1: bool = True) -> dict[str, Any]:
 async def widget_states(ws: WebSocketClientConnection, v1: bool = True, timeout: float = 120) -> dict:
     """Every widget's state, asked for as ipywidgets' manager asks (``request_states`` on the
     ``jupyter.widget.control`` comm). Raises TimeoutError if no answer comes in ``timeout`` s."""
-    import asyncio
-
     comm = uuid.uuid4().hex
     await ws.write_message(message("comm_open", {"comm_id": comm, "target_name": "jupyter.widget.control",
                                                  "data": {}}, metadata={"version": CONTROL_VERSION}, v1=v1),
                            binary=v1)
     await ws.write_message(message("comm_msg", {"comm_id": comm, "data": {"method": "request_states"}}, v1=v1),
                            binary=v1)
+    def answer(msg: dict) -> bool:
+        return msg.get("header", {}).get("msg_type") == "comm_msg" and msg["content"].get("comm_id") == comm
+
+    msg = await read_until(ws, answer, v1, timeout, "no widget state came back")
+    return msg["content"].get("data", {}).get("states", {})
+
+
+async def read_until(ws: WebSocketClientConnection, wanted: Callable[[dict], bool], v1: bool, timeout: float,
+                     missing: str) -> dict:
+    """The first message from the server that is ``wanted`` (others are read past). Raises
+    TimeoutError(``missing``) if none comes in ``timeout`` s, ConnectionError if the server closes."""
     deadline = time.monotonic() + timeout
     while True:
         left = deadline - time.monotonic()
         if left <= 0:
-            raise TimeoutError("no widget state came back")
+            raise TimeoutError(missing)
         raw = await asyncio.wait_for(ws.read_message(), left)
         if raw is None:
             raise ConnectionError("the server closed the websocket")
         msg = decode(raw, v1)
-        content = msg.get("content", {})
-        if msg.get("header", {}).get("msg_type") == "comm_msg" and content.get("comm_id") == comm:
-            return content.get("data", {}).get("states", {})
+        msg.setdefault("content", {})
+        if wanted(msg):
+            return msg
 
 
 def shows(states: dict, text: str) -> bool:
@@ -112,19 +123,11 @@ async def set_value(ws: WebSocketClientConnection, model_id: str, value: Any, v1
 
 async def wait_for_text(ws: WebSocketClientConnection, text: str, v1: bool = True, timeout: float = 120) -> None:
     """Wait until an update from the server sets some widget's value to hold ``text``."""
-    import asyncio
+    def shown(msg: dict) -> bool:
+        data = msg["content"].get("data", {})
+        return data.get("method") == "update" and text in str(data.get("state", {}).get("value", ""))
 
-    deadline = time.monotonic() + timeout
-    while True:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            raise TimeoutError(f"no widget showed {text!r}")
-        raw = await asyncio.wait_for(ws.read_message(), left)
-        if raw is None:
-            raise ConnectionError("the server closed the websocket")
-        data = decode(raw, v1).get("content", {}).get("data", {})
-        if data.get("method") == "update" and text in str(data.get("state", {}).get("value", "")):
-            return
+    await read_until(ws, shown, v1, timeout, f"no widget showed {text!r}")
 
 
 async def visit(base: str, ready_text: str, *, query: str = "", v1: bool = True,
